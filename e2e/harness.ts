@@ -1,0 +1,78 @@
+/**
+ * End-to-end harness: serves the production build with `vite preview` on 127.0.0.1 and drives Debian's Chromium
+ * through playwright-core (a downloaded browser is not available offline). Every request a page makes is recorded
+ * so tests can prove nothing leaves the machine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface Harness {
+  url: string;
+  browser: Browser;
+  context: BrowserContext;
+  /** every URL requested by any page or worker of the context, in order */
+  requests: string[];
+  newPage(path?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { webgpu?: boolean } = {}): Promise<Harness> {
+  const server: PreviewServer = await preview({
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  // A fresh profile per run: no cache, storage or permissions carried over between tests.
+  const profile = mkdtempSync(join(tmpdir(), 'facet-chromium-'));
+  const args = [...BASE_FLAGS, `--user-data-dir=${profile}`];
+  // Without a GPU, --enable-unsafe-webgpu exposes SwiftShader's software adapter: slow, but the WebGPU path runs.
+  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const requests: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
+  context.on('weberror', (error) => console.error('page error:', error.error().message));
+
+  return {
+    url,
+    browser,
+    context,
+    requests,
+    async newPage(path = '/') {
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') console.error(`[browser] ${message.text()}`);
+      });
+      await page.goto(url + path);
+      return page;
+    },
+    async close() {
+      await context.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Requests that went anywhere but the app's own origin (data: and blob: URLs stay inside the page). */
+export function foreignRequests(harness: Harness): string[] {
+  return harness.requests.filter((u) => !u.startsWith(harness.url + '/') && !/^(data|blob):/.test(u));
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { foreignRequests, startHarness, type Harness } from './harness';
+
+let harness: Harness;
+before(async () => {
+  // Bad model folders for the refusal tests, laid out like a hub repo.
+  mkdirSync('models/e2e-corrupt/onnx', { recursive: true });
+  writeFileSync('models/e2e-corrupt/onnx/vision_model.onnx', Buffer.from('this is not an onnx protobuf, just text'));
+  mkdirSync('models/e2e-swapped/onnx', { recursive: true });
+  copyFileSync('models/tiny/onnx/text_model.onnx', 'models/e2e-swapped/onnx/vision_model.onnx');
+  harness = await startHarness();
+});
+after(() => harness?.close());
+
+const SECTIONS = ['Dataset', 'Embed', 'Train', 'Explore', 'Classify', 'Results'];
+
+test('the page is cross-origin isolated and shows the six sections in order', async () => {
+  const page = await harness.newPage();
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  const headings = await page.getByRole('main').getByRole('heading', { level: 2 }).allInnerTexts();
+  assert.deepEqual(headings.map((h) => h.replace(/^\d+\s*/, '').trim()), SECTIONS);
+  for (const name of SECTIONS) {
+    const region = page.getByRole('region', { name: new RegExp(name) });
+    await region.waitFor();
+    assert.match(await region.innerText(), /Next:|Not started/);
+  }
+  await page.getByTestId('compute-backend').filter({ hasText: /WASM · \d+ threads? available/ }).waitFor();
+  await page.getByTestId('storage').filter({ hasText: /used of/ }).waitFor();
+  await page.close();
+});
+
+async function loadFromMirror(path: string, precision = 'fp32') {
+  const page = await harness.newPage();
+  const embed = page.getByRole('region', { name: /Embed/ });
+  await embed.getByLabel('Source').selectOption('mirror');
+  await embed.getByLabel('Mirror URL').fill(`${harness.url}${path}`);
+  await embed.getByLabel('Precision').selectOption(precision);
+  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  return { page, embed };
+}
+
+test('loads the CLIP encoders from a mirror and reports the backend really in use', async () => {
+  const { page, embed } = await loadFromMirror('/models/tiny/', 'quantized');
+  await embed.getByRole('status').filter({ hasText: /CLIP ready: 512-d image and text embeddings, quantized/ }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('compute-backend').filter({ hasText: /WASM · \d+ threads? \(in use by CLIP\)/ }).waitFor();
+  // A second load comes from Cache Storage, not the network.
+  const before = harness.requests.filter((u) => u.endsWith('.onnx')).length;
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /from this browser’s cache/ }).waitFor({ timeout: 60_000 });
+  assert.equal(harness.requests.filter((u) => u.endsWith('.onnx')).length, before);
+  await page.close();
+});
+
+test('refuses a file that is not an ONNX model, naming the problem', async () => {
+  const { page, embed } = await loadFromMirror('/models/e2e-corrupt/');
+  const alert = embed.getByRole('alert');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /Not a valid ONNX model file/);
+  // The page stays usable: the form can be used again.
+  assert.equal(await embed.getByRole('button', { name: 'Load model' }).isEnabled(), true);
+  await page.close();
+});
+
+test('refuses a model whose inputs and outputs are not a CLIP vision encoder', async () => {
+  const { page, embed } = await loadFromMirror('/models/e2e-swapped/');
+  const alert = embed.getByRole('alert');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /Not a CLIP vision encoder: no input named pixel_values.*input_ids int64/s);
+  await page.close();
+});
+
+test('reports a missing model file with the URL and the server answer', async () => {
+  const { page, embed } = await loadFromMirror('/models/does-not-exist/');
+  const alert = embed.getByRole('alert');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /Could not download .*does-not-exist\/onnx\/vision_model\.onnx: the server answered 404/);
+  await page.close();
+});
+
+test('no request leaves 127.0.0.1', () => {
+  assert.ok(harness.requests.length > 0);
+  assert.deepEqual(foreignRequests(harness), []);
+});

@@ -1,0 +1,72 @@
+/**
+ * Times a CLIP vision encoder in this browser: the code behind diagnostics.html, used by `npm run bench embed` and
+ * the end-to-end tests through window.facetDiagnostics.
+ */
+import { detectCompute, type BackendPreference, type ComputeCapabilities } from '../lib/compute';
+import { startEmbedWorker, type EmbedWorker } from '../embed/embedWorker';
+import { mirrorSource, type Precision } from '../embed/modelSource';
+import type { LoadedEncoder } from '../../workers/embed.worker';
+
+export interface SpeedTestResult {
+  batch: number;
+  batches: number;
+  /** wall time per batch seen from the page, including the worker round trip */
+  msPerBatch: number[];
+  imagesPerSecond: number;
+}
+
+/** Deterministic stand-in images in CLIP's normalized range, so runs are comparable and need no dataset. */
+export function syntheticPixelValues(count: number, seed: number, size = 224): Float32Array {
+  const out = new Float32Array(count * 3 * size * size);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < out.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    out[i] = ((state >>> 0) / 4294967296) * 4 - 2;
+  }
+  return out;
+}
+
+export class Diagnostics {
+  private worker?: EmbedWorker;
+  private loaded?: LoadedEncoder;
+
+  capabilities(): Promise<ComputeCapabilities> {
+    return detectCompute();
+  }
+
+  async loadVision(options: { baseUrl: string; precision: Precision; backend: BackendPreference; threads?: number }): Promise<LoadedEncoder> {
+    this.worker?.terminate();
+    this.worker = startEmbedWorker();
+    const source = mirrorSource(options.baseUrl, location.href);
+    this.loaded = await this.worker.loadEncoder({ source, kind: 'vision', precision: options.precision, backend: options.backend, threads: options.threads });
+    return this.loaded;
+  }
+
+  /** Embeds `count` synthetic images made from `seed`; returns plain numbers so test drivers can read them. */
+  async encodeSynthetic(count: number, seed: number): Promise<{ dims: [number, number]; values: number[] }> {
+    const { worker, loaded } = this.ready();
+    const pixelValues = syntheticPixelValues(count, seed, loaded.iface.imageSize);
+    const { embeddings, dim } = await worker.encodeImages({ pixelValues, count });
+    return { dims: [count, dim], values: Array.from(embeddings) };
+  }
+
+  async speedTest(batch: number, batches: number, warmup = 1): Promise<SpeedTestResult> {
+    const { worker, loaded } = this.ready();
+    const msPerBatch: number[] = [];
+    for (let i = 0; i < warmup + batches; i++) {
+      const pixelValues = syntheticPixelValues(batch, i + 1, loaded.iface.imageSize);
+      const started = performance.now();
+      await worker.encodeImages({ pixelValues, count: batch });
+      if (i >= warmup) msPerBatch.push(performance.now() - started);
+    }
+    const total = msPerBatch.reduce((a, b) => a + b, 0);
+    return { batch, batches, msPerBatch, imagesPerSecond: (batch * batches * 1000) / total };
+  }
+
+  private ready(): { worker: EmbedWorker; loaded: LoadedEncoder } {
+    if (!this.worker || !this.loaded) throw new Error('Load a vision model first');
+    return { worker: this.worker, loaded: this.loaded };
+  }
+}

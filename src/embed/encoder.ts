@@ -1,0 +1,95 @@
+/**
+ * A CLIP encoder session in onnxruntime-web: created on the chosen backend (falling back from WebGPU to WASM when
+ * WebGPU fails, and saying so), checked against the CLIP interface, and run on batches. Worker-only code.
+ */
+import * as ort from 'onnxruntime-web';
+import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../lib/compute';
+import { checkEncoderInterface, type EncoderInterface, type TensorSpec } from './modelInterface';
+import type { EncoderKind } from './modelSource';
+
+export interface Encoder {
+  session: ort.InferenceSession;
+  iface: EncoderInterface;
+  backend: BackendInUse;
+  inputType: string;
+}
+
+let configuredThreads: number | undefined;
+
+/** onnxruntime-web reads its thread count once, when its WASM starts: one worker serves one thread setting. */
+function configureWasm(threads: number | undefined, available: number): number {
+  const wanted = Math.max(1, Math.min(threads ?? available, available));
+  if (configuredThreads === undefined) {
+    configuredThreads = wanted;
+    ort.env.wasm.numThreads = wanted;
+  } else if (configuredThreads !== wanted) {
+    throw new Error(`This worker runs WASM with ${configuredThreads} threads; start a new worker for ${wanted}.`);
+  }
+  return configuredThreads;
+}
+
+function specs(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
+  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] }));
+}
+
+async function createOn(bytes: Uint8Array, backend: BackendInUse): Promise<ort.InferenceSession> {
+  const executionProviders = backend.kind === 'webgpu' ? ['webgpu'] : ['wasm'];
+  try {
+    return await ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all' });
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error);
+    if (backend.kind === 'wasm' && /protobuf|parse|Failed to load model/i.test(message)) {
+      throw new Error(`Not a valid ONNX model file (${bytes.byteLength} bytes): ${message}`);
+    }
+    throw error;
+  }
+}
+
+export async function createEncoder(
+  kind: EncoderKind,
+  bytes: Uint8Array,
+  preference: BackendPreference,
+  threads?: number,
+): Promise<Encoder> {
+  const caps = await detectCompute();
+  let backend = chooseBackend(caps, preference);
+  const wasmThreads = configureWasm(threads, caps.wasmThreads);
+  if (backend.kind === 'wasm') backend = { ...backend, threads: wasmThreads };
+  let session: ort.InferenceSession;
+  try {
+    session = await createOn(bytes, backend);
+  } catch (error) {
+    if (backend.kind !== 'webgpu') throw error;
+    const reason = `WebGPU failed (${(error as Error).message}); using WASM`;
+    backend = { kind: 'wasm', threads: wasmThreads, fallbackReason: reason };
+    session = await createOn(bytes, backend);
+  }
+  try {
+    const iface = checkEncoderInterface(kind, specs(session.inputMetadata), specs(session.outputMetadata));
+    const input = session.inputMetadata.find((m) => m.name === iface.inputName);
+    return { session, iface, backend, inputType: input?.isTensor ? input.type : 'float32' };
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
+
+/** Runs one batch; float16 models get float16 in and their output widened back to float32. */
+export async function runEncoder(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
+  const { session, iface, inputType } = encoder;
+  let input: ort.Tensor;
+  if (data instanceof BigInt64Array) input = new ort.Tensor('int64', data, dims);
+  else if (inputType === 'float16') input = new ort.Tensor('float16', new Uint16Array(Float16Array.from(data).buffer), dims);
+  else input = new ort.Tensor('float32', data, dims);
+  const outputs = await session.run({ [iface.inputName]: input });
+  const out = outputs[iface.outputName];
+  const values =
+    out.data instanceof Float32Array
+      ? out.data
+      : out.type === 'float16'
+        ? Float32Array.from(new Float16Array((out.data as Uint16Array).buffer, (out.data as Uint16Array).byteOffset, out.size))
+        : Float32Array.from(out.data as ArrayLike<number>);
+  input.dispose();
+  out.dispose();
+  return values;
+}

@@ -1,0 +1,81 @@
+/**
+ * Downloads model files with byte progress and keeps them in Cache Storage, so a model is fetched once per browser
+ * and later loads work offline. Runs in the embed worker (Cache Storage and fetch exist there).
+ */
+import { throwIfCancelled } from '../lib/rpc';
+
+export const MODEL_CACHE = 'facet-models-v1';
+
+export interface DownloadProgress {
+  url: string;
+  loaded: number;
+  /** NaN when the server does not say */
+  total: number;
+  fromCache: boolean;
+}
+
+export async function fetchModelFile(
+  url: string,
+  signal: AbortSignal,
+  onProgress: (p: DownloadProgress) => void,
+): Promise<{ bytes: ArrayBuffer; fromCache: boolean }> {
+  const cache = await caches.open(MODEL_CACHE);
+  const cached = await cache.match(url);
+  if (cached) {
+    const bytes = await cached.arrayBuffer();
+    onProgress({ url, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: true });
+    return { bytes, fromCache: true };
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, credentials: 'omit' });
+  } catch (error) {
+    throwIfCancelled(signal);
+    throw new Error(`Could not download ${url}: ${(error as Error).message || 'network error'}. Check the connection and retry.`);
+  }
+  if (!response.ok) {
+    throw new Error(`Could not download ${url}: the server answered ${response.status} ${response.statusText}`.trim());
+  }
+  const total = Number(response.headers.get('content-length') ?? NaN);
+  const reader = response.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  let lastReport = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      const now = performance.now();
+      if (now - lastReport > 100) {
+        lastReport = now;
+        onProgress({ url, loaded, total, fromCache: false });
+      }
+    }
+  } catch (error) {
+    throwIfCancelled(signal);
+    throw new Error(`Download of ${url} was interrupted after ${loaded} bytes: ${(error as Error).message}. Retry to start it again.`);
+  }
+  if (Number.isFinite(total) && loaded !== total) {
+    throw new Error(`Download of ${url} is incomplete (${loaded} of ${total} bytes). Retry to start it again.`);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  onProgress({ url, loaded, total: loaded, fromCache: false });
+  return { bytes: bytes.buffer, fromCache: false };
+}
+
+/** Stores a file only after it proved to be a valid model, so a broken download is never cached. */
+export async function cacheModelFile(url: string, bytes: ArrayBuffer): Promise<void> {
+  const cache = await caches.open(MODEL_CACHE);
+  await cache.put(
+    url,
+    new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength) } }),
+  );
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { chooseBackend, describeAdapter, describeBackend, type ComputeCapabilities } from './compute';
+
+const hardware: ComputeCapabilities = {
+  webgpu: { adapter: 'nvidia ampere', software: false, shaderF16: true },
+  wasmThreads: 8,
+  crossOriginIsolated: true,
+  webnn: false,
+};
+const software: ComputeCapabilities = { ...hardware, webgpu: { adapter: 'google swiftshader', software: true, shaderF16: false } };
+const none: ComputeCapabilities = { ...hardware, webgpu: null };
+
+describe('chooseBackend', () => {
+  it('prefers a hardware WebGPU adapter', () => {
+    expect(chooseBackend(hardware, 'auto')).toEqual({ kind: 'webgpu', adapter: 'nvidia ampere' });
+  });
+  it('keeps WASM over a software adapter unless WebGPU is asked for', () => {
+    const auto = chooseBackend(software, 'auto');
+    expect(auto.kind).toBe('wasm');
+    expect(auto.fallbackReason).toMatch(/software renderer/);
+    expect(chooseBackend(software, 'webgpu').kind).toBe('webgpu');
+  });
+  it('falls back to WASM and says why when WebGPU is missing', () => {
+    expect(chooseBackend(none, 'webgpu')).toEqual({ kind: 'wasm', threads: 8, fallbackReason: 'WebGPU is not available in this browser' });
+    expect(chooseBackend(hardware, 'wasm')).toEqual({ kind: 'wasm', threads: 8 });
+  });
+  it('names adapters and recognises software renderers', () => {
+    expect(describeAdapter({ info: { vendor: 'google', architecture: 'swiftshader' }, features: new Set() })).toEqual({
+      adapter: 'google swiftshader',
+      software: true,
+    });
+    expect(describeBackend({ kind: 'wasm', threads: 1 })).toBe('WASM · 1 thread');
+  });
+});

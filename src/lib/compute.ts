@@ -1,0 +1,79 @@
+/**
+ * Which compute backend the browser offers, and the one decision WebGPU vs WASM every capability uses.
+ * Detection works on the page and in workers (both have navigator.gpu in Chromium).
+ */
+export type BackendKind = 'webgpu' | 'wasm';
+export type BackendPreference = 'auto' | BackendKind;
+
+export interface ComputeCapabilities {
+  webgpu: { adapter: string; software: boolean; shaderF16: boolean } | null;
+  /** WASM threads usable: 1 unless the page is cross-origin isolated (SharedArrayBuffer). */
+  wasmThreads: number;
+  crossOriginIsolated: boolean;
+  webnn: boolean;
+}
+
+/** What actually ran, as reported by the worker that created a session. */
+export interface BackendInUse {
+  kind: BackendKind;
+  adapter?: string;
+  threads?: number;
+  /** why the preferred backend was not used, when it was not */
+  fallbackReason?: string;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  features: { has(name: string): boolean };
+  isFallbackAdapter?: boolean;
+}
+
+export function describeAdapter(adapter: GpuAdapterLike): { adapter: string; software: boolean } {
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ').trim();
+  const software =
+    Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader|llvmpipe|software/i.test(name);
+  return { adapter: name || 'unknown adapter', software };
+}
+
+export async function detectCompute(): Promise<ComputeCapabilities> {
+  const nav = navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> }; ml?: unknown };
+  let webgpu: ComputeCapabilities['webgpu'] = null;
+  try {
+    const adapter = await nav.gpu?.requestAdapter();
+    if (adapter) webgpu = { ...describeAdapter(adapter), shaderF16: adapter.features.has('shader-f16') };
+  } catch {
+    webgpu = null;
+  }
+  const isolated = globalThis.crossOriginIsolated === true;
+  return {
+    webgpu,
+    wasmThreads: isolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1,
+    crossOriginIsolated: isolated,
+    webnn: nav.ml !== undefined,
+  };
+}
+
+/**
+ * Automatic choice: WebGPU only on a hardware adapter (a software adapter such as SwiftShader is far slower than
+ * WASM); an explicit preference is honoured when the backend exists at all.
+ */
+export function chooseBackend(caps: ComputeCapabilities, preference: BackendPreference): BackendInUse {
+  if (preference === 'wasm') return { kind: 'wasm', threads: caps.wasmThreads };
+  if (caps.webgpu && (preference === 'webgpu' || !caps.webgpu.software)) {
+    return { kind: 'webgpu', adapter: caps.webgpu.adapter };
+  }
+  const fallbackReason =
+    preference === 'webgpu'
+      ? 'WebGPU is not available in this browser'
+      : caps.webgpu?.software
+        ? `WebGPU adapter "${caps.webgpu.adapter}" is a software renderer, slower than WASM`
+        : undefined;
+  return { kind: 'wasm', threads: caps.wasmThreads, fallbackReason };
+}
+
+export function describeBackend(backend: BackendInUse): string {
+  return backend.kind === 'webgpu'
+    ? `WebGPU · ${backend.adapter ?? 'adapter'}`
+    : `WASM · ${backend.threads ?? 1} thread${backend.threads === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatProgress, ProgressTracker } from './progress';
+
+describe('progress', () => {
+  it('measures rate and ETA from samples', () => {
+    let t = 0;
+    const tracker = new ProgressTracker('Embedding', 1000, 'img', 5000, () => t);
+    tracker.update(0);
+    t = 2000;
+    const p = tracker.update(100);
+    expect(p.rate).toBeCloseTo(50);
+    expect(p.etaSeconds).toBeCloseTo(18);
+    expect(formatProgress(p)).toBe('Embedding 100 / 1,000 · 50 img/s · ETA 18 s');
+  });
+
+  it('forgets samples older than its window so the rate follows a slowdown', () => {
+    let t = 0;
+    const tracker = new ProgressTracker('Ingest', 10_000, 'img', 1000, () => t);
+    tracker.update(0);
+    t = 1000;
+    tracker.update(1000); // 1000/s
+    t = 2000;
+    tracker.update(1100);
+    t = 3000;
+    const p = tracker.update(1200); // 100/s lately
+    expect(p.rate).toBeCloseTo(100);
+  });
+
+  it('has no rate before a second sample and no ETA when done', () => {
+    const tracker = new ProgressTracker('Training', 5, 'epochs', 5000, () => 0);
+    const first = tracker.update(0);
+    expect(Number.isNaN(first.rate)).toBe(true);
+    expect(formatProgress({ ...first, done: 5 })).toBe('Training 5 / 5');
+  });
+
+  it('formats durations and sizes', () => {
+    expect(formatDuration(540)).toBe('9 min');
+    expect(formatDuration(5400)).toBe('1 h 30 min');
+    expect(formatBytes(87_654_321)).toBe('87.7 MB');
+    expect(formatBytes(512)).toBe('512 B');
+  });
+});

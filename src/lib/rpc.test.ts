@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CancelledError, connect, exposeApi, isCancelled, throwIfCancelled, transfer, type JobContext } from './rpc';
+
+// A worker is simulated with a MessageChannel: the same postMessage/structured-clone path a real Worker uses.
+const api = {
+  async double(input: { values: Float32Array }) {
+    const out = input.values.map((v) => v * 2);
+    return transfer({ values: out }, [out.buffer]);
+  },
+  async count(input: { to: number }, ctx: JobContext<{ done: number }>) {
+    for (let i = 1; i <= input.to; i++) {
+      throwIfCancelled(ctx.signal);
+      ctx.progress({ done: i });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return input.to;
+  },
+  async fail() {
+    throw new Error('bad input: not a FER2013 archive');
+  },
+};
+
+const ports: MessagePort[] = [];
+function pair() {
+  const channel = new MessageChannel();
+  ports.push(channel.port1, channel.port2);
+  exposeApi(api, channel.port1);
+  return connect<typeof api>(channel.port2);
+}
+afterEach(() => ports.splice(0).forEach((p) => p.close()));
+
+describe('rpc', () => {
+  it('returns results and moves transferred buffers instead of copying them', async () => {
+    const client = pair();
+    const result = await client.double({ values: new Float32Array([1, 2, 3]) });
+    expect(Array.from(result.values)).toEqual([2, 4, 6]);
+  });
+
+  it('detaches an input buffer the caller transfers', async () => {
+    const client = pair();
+    const values = new Float32Array([5]);
+    const pending = client.double(transfer({ values }, [values.buffer]));
+    expect(values.byteLength).toBe(0);
+    expect(Array.from((await pending).values)).toEqual([10]);
+  });
+
+  it('reports progress', async () => {
+    const client = pair();
+    const seen: number[] = [];
+    await client.count({ to: 3 }, { onProgress: (p) => seen.push(p.done) });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('cancels a running job through its AbortSignal', async () => {
+    const client = pair();
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const pending = client.count({ to: 1000 }, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p.done);
+        if (p.done === 3) controller.abort();
+      },
+    });
+    const error = await pending.catch((e: unknown) => e);
+    expect(isCancelled(error)).toBe(true);
+    expect(seen.length).toBeLessThan(50);
+  });
+
+  it('refuses to start a job whose signal is already aborted', async () => {
+    const client = pair();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.count({ to: 1 }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('rethrows worker errors with their message', async () => {
+    const client = pair();
+    await expect(client.fail(undefined)).rejects.toThrow('not a FER2013 archive');
+  });
+});

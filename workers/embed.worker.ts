@@ -1,0 +1,80 @@
+/**
+ * Embed worker: downloads (or takes from cache) CLIP encoder files, creates onnxruntime-web sessions and runs them.
+ * Thin by design: the logic lives in src/embed/.
+ */
+import type { BackendInUse, BackendPreference } from '../src/lib/compute';
+import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
+import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
+import type { EncoderInterface } from '../src/embed/modelInterface';
+import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
+
+const encoders = new Map<EncoderKind, Encoder>();
+
+function encoderFor(kind: EncoderKind): Encoder {
+  const encoder = encoders.get(kind);
+  if (!encoder) throw new Error(`No ${kind} model is loaded yet`);
+  return encoder;
+}
+
+export interface LoadEncoderInput {
+  source: ModelSource;
+  kind: EncoderKind;
+  precision: Precision;
+  backend: BackendPreference;
+  threads?: number;
+}
+
+export interface LoadedEncoder {
+  url: string;
+  bytes: number;
+  fromCache: boolean;
+  backend: BackendInUse;
+  iface: EncoderInterface;
+  loadMs: number;
+}
+
+const api = {
+  async loadEncoder(input: LoadEncoderInput, ctx: JobContext<DownloadProgress>): Promise<LoadedEncoder> {
+    const started = performance.now();
+    const url = modelFileUrl(input.source, input.kind, input.precision);
+    const { bytes, fromCache } = await fetchModelFile(url, ctx.signal, ctx.progress);
+    await encoders.get(input.kind)?.session.release();
+    encoders.delete(input.kind);
+    // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
+    const encoder = await createEncoder(input.kind, new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+    if (!fromCache) await cacheModelFile(url, bytes);
+    encoders.set(input.kind, encoder);
+    return {
+      url,
+      bytes: bytes.byteLength,
+      fromCache,
+      backend: encoder.backend,
+      iface: encoder.iface,
+      loadMs: performance.now() - started,
+    };
+  },
+
+  /** pixelValues: CLIP-preprocessed images, [count, 3, size, size]; returns the raw (unnormalized) image_embeds. */
+  async encodeImages(input: { pixelValues: Float32Array; count: number }): Promise<{ embeddings: Float32Array; dim: number; ms: number }> {
+    const encoder = encoderFor('vision');
+    const size = encoder.iface.imageSize!;
+    if (input.pixelValues.length !== input.count * 3 * size * size) {
+      throw new Error(`pixelValues holds ${input.pixelValues.length} values, not ${input.count}×3×${size}×${size}`);
+    }
+    const started = performance.now();
+    const embeddings = await runEncoder(encoder, input.pixelValues, [input.count, 3, size, size]);
+    return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
+  },
+
+  async encodeTexts(input: { inputIds: BigInt64Array; count: number }): Promise<{ embeddings: Float32Array; dim: number; ms: number }> {
+    const encoder = encoderFor('text');
+    const started = performance.now();
+    const length = input.inputIds.length / input.count;
+    const embeddings = await runEncoder(encoder, input.inputIds, [input.count, length]);
+    return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
+  },
+};
+
+export type EmbedWorkerApi = typeof api;
+exposeApi(api);
