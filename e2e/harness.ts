@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,7 +22,6 @@ const BASE_FLAGS = [
 
 export interface Harness {
   url: string;
-  browser: Browser;
   context: BrowserContext;
   /** every URL requested by any page or worker of the context, in order */
   requests: string[];
@@ -41,18 +40,21 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
 
   // A fresh profile per run: no cache, storage or permissions carried over between tests.
   const profile = mkdtempSync(join(tmpdir(), 'facet-chromium-'));
-  const args = [...BASE_FLAGS, `--user-data-dir=${profile}`];
+  const args = [...BASE_FLAGS];
   // Without a GPU, --enable-unsafe-webgpu exposes SwiftShader's software adapter: slow, but the WebGPU path runs.
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    viewport: { width: 1280, height: 900 },
+  });
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
   context.on('weberror', (error) => console.error('page error:', error.error().message));
 
   return {
     url,
-    browser,
     context,
     requests,
     async newPage(path = '/') {
@@ -65,7 +67,6 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
     },
     async close() {
       await context.close().catch(() => {});
-      await browser.close().catch(() => {});
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
       rmSync(profile, { recursive: true, force: true });
     },

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench [group|name ...]`: runs benchmark scenarios (never part of the tests) and writes
+ * bench/results/latest.json and bench/results/latest.md. Scenario names start with their group: ingest., embed.,
+ * train., explore., cli.; `npm run bench embed` runs one group, no argument runs all.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { embedScenarios } from './embed';
+import { toMarkdown, type BenchRecord } from './lib';
+
+export interface Scenario {
+  name: string;
+  run(): Promise<BenchRecord[]>;
+}
+
+const scenarios: Scenario[] = [...embedScenarios];
+
+const wanted = process.argv.slice(2);
+const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
+if (selected.length === 0) {
+  console.error(`No benchmark matches ${wanted.join(' ')}. Known: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(1);
+}
+
+const records: BenchRecord[] = [];
+for (const scenario of selected) {
+  console.log(`▶ ${scenario.name}`);
+  const results = await scenario.run();
+  for (const r of results) {
+    console.log(`  ${r.name}: ${r.value.toFixed(2)} ${r.unit}${r.ratio === undefined ? '' : ` (${r.ratio.toFixed(2)}× ${r.baseline_name})`}`);
+  }
+  records.push(...results);
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify(records, null, 2) + '\n');
+writeFileSync('bench/results/latest.md', toMarkdown(records));
+console.log(`\nWrote bench/results/latest.json and latest.md (${records.length} figures).`);
