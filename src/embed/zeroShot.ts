@@ -1,0 +1,52 @@
+/**
+ * CLIP zero-shot classification: each image goes to the class whose (L2-normalized, prompt-averaged) text embedding
+ * is most similar. Pure functions over flat Float32Arrays; embeddings must already be L2-normalized.
+ */
+import { l2NormalizeRows } from '../lib/vectors';
+
+/**
+ * Averages each class's prompt embeddings and re-normalizes (CLIP's prompt ensembling).
+ * `promptEmbeddings` rows are normalized prompts, `promptClass[i]` the class of row i.
+ */
+export function classEmbeddings(promptEmbeddings: Float32Array, promptClass: readonly number[], classCount: number, dim: number): Float32Array {
+  const out = new Float32Array(classCount * dim);
+  const counts = new Array<number>(classCount).fill(0);
+  promptClass.forEach((c, row) => {
+    counts[c]++;
+    for (let d = 0; d < dim; d++) out[c * dim + d] += promptEmbeddings[row * dim + d];
+  });
+  const empty = counts.findIndex((n) => n === 0);
+  if (empty >= 0) throw new Error(`Class ${empty} has no prompt`);
+  return l2NormalizeRows(out, dim);
+}
+
+/** Cosine similarities (dot products of normalized rows) as softmax probabilities with CLIP's logit scale of 100. */
+export function zeroShotProbabilities(images: Float32Array, classes: Float32Array, dim: number, logitScale = 100): Float32Array {
+  const n = images.length / dim;
+  const k = classes.length / dim;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += images[i * dim + d] * classes[c * dim + d];
+      out[i * k + c] = logitScale * dot;
+      max = Math.max(max, out[i * k + c]);
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(out[i * k + c] - max);
+    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
+  }
+  return out;
+}
+
+export function argmaxRows(values: Float32Array, width: number): Uint8Array {
+  const n = values.length / width;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (values[i * width + c] > values[i * width + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
