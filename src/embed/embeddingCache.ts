@@ -1,0 +1,77 @@
+/**
+ * Embeddings kept in IndexedDB, one record per (representation, image id): a representation is what produced the
+ * vector (CLIP checkpoint + precision, or raw pixels), the image id the hash of its pixels. Identical images share
+ * one record, every batch is written in one transaction (a crash or cancel loses at most the batch in flight, never
+ * half of one), and a resumed run asks which ids are missing and computes only those.
+ * Vectors are stored L2-normalized: they are normalized once, here, for every later stage.
+ */
+import { createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { l2NormalizeRows } from '../lib/vectors';
+
+export interface Representation {
+  /** 'clip' or 'raw-pixels' */
+  kind: 'clip' | 'raw-pixels';
+  /** model identity (hub repo or mirror URL) for CLIP */
+  model?: string;
+  precision?: string;
+  dim: number;
+}
+
+export function representationKey(r: Representation): string {
+  return r.kind === 'clip' ? `clip|${r.model}|${r.precision}|${r.dim}` : `raw-pixels|${r.dim}`;
+}
+
+let defaultStore: UseStore | undefined;
+function store(): UseStore {
+  return (defaultStore ??= createStore('facet-embeddings', 'vectors'));
+}
+
+const range = (key: string) => IDBKeyRange.bound([key], [key, []]);
+
+/** Normalizes `vectors` ([ids.length, dim]) and stores them in one transaction. */
+export async function putEmbeddings(rep: Representation, ids: readonly string[], vectors: Float32Array, db = store()): Promise<void> {
+  if (vectors.length !== ids.length * rep.dim) throw new Error(`${vectors.length} values are not ${ids.length} × ${rep.dim}`);
+  l2NormalizeRows(vectors, rep.dim);
+  const key = representationKey(rep);
+  await setMany(
+    ids.map((id, i) => [[key, id], vectors.slice(i * rep.dim, (i + 1) * rep.dim)]),
+    db,
+  );
+}
+
+/** The ids among `ids` that have no stored vector yet (each listed once). */
+export async function missingIds(rep: Representation, ids: readonly string[], db = store()): Promise<string[]> {
+  const key = representationKey(rep);
+  const stored = await db('readonly', (s) => promisifyRequest(s.getAllKeys(range(key))));
+  const have = new Set((stored as [string, string][]).map(([, id]) => id));
+  return [...new Set(ids)].filter((id) => !have.has(id));
+}
+
+/** Vectors for `ids` in their order, [ids.length, dim]; throws naming how many are missing. */
+export async function loadEmbeddings(rep: Representation, ids: readonly string[], db = store()): Promise<Float32Array> {
+  const key = representationKey(rep);
+  const [keys, values] = await db('readonly', (s) =>
+    Promise.all([promisifyRequest(s.getAllKeys(range(key))), promisifyRequest(s.getAll(range(key)))]),
+  );
+  const byId = new Map<string, Float32Array>();
+  (keys as [string, string][]).forEach(([, id], i) => byId.set(id, values[i] as Float32Array));
+  const out = new Float32Array(ids.length * rep.dim);
+  let missing = 0;
+  ids.forEach((id, i) => {
+    const v = byId.get(id);
+    if (v) out.set(v, i * rep.dim);
+    else missing++;
+  });
+  if (missing) throw new Error(`${missing} of ${ids.length} images have no ${rep.kind} embedding yet`);
+  return out;
+}
+
+/** Deletes every vector of a representation; returns how many there were. */
+export async function deleteRepresentation(rep: Representation, db = store()): Promise<number> {
+  const key = representationKey(rep);
+  return db('readwrite', async (s) => {
+    const count = await promisifyRequest(s.count(range(key)));
+    await promisifyRequest(s.delete(range(key)));
+    return count;
+  });
+}
