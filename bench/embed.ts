@@ -28,7 +28,7 @@ function runsFor(batch: number): number {
 
 function ensureModel(): void {
   if (existsSync(`models/${PRESET}/onnx/vision_model_quantized.onnx`)) return;
-  const result = spawnSync('npx', ['tsx', 'scripts/models/generate.ts', PRESET], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['tsx', 'scripts/testmodels/generate.ts', PRESET], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`could not generate the ${PRESET} model`);
 }
 

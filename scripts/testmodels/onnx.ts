@@ -1,0 +1,191 @@
+/**
+ * Just enough of ONNX to write and read models: the protobuf schema (a subset of onnx.proto with its real field
+ * numbers) run by protobufjs, a small graph builder, and a reader of a model's inputs and outputs.
+ * No Node-only imports: the reader also runs in the browser.
+ */
+import protobuf from 'protobufjs';
+
+const ONNX_PROTO = `
+syntax = "proto3";
+package onnx;
+message AttributeProto {
+  string name = 1; float f = 2; int64 i = 3; bytes s = 4; TensorProto t = 5;
+  repeated float floats = 7; repeated int64 ints = 8; int32 type = 20;
+}
+message ValueInfoProto { string name = 1; TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
+  repeated AttributeProto attribute = 5; string domain = 7;
+}
+message StringStringEntryProto { string key = 1; string value = 2; }
+message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+message ModelProto {
+  int64 ir_version = 1; string producer_name = 2; string producer_version = 3; string domain = 4;
+  int64 model_version = 5; string doc_string = 6; GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8; repeated StringStringEntryProto metadata_props = 14;
+}
+message GraphProto {
+  repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
+  repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message TensorProto {
+  repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9;
+}
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+`;
+
+const root = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
+const ModelProto = root.lookupType('onnx.ModelProto');
+
+/** TensorProto.DataType values. */
+export const DataType = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+export type DataTypeName = keyof typeof DataType;
+const typeName = (code: number) => (Object.keys(DataType) as DataTypeName[]).find((k) => DataType[k] === code) ?? `type ${code}`;
+
+/** AttributeProto.AttributeType values. */
+const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+
+export type Dim = number | string;
+export type AttributeValue = number | string | number[] | { float: number } | { tensor: TensorData };
+export interface TensorData {
+  type: DataTypeName;
+  dims: number[];
+  data: Float32Array | Uint8Array | Int8Array | Int32Array | BigInt64Array | Uint16Array;
+}
+
+export class GraphBuilder {
+  private nodes: object[] = [];
+  private initializers: object[] = [];
+  private inputs: object[] = [];
+  private outputs: object[] = [];
+  private counter = 0;
+
+  /** A fresh value name with a readable prefix. */
+  name(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
+  input(name: string, type: DataTypeName, shape: Dim[]): string {
+    this.inputs.push(valueInfo(name, type, shape));
+    return name;
+  }
+
+  output(name: string, type: DataTypeName, shape: Dim[]): void {
+    this.outputs.push(valueInfo(name, type, shape));
+  }
+
+  /** A constant tensor (weights, shapes, indices) as a graph initializer. */
+  constant(prefix: string, tensor: TensorData): string {
+    const name = this.name(prefix);
+    this.initializers.push(tensorProto(name, tensor));
+    return name;
+  }
+
+  ints(prefix: string, values: number[]): string {
+    return this.constant(prefix, { type: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+  }
+
+  floats(prefix: string, values: number[], dims = [values.length]): string {
+    return this.constant(prefix, { type: 'float32', dims, data: Float32Array.from(values) });
+  }
+
+  /** Adds a node; returns its output names (one fresh name per output unless given). */
+  op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs: string[] | number = 1): string[] {
+    const outNames = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.name(opType.toLowerCase())) : outputs;
+    this.nodes.push({
+      op_type: opType,
+      name: this.name(`${opType}_node`),
+      input: inputs,
+      output: outNames,
+      attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+    });
+    return outNames;
+  }
+
+  /** Single-output shorthand. */
+  op1(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, output?: string): string {
+    return this.op(opType, inputs, attributes, output ? [output] : 1)[0];
+  }
+
+  encode(graphName: string, metadata: Record<string, string> = {}, opset = 17): Uint8Array {
+    const model = {
+      ir_version: 8,
+      producer_name: 'facet-testmodels',
+      producer_version: '1',
+      doc_string: 'CLIP-shaped model with random weights, generated by Facet for tests and benchmarks only.',
+      opset_import: [{ domain: '', version: opset }],
+      metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+      graph: { name: graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+    };
+    return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  }
+}
+
+function valueInfo(name: string, type: DataTypeName, shape: Dim[]): object {
+  return {
+    name,
+    type: {
+      tensor_type: {
+        elem_type: DataType[type],
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) },
+      },
+    },
+  };
+}
+
+function tensorProto(name: string, t: TensorData): object {
+  const expected = t.dims.reduce((a, b) => a * b, 1);
+  if (t.data.length !== expected) throw new Error(`${name}: ${t.data.length} values for dims [${t.dims}]`);
+  return {
+    name,
+    dims: t.dims,
+    data_type: DataType[t.type],
+    raw_data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+  };
+}
+
+function attribute(name: string, value: AttributeValue): object {
+  if (typeof value === 'number') return { name, type: AttrType.INT, i: value };
+  if (typeof value === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: AttrType.INTS, ints: value };
+  if ('float' in value) return { name, type: AttrType.FLOAT, f: value.float };
+  return { name, type: AttrType.TENSOR, t: tensorProto(name, value.tensor) };
+}
+
+export interface ModelInterfaceEntry {
+  name: string;
+  elemType: string;
+  dims: Dim[];
+}
+
+/** The declared inputs and outputs of an ONNX model file: names, element types and shapes. */
+export function readModelInterface(bytes: Uint8Array): { inputs: ModelInterfaceEntry[]; outputs: ModelInterfaceEntry[]; opset: number } {
+  const model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: true }) as {
+    graph: { input: DecodedValueInfo[]; output: DecodedValueInfo[]; initializer: { name: string }[] };
+    opset_import: { domain: string; version: number }[];
+  };
+  const initializerNames = new Set(model.graph.initializer.map((t) => t.name));
+  const entry = (v: DecodedValueInfo): ModelInterfaceEntry => ({
+    name: v.name,
+    elemType: typeName(v.type.tensor_type.elem_type),
+    dims: v.type.tensor_type.shape.dim.map((d) => (d.dim_param ? d.dim_param : Number(d.dim_value))),
+  });
+  return {
+    // Older exporters list initializers among the inputs; they are not inputs a caller feeds.
+    inputs: model.graph.input.filter((v) => !initializerNames.has(v.name)).map(entry),
+    outputs: model.graph.output.map(entry),
+    opset: model.opset_import.find((o) => o.domain === '')?.version ?? 0,
+  };
+}
+
+interface DecodedValueInfo {
+  name: string;
+  type: { tensor_type: { elem_type: number; shape: { dim: { dim_value?: number; dim_param?: string }[] } } };
+}
