@@ -69,6 +69,7 @@ export function toMarkdown(records: BenchRecord[]): string {
     const baseline = r.baseline_name ? `${fmt(r.baseline_value)} (${r.baseline_name})` : '';
     lines.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${r.ratio === undefined ? '' : `${fmt(r.ratio)}×`} | ${r.runs} (${fmt(r.min)}–${fmt(r.max)}) |`);
   }
-  const notes = records.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`);
+  // Scenarios of one group share their note: list each note once.
+  const notes = [...new Set(records.filter((r) => r.note).map((r) => r.note))].map((note) => `- ${note}`);
   return [...lines, '', ...notes, ''].join('\n');
 }
