@@ -1,0 +1,79 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { createStore } from 'idb-keyval';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cosine } from '../lib/vectors';
+import { embedFaces, type Encode } from './embedFaces';
+import { loadEmbeddings, missingIds, type Representation } from './embeddingCache';
+
+// The tiny CLIP-shaped model (npm run models -- tiny) stands in for CLIP, through onnxruntime-node.
+let encode: Encode;
+let calls: number[];
+beforeAll(async () => {
+  const session = await ort.InferenceSession.create(readFileSync('models/tiny/onnx/vision_model.onnx'));
+  encode = async (pixelValues, count) => {
+    calls.push(count);
+    const out = await session.run({ pixel_values: new ort.Tensor('float32', pixelValues, [count, 3, 224, 224]) });
+    return out.image_embeds.data as Float32Array;
+  };
+});
+
+const rep: Representation = { kind: 'clip', model: 'test/tiny', precision: 'fp32', dim: 512 };
+let n = 0;
+const fresh = () => createStore(`embed-faces-${n++}`, 'vectors');
+
+function faces(count: number) {
+  const pixels = new Uint8Array(count * 48 * 48);
+  for (let f = 0; f < count; f++) for (let i = 0; i < 2304; i++) pixels[f * 2304 + i] = (i * (f + 3) + f * 17) % 256;
+  return { ids: Array.from({ length: count }, (_, i) => `face-${i}`), pixels, side: 48 };
+}
+
+describe('embedFaces', () => {
+  it('embeds in batches, stores normalized vectors and distinguishes faces', async () => {
+    calls = [];
+    const db = fresh();
+    const progress: number[] = [];
+    const done = await embedFaces(rep, faces(5), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, onBatch: (k) => progress.push(k), db });
+    expect(done).toBe(5);
+    expect(calls).toEqual([2, 2, 1]);
+    expect(progress).toEqual([2, 2, 1]);
+    const vectors = await loadEmbeddings(rep, ['face-0', 'face-1'], db);
+    expect(Math.hypot(...vectors.slice(0, 512))).toBeCloseTo(1, 5);
+    expect(cosine(vectors.slice(0, 512), vectors.slice(512))).toBeLessThan(0.999);
+  });
+
+  it('resumes after a cancel without recomputing what was stored', async () => {
+    calls = [];
+    const db = fresh();
+    const controller = new AbortController();
+    const first = embedFaces(rep, faces(6), encode, {
+      batchSize: 2,
+      imageSize: 224,
+      signal: controller.signal,
+      onBatch: () => controller.abort(),
+      db,
+    });
+    await expect(first).rejects.toThrow(/Cancelled/);
+    expect(await missingIds(rep, faces(6).ids, db)).toEqual(['face-2', 'face-3', 'face-4', 'face-5']);
+    calls = [];
+    expect(await embedFaces(rep, faces(6), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db })).toBe(4);
+    expect(calls).toEqual([2, 2]);
+  });
+
+  it('embeds a repeated id once', async () => {
+    calls = [];
+    const db = fresh();
+    const set = faces(3);
+    set.ids[2] = set.ids[0];
+    expect(await embedFaces(rep, set, encode, { batchSize: 8, imageSize: 224, signal: new AbortController().signal, db })).toBe(2);
+    expect(calls).toEqual([2]);
+  });
+
+  it('refuses pixels that do not match the ids', async () => {
+    const set = faces(2);
+    await expect(embedFaces(rep, { ...set, ids: ['a'] }, encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: fresh() })).rejects.toThrow(
+      /4608 pixels are not 1 faces of 48×48/,
+    );
+  });
+});

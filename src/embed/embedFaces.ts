@@ -1,0 +1,60 @@
+/**
+ * Embeds faces into the embedding cache: only the ids not stored yet, in batches, each batch preprocessed as CLIP's
+ * (Pillow-exact bicubic), encoded, normalized and written in one transaction. A cancel or crash loses at most the
+ * batch in flight; the next run picks up from the cache. Runs in the embed worker; `encode` is the model.
+ */
+import { throwIfCancelled } from '../lib/rpc';
+import { missingIds, putEmbeddings, type Representation } from './embeddingCache';
+import { clipPixelValues } from './preprocess';
+import type { UseStore } from 'idb-keyval';
+
+export interface FaceBatch {
+  /** stable image ids (pixel hashes), one per face */
+  ids: string[];
+  /** 8-bit grayscale faces, side × side each, row-major, concatenated */
+  pixels: Uint8Array;
+  side: number;
+}
+
+export type Encode = (pixelValues: Float32Array, count: number) => Promise<Float32Array>;
+
+export interface EmbedFacesOptions {
+  batchSize: number;
+  imageSize: number;
+  signal: AbortSignal;
+  /** called after each stored batch with the number of faces it embedded */
+  onBatch?: (embedded: number) => void;
+  db?: UseStore;
+}
+
+/** Returns how many faces were embedded now (ids already cached and repeated ids are skipped). */
+export async function embedFaces(rep: Representation, faces: FaceBatch, encode: Encode, options: EmbedFacesOptions): Promise<number> {
+  const { batchSize, imageSize, signal, onBatch, db } = options;
+  const area = faces.side * faces.side;
+  if (faces.pixels.length !== faces.ids.length * area) {
+    throw new Error(`${faces.pixels.length} pixels are not ${faces.ids.length} faces of ${faces.side}×${faces.side}`);
+  }
+  const todo = new Set(await missingIds(rep, faces.ids, db));
+  const firstIndex = new Map<string, number>();
+  faces.ids.forEach((id, i) => {
+    if (todo.has(id) && !firstIndex.has(id)) firstIndex.set(id, i);
+  });
+  const queue = [...firstIndex.entries()];
+  const plane = 3 * imageSize * imageSize;
+  let embedded = 0;
+  for (let start = 0; start < queue.length; start += batchSize) {
+    throwIfCancelled(signal);
+    const batch = queue.slice(start, start + batchSize);
+    const pixelValues = new Float32Array(batch.length * plane);
+    batch.forEach(([, index], k) => {
+      const face = { data: faces.pixels.subarray(index * area, (index + 1) * area), width: faces.side, height: faces.side, channels: 1 as const };
+      clipPixelValues(face, imageSize, pixelValues, k * plane);
+    });
+    const vectors = await encode(pixelValues, batch.length);
+    throwIfCancelled(signal);
+    await putEmbeddings(rep, batch.map(([id]) => id), vectors, db);
+    embedded += batch.length;
+    onBatch?.(batch.length);
+  }
+  return embedded;
+}
