@@ -4,12 +4,17 @@
  */
 import type { BackendInUse, BackendPreference } from '../src/lib/compute';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import type { Representation } from '../src/embed/embeddingCache';
+import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import type { EncoderInterface } from '../src/embed/modelInterface';
 import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
+import { ClipTokenizer } from '../src/embed/tokenizer';
+import { l2NormalizeRows } from '../src/lib/vectors';
 
 const encoders = new Map<EncoderKind, Encoder>();
+let tokenizer: ClipTokenizer | undefined;
 
 function encoderFor(kind: EncoderKind): Encoder {
   const encoder = encoders.get(kind);
@@ -43,6 +48,7 @@ const api = {
     encoders.delete(input.kind);
     // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
     const encoder = await createEncoder(input.kind, new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+    if (input.kind === 'text') tokenizer = await loadTokenizer(input.source, ctx);
     if (!fromCache) await cacheModelFile(url, bytes);
     encoders.set(input.kind, encoder);
     return {
@@ -67,6 +73,30 @@ const api = {
     return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
   },
 
+  /** Embeds the faces not cached yet into the embedding cache; progress is the number of faces done so far. */
+  async embedFaces(input: { rep: Representation; faces: FaceBatch; batchSize: number }, ctx: JobContext<number>): Promise<number> {
+    const encoder = encoderFor('vision');
+    if (input.rep.dim !== encoder.iface.dim) throw new Error(`The loaded model makes ${encoder.iface.dim}-d embeddings, not ${input.rep.dim}-d`);
+    const size = encoder.iface.imageSize!;
+    let done = 0;
+    return embedFaces(input.rep, input.faces, (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]), {
+      batchSize: input.batchSize,
+      imageSize: size,
+      signal: ctx.signal,
+      onBatch: (k) => ctx.progress((done += k)),
+    });
+  },
+
+  /** Tokenizes and embeds prompts; returns L2-normalized text embeddings in prompt order. */
+  async embedPrompts(input: { prompts: string[] }): Promise<{ embeddings: Float32Array; dim: number; truncated: number[] }> {
+    const encoder = encoderFor('text');
+    if (!tokenizer) throw new Error('The tokenizer is not loaded');
+    const batch = tokenizer.encodeBatch(input.prompts);
+    const raw = await runEncoder(encoder, batch.inputIds, [batch.count, batch.length]);
+    const embeddings = l2NormalizeRows(raw, encoder.iface.dim);
+    return transfer({ embeddings, dim: encoder.iface.dim, truncated: batch.truncated }, [embeddings.buffer]);
+  },
+
   async encodeTexts(input: { inputIds: BigInt64Array; count: number }): Promise<{ embeddings: Float32Array; dim: number; ms: number }> {
     const encoder = encoderFor('text');
     const started = performance.now();
@@ -75,6 +105,21 @@ const api = {
     return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
   },
 };
+
+async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgress>): Promise<ClipTokenizer> {
+  const url = new URL('tokenizer.json', source.baseUrl).href;
+  const { bytes, fromCache } = await fetchModelFile(url, ctx.signal, ctx.progress);
+  let json: object;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new Error(`${url} is not a tokenizer.json (not JSON)`);
+  }
+  const loaded = new ClipTokenizer(json);
+  loaded.encode('a happy human face'); // refuses a tokenizer that is not CLIP's before it is cached
+  if (!fromCache) await cacheModelFile(url, bytes);
+  return loaded;
+}
 
 export type EmbedWorkerApi = typeof api;
 exposeApi(api);
