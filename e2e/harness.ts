@@ -49,6 +49,9 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
     args,
     viewport: { width: 1280, height: 900 },
   });
+  // tsx compiles test files with esbuild's keepNames, which wraps functions in a __name() helper that does not
+  // exist in the page: functions passed to page.evaluate need it defined.
+  await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
   context.on('weberror', (error) => console.error('page error:', error.error().message));

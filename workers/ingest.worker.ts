@@ -1,0 +1,40 @@
+/** Ingest worker: imports archives and reads stored faces, off the main thread. Logic lives in src/dataset/. */
+import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import { readFacePage, type FacePage } from '../src/dataset/browse';
+import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
+import { deleteDataset, removeOrphans } from '../src/dataset/storage';
+
+let canvas: OffscreenCanvas | undefined;
+
+/** The browser's own decoders (JPEG, PNG, WebP, GIF, BMP, AVIF) through an ImageBitmap and a reused canvas. */
+async function decode(bytes: Uint8Array): Promise<DecodedImage> {
+  const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+  try {
+    const { width, height } = bitmap;
+    if (!canvas || canvas.width !== width || canvas.height !== height) canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(bitmap, 0, 0);
+    return { rgba: context.getImageData(0, 0, width, height).data, width, height };
+  } finally {
+    bitmap.close();
+  }
+}
+
+const api = {
+  async ingest(input: { file: File }, ctx: JobContext<IngestProgress>): Promise<IngestResult> {
+    return ingestFile(input.file, { decode, signal: ctx.signal, onProgress: ctx.progress });
+  },
+  async facePage(input: { id: string; label: number; offset: number; count: number }): Promise<FacePage> {
+    const page = await readFacePage(input.id, input.label, input.offset, input.count);
+    return transfer(page, [page.pixels.buffer]);
+  },
+  async deleteDataset(input: { id: string }): Promise<void> {
+    await deleteDataset(input.id);
+  },
+  async removeOrphans(): Promise<string[]> {
+    return removeOrphans();
+  },
+};
+
+export type IngestWorkerApi = typeof api;
+exposeApi(api);
