@@ -3,8 +3,9 @@
  * bench/results/latest.json and bench/results/latest.md. Scenario names start with their group: ingest., embed.,
  * train., explore., cli.; `npm run bench embed` runs one group, no argument runs all.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { embedScenarios } from './embed';
+import { ingestScenarios } from './ingest';
 import { toMarkdown, type BenchRecord } from './lib';
 
 export interface Scenario {
@@ -12,7 +13,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...embedScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
@@ -31,6 +32,10 @@ for (const scenario of selected) {
   records.push(...results);
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify(records, null, 2) + '\n');
-writeFileSync('bench/results/latest.md', toMarkdown(records));
+// Scenarios not run this time keep their last figures, so one group can be re-measured alone.
+const previous: BenchRecord[] = existsSync('bench/results/latest.json') ? JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) : [];
+const ran = new Set(records.map((r) => r.name));
+const merged = [...previous.filter((r) => !ran.has(r.name)), ...records].sort((a, b) => a.name.localeCompare(b.name));
+writeFileSync('bench/results/latest.json', JSON.stringify(merged, null, 2) + '\n');
+writeFileSync('bench/results/latest.md', toMarkdown(merged));
 console.log(`\nWrote bench/results/latest.json and latest.md (${records.length} figures).`);

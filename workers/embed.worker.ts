@@ -5,7 +5,9 @@
 import type { BackendInUse, BackendPreference } from '../src/lib/compute';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import type { Representation } from '../src/embed/embeddingCache';
+import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDataset';
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
+import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import type { EncoderInterface } from '../src/embed/modelInterface';
@@ -85,6 +87,30 @@ const api = {
       signal: ctx.signal,
       onBatch: (k) => ctx.progress((done += k)),
     });
+  },
+
+  /** Embeds a stored dataset (a stratified sample first when asked); resumes from the cache. */
+  async embedDataset(
+    input: { datasetId: string; rep: Representation; batchSize: number; sampleFirst?: number },
+    ctx: JobContext<EmbedDatasetProgress>,
+  ): Promise<EmbedDatasetProgress> {
+    const encoder = encoderFor('vision');
+    const size = encoder.iface.imageSize!;
+    return embedDataset(input.datasetId, input.rep, (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]), {
+      batchSize: input.batchSize,
+      imageSize: size,
+      sampleFirst: input.sampleFirst,
+      signal: ctx.signal,
+      onProgress: ctx.progress,
+    });
+  },
+
+  /** CLIP zero-shot on the test split: prompts[c] are the prompts of class c, averaged per class. */
+  async zeroShot(input: { datasetId: string; rep: Representation; prompts: string[][] }): Promise<ZeroShotResult> {
+    const flat = input.prompts.flat();
+    const promptClass = input.prompts.flatMap((list, c) => list.map(() => c));
+    const { embeddings } = await api.embedPrompts({ prompts: flat });
+    return zeroShotOnTest(input.datasetId, input.rep, embeddings, promptClass);
   },
 
   /** Tokenizes and embeds prompts; returns L2-normalized text embeddings in prompt order. */

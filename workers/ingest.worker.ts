@@ -1,13 +1,30 @@
 /** Ingest worker: imports archives and reads stored faces, off the main thread. Logic lives in src/dataset/. */
+import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
+import jpegWasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import { readFacePage, type FacePage } from '../src/dataset/browse';
 import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
 import { deleteDataset, removeOrphans } from '../src/dataset/storage';
 
 let canvas: OffscreenCanvas | undefined;
+let jpegReady: Promise<void> | undefined;
 
-/** The browser's own decoders (JPEG, PNG, WebP, GIF, BMP, AVIF) through an ImageBitmap and a reused canvas. */
+/**
+ * JPEGs (all of FER2013) go through mozjpeg compiled to WASM (@jsquash/jpeg): about 30× faster than an
+ * ImageBitmap per 48×48 image, and libjpeg-turbo's output, the same pixels Pillow gives. Other formats use the
+ * browser's own decoders.
+ */
 async function decode(bytes: Uint8Array): Promise<DecodedImage> {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    jpegReady ??= WebAssembly.compileStreaming(fetch(jpegWasmUrl)).then((module) => initJpeg(module));
+    await jpegReady;
+    const image = await decodeJpeg(bytes.slice().buffer);
+    return { rgba: image.data, width: image.width, height: image.height };
+  }
+  return decodeWithBrowser(bytes);
+}
+
+async function decodeWithBrowser(bytes: Uint8Array): Promise<DecodedImage> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
   try {
     const { width, height } = bitmap;

@@ -49,21 +49,10 @@ export async function missingIds(rep: Representation, ids: readonly string[], db
 
 /** Vectors for `ids` in their order, [ids.length, dim]; throws naming how many are missing. */
 export async function loadEmbeddings(rep: Representation, ids: readonly string[], db = store()): Promise<Float32Array> {
-  const key = representationKey(rep);
-  const [keys, values] = await db('readonly', (s) =>
-    Promise.all([promisifyRequest(s.getAllKeys(range(key))), promisifyRequest(s.getAll(range(key)))]),
-  );
-  const byId = new Map<string, Float32Array>();
-  (keys as [string, string][]).forEach(([, id], i) => byId.set(id, values[i] as Float32Array));
-  const out = new Float32Array(ids.length * rep.dim);
-  let missing = 0;
-  ids.forEach((id, i) => {
-    const v = byId.get(id);
-    if (v) out.set(v, i * rep.dim);
-    else missing++;
-  });
+  const { positions, vectors } = await loadStoredEmbeddings(rep, ids, db);
+  const missing = ids.length - positions.length;
   if (missing) throw new Error(`${missing} of ${ids.length} images have no ${rep.kind} embedding yet`);
-  return out;
+  return vectors;
 }
 
 /** Deletes every vector of a representation; returns how many there were. */
@@ -74,4 +63,18 @@ export async function deleteRepresentation(rep: Representation, db = store()): P
     await promisifyRequest(s.delete(range(key)));
     return count;
   });
+}
+
+/** The stored vectors among `ids`: their positions in `ids` and the vectors, [positions.length, dim]. */
+export async function loadStoredEmbeddings(rep: Representation, ids: readonly string[], db = store()): Promise<{ positions: number[]; vectors: Float32Array }> {
+  const key = representationKey(rep);
+  const [keys, values] = await db('readonly', (s) =>
+    Promise.all([promisifyRequest(s.getAllKeys(range(key))), promisifyRequest(s.getAll(range(key)))]),
+  );
+  const byId = new Map<string, Float32Array>();
+  (keys as [string, string][]).forEach(([, id], i) => byId.set(id, values[i] as Float32Array));
+  const positions = ids.flatMap((id, i) => (byId.has(id) ? [i] : []));
+  const vectors = new Float32Array(positions.length * rep.dim);
+  positions.forEach((p, k) => vectors.set(byId.get(ids[p])!, k * rep.dim));
+  return { positions, vectors };
 }
