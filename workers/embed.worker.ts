@@ -4,7 +4,8 @@
  */
 import type { BackendInUse, BackendPreference } from '../src/lib/compute';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
-import type { Representation } from '../src/embed/embeddingCache';
+import { getColumns } from '../src/dataset/storage';
+import { missingIds, type Representation } from '../src/embed/embeddingCache';
 import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDataset';
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
@@ -103,6 +104,14 @@ const api = {
       signal: ctx.signal,
       onProgress: ctx.progress,
     });
+  },
+
+  /** How many of a dataset's distinct images have an embedding for `rep`. */
+  async coverage(input: { datasetId: string; rep: Representation }): Promise<{ embedded: number; total: number }> {
+    const columns = await getColumns(input.datasetId);
+    if (!columns) return { embedded: 0, total: 0 };
+    const total = new Set(columns.imageIds).size;
+    return { embedded: total - (await missingIds(input.rep, columns.imageIds)).length, total };
   },
 
   /** CLIP zero-shot on the test split: prompts[c] are the prompts of class c, averaged per class. */

@@ -1,10 +1,22 @@
+import { useEffect } from 'react';
 import { Section } from '../app/Section';
+import { useDatasetStore } from '../dataset/store';
+import { EMOTIONS } from '../lib/emotions';
 import { CHECKPOINTS } from './modelSource';
+import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
 import { useEmbedStore } from './store';
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
 export function EmbedSection() {
   const s = useEmbedStore();
   const working = s.status.kind === 'working';
+  const datasetId = useDatasetStore((d) => d.activeId);
+  const { refreshCoverage } = s;
+  useEffect(() => {
+    void refreshCoverage();
+  }, [datasetId, refreshCoverage]);
+  const ready = Boolean(s.loaded.vision && s.loaded.text);
   return (
     <Section
       id="embed"
@@ -74,6 +86,72 @@ export function EmbedSection() {
           <button type="submit">Load model</button>
         </fieldset>
       </form>
+      {ready && (
+        <form
+          className="controls"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void s.embedDataset();
+          }}
+        >
+          <fieldset disabled={working || !datasetId}>
+            <legend>Dataset embeddings</legend>
+            <p className="muted" data-testid="embed-coverage">
+              {!datasetId
+                ? 'Import a dataset first.'
+                : s.coverage
+                  ? `${s.coverage.embedded.toLocaleString('en-US')} of ${s.coverage.total.toLocaleString('en-US')} distinct images embedded with this model (kept in this browser; a later run continues where this one stopped).`
+                  : 'Checking what is embedded already…'}
+            </p>
+            <label title="A CPU-only browser embeds a few images per second: a stratified sample first lets you train and explore while the rest continues.">
+              Stratified sample first (images, 0 = off)
+              <input type="number" min={0} step={500} value={s.sampleFirst} onChange={(e) => s.setSettings({ sampleFirst: Math.max(0, Number(e.target.value)) })} />
+            </label>
+            <button type="submit">{s.coverage && s.coverage.embedded > 0 ? 'Continue embedding' : 'Embed dataset'}</button>
+          </fieldset>
+        </form>
+      )}
+      {ready && datasetId && (
+        <div className="zero-shot">
+          <div className="controls-row">
+            <label className="inline" title={`Averages ${ENSEMBLE_TEMPLATES.length} phrasings per emotion, as the CLIP paper does`}>
+              <input type="checkbox" checked={s.ensemble} onChange={(e) => s.setSettings({ ensemble: e.target.checked })} /> Prompt ensemble ({ENSEMBLE_TEMPLATES.length} templates)
+              instead of the paper’s “{PAPER_TEMPLATE}”
+            </label>
+            <button type="button" disabled={working || !s.coverage?.embedded} onClick={() => void s.runZeroShot()}>
+              Run zero-shot on the test split
+            </button>
+          </div>
+          {s.zeroShot && (
+            <table className="zero-shot-table">
+              <caption>
+                CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
+                {s.zeroShot.scored < s.zeroShot.testImages ? ` (of ${s.zeroShot.testImages.toLocaleString('en-US')}; the rest are not embedded yet)` : ''} ·
+                PublicTest {pct(s.zeroShot.publicTest.accuracy)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy)} · without test images also in train{' '}
+                {pct(s.zeroShot.clean.accuracy)}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Emotion</th>
+                  <th scope="col">Recall</th>
+                  <th scope="col">Precision</th>
+                  <th scope="col">Test images</th>
+                </tr>
+              </thead>
+              <tbody>
+                {EMOTIONS.map((emotion, c) => (
+                  <tr key={emotion}>
+                    <th scope="row">{emotion}</th>
+                    <td>{pct(s.zeroShot!.evaluation.perClass[c].recall)}</td>
+                    <td>{pct(s.zeroShot!.evaluation.perClass[c].precision)}</td>
+                    <td>{s.zeroShot!.evaluation.perClass[c].support}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
     </Section>
   );
 }

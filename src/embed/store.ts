@@ -3,9 +3,14 @@ import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useStatusStore } from '../app/statusStore';
 import { chooseBackend, type BackendPreference } from '../lib/compute';
-import { formatBytes } from '../lib/progress';
+import { formatBytes, formatProgress, ProgressTracker } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
+import { useDatasetStore } from '../dataset/store';
+import { useResultsStore } from '../results/store';
 import type { LoadedEncoder } from '../../workers/embed.worker';
+import type { Representation } from './embeddingCache';
+import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
+import type { ZeroShotResult } from './zeroShotRun';
 import { startEmbedWorker, type EmbedWorker } from './embedWorker';
 import { DEFAULT_CHECKPOINT, defaultPrecision, hubSource, mirrorSource, type EncoderKind, type ModelSource, type Precision } from './modelSource';
 
@@ -19,9 +24,26 @@ interface EmbedState {
   backend: BackendPreference;
   status: SectionStatus;
   loaded: Partial<Record<EncoderKind, LoadedEncoder>>;
-  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'precision' | 'backend'>>): void;
+  /** the precision actually loaded (resolved from 'auto') */
+  loadedPrecision?: Precision;
+  /** embed a stratified sample of this many images first (0: dataset order) */
+  sampleFirst: number;
+  ensemble: boolean;
+  coverage?: { embedded: number; total: number };
+  zeroShot?: ZeroShotResult;
+  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble'>>): void;
   loadModel(): Promise<void>;
+  embedDataset(): Promise<void>;
+  refreshCoverage(): Promise<void>;
+  runZeroShot(): Promise<void>;
   cancel(): void;
+}
+
+/** What produced the vectors: the cache key of every embedding this model makes. */
+export function currentRepresentation(s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl'>): Representation | undefined {
+  const vision = s.loaded.vision;
+  if (!vision || !s.loadedPrecision) return undefined;
+  return { kind: 'clip', model: currentSource(s as EmbedState).id, precision: s.loadedPrecision, dim: vision.iface.dim };
 }
 
 let worker: EmbedWorker | undefined;
@@ -39,6 +61,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   backend: 'auto',
   status: empty('No model loaded. The CLIP model is downloaded once from the chosen source and kept in this browser.'),
   loaded: {},
+  sampleFirst: 2000,
+  ensemble: false,
 
   setSettings(settings) {
     set(settings);
@@ -85,6 +109,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       const { vision, text } = loaded as Required<typeof loaded>;
       set({
         loaded: { ...loaded },
+        loadedPrecision: precision,
+        zeroShot: undefined,
         status: {
           kind: 'done',
           message:
@@ -93,11 +119,73 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
         },
       });
       void useStatusStore.getState().refreshStorage();
+      await get().refreshCoverage();
     } catch (error) {
       const message = isCancelled(error) ? 'Model loading was cancelled.' : (error as Error).message;
       set({ status: { kind: isCancelled(error) ? 'empty' : 'error', message }, loaded: {} });
     } finally {
       if (running === controller) running = undefined;
+    }
+  },
+
+  async refreshCoverage() {
+    const rep = currentRepresentation(get());
+    const datasetId = useDatasetStore.getState().activeId;
+    if (!worker || !rep || !datasetId) return set({ coverage: undefined });
+    set({ coverage: await worker.coverage({ datasetId, rep }) });
+  },
+
+  async embedDataset() {
+    const rep = currentRepresentation(get());
+    const datasetId = useDatasetStore.getState().activeId;
+    if (!worker || !rep) return set({ status: { kind: 'error', message: 'Load the CLIP model first.' } });
+    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    let tracker: ProgressTracker | undefined;
+    try {
+      set({ status: { kind: 'working', message: 'Embedding the dataset…' } });
+      const result = await worker.embedDataset(
+        { datasetId, rep, batchSize: 16, sampleFirst: get().sampleFirst || undefined },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            tracker ??= new ProgressTracker('Embedding', p.total, 'img');
+            const progress = tracker.update(p.done);
+            set({ status: { kind: 'working', message: formatProgress(progress), progress }, coverage: { embedded: p.cached + p.done, total: p.cached + p.total } });
+          },
+        },
+      );
+      set({
+        status: { kind: 'done', message: `All ${(result.cached + result.done).toLocaleString('en-US')} distinct images embedded (${result.done.toLocaleString('en-US')} now, ${result.cached.toLocaleString('en-US')} from the cache).` },
+      });
+    } catch (error) {
+      set({ status: isCancelled(error) ? { kind: 'done', message: 'Embedding paused: what was embedded is kept, and the next run continues from there.' } : { kind: 'error', message: (error as Error).message } });
+    } finally {
+      if (running === controller) running = undefined;
+      await get().refreshCoverage();
+      void useStatusStore.getState().refreshStorage();
+    }
+  },
+
+  async runZeroShot() {
+    const rep = currentRepresentation(get());
+    const datasetId = useDatasetStore.getState().activeId;
+    if (!worker || !rep || !datasetId) return set({ status: { kind: 'error', message: 'Load CLIP and import a dataset first.' } });
+    const templates = get().ensemble ? [...ENSEMBLE_TEMPLATES] : [PAPER_TEMPLATE];
+    const started = performance.now();
+    try {
+      const zeroShot = await worker.zeroShot({ datasetId, rep, prompts: promptsFor(templates) });
+      set({ zeroShot });
+      useResultsStore.getState().report({
+        id: 'zero-shot',
+        test: zeroShot.evaluation.accuracy,
+        settings: `${templates.length === 1 ? `“${PAPER_TEMPLATE}”` : `${templates.length} templates averaged`}, ${rep.model} ${rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
+        seconds: (performance.now() - started) / 1000,
+      });
+    } catch (error) {
+      set({ status: { kind: 'error', message: (error as Error).message } });
     }
   },
 
