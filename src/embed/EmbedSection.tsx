@@ -105,7 +105,7 @@ export function EmbedSection() {
             </p>
             <label title="A CPU-only browser embeds a few images per second: a stratified sample first lets you train and explore while the rest continues.">
               Stratified sample first (images, 0 = off)
-              <input type="number" min={0} step={500} value={s.sampleFirst} onChange={(e) => s.setSettings({ sampleFirst: Math.max(0, Number(e.target.value)) })} />
+              <input type="number" min={0} step={1} value={s.sampleFirst} onChange={(e) => s.setSettings({ sampleFirst: Math.max(0, Number(e.target.value)) })} />
             </label>
             <button type="submit">{s.coverage && s.coverage.embedded > 0 ? 'Continue embedding' : 'Embed dataset'}</button>
           </fieldset>
