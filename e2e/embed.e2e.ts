@@ -60,7 +60,8 @@ test('zero-shot fills the first row of the results table', async () => {
   await embed().getByRole('button', { name: /Run zero-shot/ }).click();
   const table = embed().locator('.zero-shot-table');
   await table.waitFor({ timeout: 60_000 });
-  assert.match(await table.locator('caption').innerText(), /CLIP zero-shot: [\d.]+% of 105 test images/);
+  assert.match(await embed().locator('.zero-shot-summary').innerText(), /CLIP zero-shot: [\d.]+% of 105 test images/);
+  assert.equal(await table.getByRole('row').count(), 8);
   const row = page.locator('#results tr[data-row="zero-shot"]');
   assert.match(await row.innerText(), /CLIP zero-shot.*not reported.*[\d.]+%.*“A \{\} human face”/s);
 });

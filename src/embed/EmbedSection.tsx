@@ -123,13 +123,15 @@ export function EmbedSection() {
             </button>
           </div>
           {s.zeroShot && (
-            <table className="zero-shot-table">
-              <caption>
+            <>
+              <p role="status" className="zero-shot-summary">
                 CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
                 {s.zeroShot.scored < s.zeroShot.testImages ? ` (of ${s.zeroShot.testImages.toLocaleString('en-US')}; the rest are not embedded yet)` : ''} ·
                 PublicTest {pct(s.zeroShot.publicTest.accuracy)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy)} · without test images also in train{' '}
                 {pct(s.zeroShot.clean.accuracy)}
-              </caption>
+              </p>
+            <table className="zero-shot-table">
+              <caption>Zero-shot per emotion (test split)</caption>
               <thead>
                 <tr>
                   <th scope="col">Emotion</th>
@@ -149,6 +151,7 @@ export function EmbedSection() {
                 ))}
               </tbody>
             </table>
+            </>
           )}
         </div>
       )}
