@@ -1,0 +1,252 @@
+/**
+ * The paper's classifier: an MLP on embeddings (or raw pixels), in TensorFlow.js. The training loop is written
+ * out (not model.fit) so that everything random is seeded (initial weights, dropout, batch order: the same settings
+ * give the same model), the caller sees every batch and epoch, and it can pause, stop and keep the best epoch
+ * (early stopping on a validation split carved from the training set, never from the test set).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface MlpSettings {
+  hidden: number[];
+  activation: 'relu' | 'gelu' | 'tanh';
+  dropout: number;
+  l2: number;
+  learningRate: number;
+  /** learning rate multiplied by this every epoch (1 = constant) */
+  lrDecay: number;
+  batchSize: number;
+  epochs: number;
+  /** epochs without a better validation loss before stopping (0 = never stop early) */
+  patience: number;
+  validationShare: number;
+  /** weight classes by inverse frequency (FER2013's "disgust" is rare) */
+  classWeighting: boolean;
+  seed: number;
+}
+
+export const DEFAULT_MLP: MlpSettings = {
+  hidden: [512],
+  activation: 'relu',
+  dropout: 0.3,
+  l2: 1e-4,
+  learningRate: 1e-3,
+  lrDecay: 0.97,
+  batchSize: 128,
+  epochs: 40,
+  patience: 6,
+  validationShare: 0.1,
+  classWeighting: false,
+  seed: 42,
+};
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+}
+
+export interface BatchLog {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface TrainControl {
+  signal: AbortSignal;
+  /** resolves when training may go on (pause support); checked between batches */
+  gate?: () => Promise<void>;
+  onBatch?: (log: BatchLog) => void;
+  onEpoch?: (log: EpochLog) => void;
+}
+
+/** xorshift32: a small seeded generator for shuffles and splits. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled(indices: number[], random: () => number): number[] {
+  const out = [...indices];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Carves a stratified validation split from the training rows. */
+export function validationSplit(labels: ArrayLike<number>, rows: number[], share: number, seed: number): { train: number[]; val: number[] } {
+  const random = seededRandom(seed ^ 0x5bd1e995);
+  const byClass = new Map<number, number[]>();
+  for (const r of rows) {
+    if (!byClass.has(labels[r])) byClass.set(labels[r], []);
+    byClass.get(labels[r])!.push(r);
+  }
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const members of [...byClass.entries()].sort(([a], [b]) => a - b).map(([, m]) => shuffled(m, random))) {
+    const k = share > 0 ? Math.max(1, Math.round(members.length * share)) : 0;
+    val.push(...members.slice(0, Math.min(k, members.length - 1)));
+    train.push(...members.slice(Math.min(k, members.length - 1)));
+  }
+  return { train, val };
+}
+
+export function buildMlp(inputDim: number, classes: number, s: MlpSettings): tf.Sequential {
+  const model = tf.sequential();
+  s.hidden.forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        inputShape: i === 0 ? [inputDim] : undefined,
+        activation: s.activation === 'gelu' ? 'linear' : s.activation,
+        kernelInitializer: tf.initializers.heNormal({ seed: s.seed + i }),
+        kernelRegularizer: s.l2 > 0 ? tf.regularizers.l2({ l2: s.l2 }) : undefined,
+      }),
+    );
+    if (s.activation === 'gelu') model.add(tf.layers.activation({ activation: 'gelu' as 'relu' }));
+    if (s.dropout > 0) model.add(tf.layers.dropout({ rate: s.dropout, seed: s.seed + 100 + i }));
+  });
+  model.add(
+    tf.layers.dense({
+      units: classes,
+      inputShape: s.hidden.length === 0 ? [inputDim] : undefined,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: s.seed + 999 }),
+    }),
+  );
+  return model;
+}
+
+function gather(x: Float32Array, dim: number, rows: number[]): tf.Tensor2D {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, k) => out.set(x.subarray(r * dim, (r + 1) * dim), k * dim));
+  return tf.tensor2d(out, [rows.length, dim]);
+}
+
+function oneHot(labels: ArrayLike<number>, rows: number[], classes: number): tf.Tensor2D {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((r) => labels[r]), 'int32'), classes).toFloat() as tf.Tensor2D);
+}
+
+export interface TrainedMlp {
+  model: tf.Sequential;
+  history: EpochLog[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+/** Trains on `trainRows` of x ([n, dim]); returns the model with the weights of its best validation epoch. */
+export async function trainMlp(
+  x: Float32Array,
+  dim: number,
+  labels: ArrayLike<number>,
+  trainRows: number[],
+  classes: number,
+  s: MlpSettings,
+  control: TrainControl,
+): Promise<TrainedMlp> {
+  const { train, val } = validationSplit(labels, trainRows, s.validationShare, s.seed);
+  const model = buildMlp(dim, classes, s);
+  const optimizer = tf.train.adam(s.learningRate);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const counts = new Array(classes).fill(0);
+  train.forEach((r) => counts[labels[r]]++);
+  const classWeight = counts.map((c) => (s.classWeighting && c ? train.length / (classes * c) : 1));
+
+  const xVal = val.length ? gather(x, dim, val) : undefined;
+  const yVal = val.length ? oneHot(labels, val, classes) : undefined;
+  const random = seededRandom(s.seed);
+  const history: EpochLog[] = [];
+  let best = { loss: Infinity, epoch: -1, weights: [] as tf.Tensor[] };
+  let stoppedEarly = false;
+  try {
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      // Adam reads its rate at every step; setting it keeps the moment estimates a new optimizer would lose.
+      (optimizer as unknown as { learningRate: number }).learningRate = s.learningRate * s.lrDecay ** (epoch - 1);
+      const order = shuffled(train, random);
+      const batches = Math.ceil(order.length / s.batchSize);
+      let lossSum = 0;
+      let accSum = 0;
+      for (let b = 0; b < batches; b++) {
+        if (control.signal.aborted) break;
+        await control.gate?.();
+        const rows = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
+        const xb = gather(x, dim, rows);
+        const yb = oneHot(labels, rows, classes);
+        const weights = tf.tensor1d(rows.map((r) => classWeight[labels[r]]));
+        let correct = 0;
+        // A hand-written step: weighted cross-entropy (class weighting) plus the L2 penalties, dropout active.
+        const lossTensor = optimizer.minimize(() => {
+          const predicted = model.apply(xb, { training: true }) as tf.Tensor2D;
+          correct = tf.tidy(() => predicted.argMax(1).equal(yb.argMax(1)).sum().dataSync()[0]);
+          const crossEntropy = tf.metrics.categoricalCrossentropy(yb, predicted).mul(weights).mean() as tf.Scalar;
+          const penalties = model.calculateLosses();
+          return penalties.length ? (tf.addN([crossEntropy, ...penalties]) as tf.Scalar) : crossEntropy;
+        }, true)!;
+        const loss = (await lossTensor.data())[0];
+        const acc = correct / rows.length;
+        lossTensor.dispose();
+        tf.dispose([xb, yb, weights]);
+        lossSum += loss * rows.length;
+        accSum += acc * rows.length;
+        control.onBatch?.({ epoch, batch: b + 1, batches, loss });
+        // Yield so cancel and pause messages reach the worker between batches.
+        if (b % 8 === 7) await new Promise((r) => setTimeout(r, 0));
+      }
+      if (control.signal.aborted) break;
+      let valLoss = NaN;
+      let valAcc = NaN;
+      if (xVal && yVal) {
+        const [l, a] = model.evaluate(xVal, yVal, { batchSize: 1024 }) as tf.Scalar[];
+        valLoss = (await l.data())[0];
+        valAcc = (await a.data())[0];
+        l.dispose();
+        a.dispose();
+      }
+      const log = { epoch, loss: lossSum / train.length, acc: accSum / train.length, valLoss, valAcc };
+      history.push(log);
+      control.onEpoch?.(log);
+      const monitored = Number.isFinite(valLoss) ? valLoss : log.loss;
+      if (monitored < best.loss) {
+        best.weights.forEach((w) => w.dispose());
+        best = { loss: monitored, epoch, weights: model.getWeights().map((w) => w.clone()) };
+      } else if (s.patience > 0 && epoch - best.epoch >= s.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (best.weights.length) model.setWeights(best.weights);
+    return { model, history, bestEpoch: best.epoch, stoppedEarly };
+  } finally {
+    best.weights.forEach((w) => w.dispose());
+    xVal?.dispose();
+    yVal?.dispose();
+  }
+}
+
+/** Class probabilities for `rows` of x, [rows.length, classes]. */
+export function predictRows(model: tf.LayersModel, x: Float32Array, dim: number, rows: number[], batchSize = 2048): Float32Array {
+  const out: Float32Array[] = [];
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const xb = gather(x, dim, rows.slice(start, start + batchSize));
+    const p = model.predict(xb) as tf.Tensor;
+    out.push(p.dataSync() as Float32Array);
+    xb.dispose();
+    p.dispose();
+  }
+  const all = new Float32Array(out.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of out) {
+    all.set(a, offset);
+    offset += a.length;
+  }
+  return all;
+}
