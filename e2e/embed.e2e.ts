@@ -34,11 +34,16 @@ test('embeds a stratified sample first, shows rate and ETA, and keeps what it em
 
   await embed().getByLabel(/Stratified sample first/).fill('100');
   await embed().getByRole('button', { name: 'Embed dataset' }).click();
-  const bar = embed().getByRole('progressbar');
-  await bar.waitFor({ timeout: 30_000 });
-  assert.match((await bar.getAttribute('aria-valuetext')) ?? '', /Embedding [\d,]+ \/ 384/);
-  // Stop part-way, as a reload or a closed tab would.
-  await page.waitForFunction(() => /Embedding ([1-9]\d{1,2}) \//.test(document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''));
+  // Progress reads "Embedding 48 / 384 · 41 img/s · ETA 8 s"; reload part-way, as a closed tab would.
+  await page.waitForFunction(
+    () => {
+      const text = document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? '';
+      const done = Number(/Embedding ([\d,]+) \/ 384 · [\d.]+ img\/s · ETA/.exec(text)?.[1].replace(',', '') ?? 0);
+      return done > 0 && done < 250;
+    },
+    undefined,
+    { polling: 10 },
+  );
   await page.reload();
 });
 
@@ -64,6 +69,37 @@ test('zero-shot fills the first row of the results table', async () => {
   assert.equal(await table.getByRole('row').count(), 8);
   const row = page.locator('#results tr[data-row="zero-shot"]');
   assert.match(await row.innerText(), /CLIP zero-shot.*not reported.*[\d.]+%.*“A \{\} human face”/s);
+});
+
+test('an MLP trains on the CLIP embeddings with live curves and fills its results row', async () => {
+  const train = page.getByRole('region', { name: /Train/ });
+  await train.getByLabel('Features').selectOption('clip');
+  await train.getByLabel('Epochs').fill('12');
+  await train.getByLabel('Hidden layers').fill('64');
+  await train.getByRole('button', { name: 'Train' }).click();
+  // The curves grow while the run is still going.
+  await page.waitForFunction(() => {
+    const curves = document.querySelector('[data-testid=training-curves]');
+    return curves && Number(curves.getAttribute('data-epochs')) >= 1 && document.querySelector('#train [role=progressbar]');
+  });
+  await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
+  assert.match(await train.getByTestId('train-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\)/);
+  assert.equal(await train.locator('table.confusion tbody tr').count(), 7);
+  const row = await page.locator('#results tr[data-row="clip-mlp"]').innerText();
+  assert.match(row, /CLIP \+ MLP\s+71\.40%\s+[\d.]+%\s+[\d.]+%\s+MLP 64 relu.*seed 42; CLIP/);
+});
+
+test('stopping a raw-pixel run keeps its best epoch and evaluates it', async () => {
+  const train = page.getByRole('region', { name: /Train/ });
+  await train.getByLabel('Features').selectOption('raw-pixels');
+  await train.getByLabel('Epochs').fill('500');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=training-curves]')?.getAttribute('data-epochs')) >= 2);
+  await train.getByRole('button', { name: 'Cancel' }).click();
+  await train.getByTestId('train-accuracy').waitFor({ timeout: 60_000 });
+  const epochs = Number(await train.getByTestId('training-curves').getAttribute('data-epochs'));
+  assert.ok(epochs >= 2 && epochs < 500, `stopped after ${epochs} epochs`);
+  assert.match(await page.locator('#results tr[data-row="raw-mlp"]').innerText(), /Raw pixels \+ MLP\s+41\.40%\s+[\d.]+%/);
 });
 
 test('no request leaves 127.0.0.1', () => {

@@ -1,7 +1,94 @@
 import { Section } from '../app/Section';
-import { useTrainStore } from './store';
+import { Curves } from './Curves';
+import { Evaluation } from './Evaluation';
+import { useTrainStore, type FeatureKind } from './store';
 
 export function TrainSection() {
-  const status = useTrainStore((s) => s.status);
-  return <Section id="train" step={3} title="Train" status={status} next="needs embeddings: load CLIP and embed the dataset first." />;
+  const s = useTrainStore();
+  const working = s.status.kind === 'working';
+  const num = (key: 'dropout' | 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'l2') => ({
+    value: s.settings[key],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
+  });
+  return (
+    <Section
+      id="train"
+      step={3}
+      title="Train"
+      status={s.status}
+      onCancel={s.stop}
+      next={s.result ? 'compare with the paper in Results, or change the settings and train again.' : 'choose the features and train the MLP.'}
+    >
+      <form
+        className="controls"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void s.train();
+        }}
+      >
+        <fieldset disabled={working}>
+          <legend>MLP</legend>
+          <label>
+            Features
+            <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
+              <option value="clip">CLIP image embeddings (the loaded model)</option>
+              <option value="raw-pixels">Raw pixels (the paper’s baseline)</option>
+            </select>
+          </label>
+          <label title="Units per hidden layer, comma-separated; empty for a linear classifier">
+            Hidden layers
+            <input
+              value={s.settings.hidden.join(', ')}
+              onChange={(e) =>
+                s.setSettings({
+                  hidden: e.target.value
+                    .split(',')
+                    .map((v) => Number(v.trim()))
+                    .filter((v) => Number.isInteger(v) && v > 0),
+                })
+              }
+            />
+          </label>
+          <label title="Share of hidden units dropped at each training step">
+            Dropout
+            <input type="number" min={0} max={0.9} step="any" {...num('dropout')} />
+          </label>
+          <label title="Adam's step size; multiplied by the decay every epoch">
+            Learning rate
+            <input type="number" min={0} step="any" {...num('learningRate')} />
+          </label>
+          <label title="L2 weight penalty">
+            L2
+            <input type="number" min={0} step="any" {...num('l2')} />
+          </label>
+          <label>
+            Batch size
+            <input type="number" min={1} step={1} {...num('batchSize')} />
+          </label>
+          <label title="At most this many epochs; training stops early when validation loss stops improving">
+            Epochs
+            <input type="number" min={1} step={1} {...num('epochs')} />
+          </label>
+          <label title="The same seed and settings give the same model">
+            Seed
+            <input type="number" step={1} {...num('seed')} />
+          </label>
+          <label className="inline" title="Weights classes by inverse frequency, for the rare disgust class">
+            <input type="checkbox" checked={s.settings.classWeighting} onChange={(e) => s.setSettings({ classWeighting: e.target.checked })} /> Class weighting
+          </label>
+          <button type="submit">Train</button>
+        </fieldset>
+      </form>
+      {working && s.history.length + s.batchLoss.length > 0 && (
+        <div className="controls-row">
+          <button type="button" className="secondary" onClick={() => void s.togglePause()}>
+            {s.paused ? 'Resume' : 'Pause'}
+          </button>
+          <span className="muted">Stop keeps the best epoch so far and evaluates it. Backend: {s.backend ?? '…'}</span>
+        </div>
+      )}
+      {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}
+      {s.result && <Evaluation result={s.result} />}
+    </Section>
+  );
 }

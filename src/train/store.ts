@@ -1,11 +1,112 @@
-/** Train section state. */
+/** Train section state: settings, the run in progress with its live curves, and the last result. */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
+import { useDatasetStore } from '../dataset/store';
+import { currentRepresentation, useEmbedStore } from '../embed/store';
+import { isCancelled } from '../lib/rpc';
+import { useResultsStore } from '../results/store';
+import { DEFAULT_MLP, type EpochLog, type MlpSettings } from './mlp';
+import type { TrainResult } from './trainRun';
+import { startTrainWorker, type TrainWorker } from './trainWorker';
+
+export type FeatureKind = 'clip' | 'raw-pixels';
 
 interface TrainState {
+  features: FeatureKind;
+  settings: MlpSettings;
   status: SectionStatus;
+  backend?: string;
+  paused: boolean;
+  history: EpochLog[];
+  /** exponentially smoothed batch loss, x in epochs */
+  batchLoss: { x: number; loss: number }[];
+  result?: TrainResult;
+  setFeatures(features: FeatureKind): void;
+  setSettings(settings: Partial<MlpSettings>): void;
+  train(): Promise<void>;
+  togglePause(): Promise<void>;
+  stop(): void;
 }
 
-export const useTrainStore = create<TrainState>(() => ({
-  status: empty('No classifier trained yet. An MLP and a random forest train here on CLIP embeddings or raw pixels, as in the paper.'),
+let worker: TrainWorker | undefined;
+let running: AbortController | undefined;
+
+export const useTrainStore = create<TrainState>((set, get) => ({
+  features: 'clip',
+  settings: DEFAULT_MLP,
+  status: empty('No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.'),
+  paused: false,
+  history: [],
+  batchLoss: [],
+
+  setFeatures(features) {
+    set({ features });
+  },
+  setSettings(settings) {
+    set((s) => ({ settings: { ...s.settings, ...settings } }));
+  },
+
+  async train() {
+    const datasetId = useDatasetStore.getState().activeId;
+    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
+    const { features, settings } = get();
+    const rep = currentRepresentation(useEmbedStore.getState());
+    if (features === 'clip' && !rep) return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first (or train on raw pixels).' } });
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    worker ??= startTrainWorker();
+    set({ history: [], batchLoss: [], result: undefined, paused: false, status: { kind: 'working', message: 'Starting…' } });
+    let smoothed = NaN;
+    try {
+      set({ backend: await worker.backend(undefined) });
+      const result = await worker.train(
+        { datasetId, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.type === 'stage') return set({ status: { kind: 'working', message: p.message } });
+            if (p.type === 'batch') {
+              smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
+              const x = p.epoch - 1 + p.batch / p.batches;
+              return set((s) => ({
+                batchLoss: [...s.batchLoss, { x, loss: smoothed }],
+                status: { kind: 'working', percent: (100 * x) / settings.epochs, message: `Epoch ${p.epoch} of ${settings.epochs} · batch ${p.batch} / ${p.batches} · loss ${smoothed.toFixed(3)}${get().paused ? ' · paused' : ''}` },
+              }));
+            }
+            set((s) => ({ history: [...s.history, p] }));
+          },
+        },
+      );
+      set({
+        result,
+        status: {
+          kind: 'done',
+          message: `Trained on ${result.trainCount.toLocaleString('en-US')} images (${result.features}) in ${result.seconds.toFixed(1)} s on ${result.backend}: test accuracy ${(100 * result.test.accuracy).toFixed(2)}%, best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}.`,
+        },
+      });
+      const s = result.settings;
+      useResultsStore.getState().report({
+        id: features === 'clip' ? 'clip-mlp' : 'raw-mlp',
+        train: result.trainAccuracy,
+        test: result.test.accuracy,
+        settings: `MLP ${s.hidden.join('-')} ${s.activation}, dropout ${s.dropout}, lr ${s.learningRate}, batch ${s.batchSize}, ${result.history.length} epochs, seed ${s.seed}; ${result.features}`,
+        seconds: result.seconds,
+      });
+    } catch (error) {
+      set({ status: isCancelled(error) ? { kind: 'empty', message: 'Training was stopped before its first epoch ended.' } : { kind: 'error', message: (error as Error).message } });
+    } finally {
+      if (running === controller) running = undefined;
+    }
+  },
+
+  async togglePause() {
+    const paused = !get().paused;
+    set({ paused });
+    await worker?.setPaused({ paused });
+  },
+
+  stop() {
+    running?.abort();
+  },
 }));

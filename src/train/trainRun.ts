@@ -1,0 +1,98 @@
+/**
+ * One training run on a stored dataset (worker-side): loads the features (cached CLIP embeddings, or raw pixels
+ * scaled to 0-1 as in the paper's baseline), trains on the training split, and evaluates on train and test, on the
+ * PublicTest and PrivateTest halves and on the test images that do not also occur in train.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FACE_AREA, FLAG_TEST_IN_TRAIN, SPLITS, SUBSETS } from '../dataset/faceSet';
+import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
+import { loadStoredEmbeddings, type Representation } from '../embed/embeddingCache';
+import { argmaxRows } from '../embed/zeroShot';
+import { EMOTION_COUNT } from '../lib/emotions';
+import { evaluate, subsetAccuracy, type Evaluation } from './metrics';
+import { predictRows, trainMlp, type BatchLog, type EpochLog, type MlpSettings } from './mlp';
+
+export type Features = { kind: 'clip'; rep: Representation } | { kind: 'raw-pixels' };
+
+export interface TrainResult {
+  features: string;
+  settings: MlpSettings;
+  history: EpochLog[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainAccuracy: number;
+  test: Evaluation;
+  publicTest: { accuracy: number; count: number };
+  privateTest: { accuracy: number; count: number };
+  clean: { accuracy: number; count: number };
+  trainCount: number;
+  seconds: number;
+  backend: string;
+}
+
+export type TrainProgress = ({ type: 'batch' } & BatchLog) | ({ type: 'epoch' } & EpochLog) | { type: 'stage'; message: string };
+
+async function loadFeatures(datasetId: string, features: Features) {
+  const [manifest, columns] = await Promise.all([getManifest(datasetId), getColumns(datasetId)]);
+  if (!manifest || !columns) throw new Error('The dataset is no longer stored: import it again');
+  if (features.kind === 'clip') {
+    const { positions, vectors } = await loadStoredEmbeddings(features.rep, columns.imageIds);
+    if (positions.length === 0) throw new Error('No image of this dataset is embedded with the chosen model yet: embed it first');
+    return { x: vectors, dim: features.rep.dim, rows: positions, columns };
+  }
+  const x = new Float32Array(manifest.count * FACE_AREA);
+  for (let k = 0; k < manifest.chunkCount; k++) {
+    const chunk = await getPixelChunk(datasetId, k);
+    const offset = k * manifest.chunkSize * FACE_AREA;
+    for (let i = 0; i < chunk.length; i++) x[offset + i] = chunk[i] / 255;
+  }
+  return { x, dim: FACE_AREA, rows: columns.imageIds.map((_, i) => i), columns };
+}
+
+export async function runTraining(
+  datasetId: string,
+  features: Features,
+  settings: MlpSettings,
+  control: { signal: AbortSignal; gate: () => Promise<void>; progress: (p: TrainProgress) => void },
+): Promise<TrainResult> {
+  const started = performance.now();
+  control.progress({ type: 'stage', message: features.kind === 'clip' ? 'Loading the CLIP embeddings…' : 'Loading the raw pixels…' });
+  const { x, dim, rows, columns } = await loadFeatures(datasetId, features);
+  // x holds only the rows that have features: position k in x is dataset image rows[k].
+  const labels = Uint8Array.from(rows, (r) => columns.labels[r]);
+  const train = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('train') ? [k] : []));
+  const test = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('test') ? [k] : []));
+  if (train.length === 0 || test.length === 0) throw new Error('Training needs images of both the train and the test split');
+
+  const trained = await trainMlp(x, dim, labels, train, EMOTION_COUNT, settings, {
+    signal: control.signal,
+    gate: control.gate,
+    onBatch: (log) => control.progress({ type: 'batch', ...log }),
+    onEpoch: (log) => control.progress({ type: 'epoch', ...log }),
+  });
+  try {
+    if (control.signal.aborted && trained.history.length === 0) throw new DOMException('Cancelled', 'AbortError');
+    control.progress({ type: 'stage', message: 'Evaluating…' });
+    const trainPredicted = argmaxRows(predictRows(trained.model, x, dim, train), EMOTION_COUNT);
+    const testPredicted = argmaxRows(predictRows(trained.model, x, dim, test), EMOTION_COUNT);
+    const testTruth = test.map((k) => labels[k]);
+    const subsetIs = (name: (typeof SUBSETS)[number]) => (j: number) => columns.subsets[rows[test[j]]] === SUBSETS.indexOf(name);
+    return {
+      features: features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)',
+      settings,
+      history: trained.history,
+      bestEpoch: trained.bestEpoch,
+      stoppedEarly: trained.stoppedEarly,
+      trainAccuracy: evaluate(train.map((k) => labels[k]), trainPredicted, EMOTION_COUNT).accuracy,
+      test: evaluate(testTruth, testPredicted, EMOTION_COUNT),
+      publicTest: subsetAccuracy(testTruth, testPredicted, subsetIs('PublicTest')),
+      privateTest: subsetAccuracy(testTruth, testPredicted, subsetIs('PrivateTest')),
+      clean: subsetAccuracy(testTruth, testPredicted, (j) => !(columns.flags[rows[test[j]]] & FLAG_TEST_IN_TRAIN)),
+      trainCount: train.length,
+      seconds: (performance.now() - started) / 1000,
+      backend: tf.getBackend(),
+    };
+  } finally {
+    trained.model.dispose();
+  }
+}

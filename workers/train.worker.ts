@@ -1,0 +1,55 @@
+/**
+ * Train worker: TensorFlow.js on the fastest backend this browser has (WebGPU on a hardware adapter, else WASM with
+ * SIMD, else plain JS), training and evaluating off the main thread. Logic lives in src/train/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import { chooseBackend, detectCompute } from '../src/lib/compute';
+import { exposeApi, type JobContext } from '../src/lib/rpc';
+import type { MlpSettings } from '../src/train/mlp';
+import { runTraining, type Features, type TrainProgress, type TrainResult } from '../src/train/trainRun';
+
+let backend: Promise<string> | undefined;
+
+async function pickBackend(): Promise<string> {
+  const caps = await detectCompute();
+  if (chooseBackend(caps, 'auto').kind === 'webgpu' && (await tf.setBackend('webgpu').catch(() => false))) return 'webgpu';
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd });
+  // The threaded build starts its threads with importScripts from this worker's URL, which a module worker cannot
+  // serve: it crashes the worker. SIMD on one thread is what works from a module worker.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
+  await tf.setBackend('cpu');
+  return 'cpu';
+}
+
+let paused = false;
+let resume: (() => void) | undefined;
+const gate = () => (paused ? new Promise<void>((r) => (resume = r)) : Promise.resolve());
+
+const api = {
+  async backend(): Promise<string> {
+    backend ??= pickBackend().then(async (name) => (await tf.ready(), name));
+    return backend;
+  },
+  async train(input: { datasetId: string; features: Features; settings: MlpSettings }, ctx: JobContext<TrainProgress>): Promise<TrainResult> {
+    await api.backend();
+    paused = false;
+    // A paused run that is stopped must wake up to see the stop.
+    ctx.signal.addEventListener('abort', () => void api.setPaused({ paused: false }));
+    return runTraining(input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
+  },
+  async setPaused(input: { paused: boolean }): Promise<void> {
+    paused = input.paused;
+    if (!paused) {
+      resume?.();
+      resume = undefined;
+    }
+  },
+};
+
+export type TrainWorkerApi = typeof api;
+exposeApi(api);
