@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { Section } from '../app/Section';
 import { DatasetSummary } from './DatasetSummary';
 import { FaceBrowser } from './FaceBrowser';
@@ -8,6 +8,9 @@ export function DatasetSection() {
   const s = useDatasetStore();
   const { init } = s;
   const active = activeManifest(s);
+  // The summary and the face grid render as a deferred (time-sliced) update, so finishing an import never blocks
+  // the main thread for one long task.
+  const shown = useDeferredValue(active);
   const working = s.status.kind === 'working';
   useEffect(() => {
     void init();
@@ -49,8 +52,8 @@ export function DatasetSection() {
           )}
         </div>
       )}
-      {active && <DatasetSummary manifest={active} />}
-      {active && <FaceBrowser manifest={active} revision={s.revision} />}
+      {shown && <DatasetSummary manifest={shown} />}
+      {shown && <FaceBrowser manifest={shown} revision={s.revision} />}
     </Section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { EMOTIONS } from '../lib/emotions';
 import type { FacePage } from './browse';
@@ -17,7 +17,14 @@ export function FaceBrowser({ manifest, revision }: { manifest: FaceSetManifest;
     let current = true;
     ingestWorker()
       .facePage({ id: manifest.id, label, offset, count: PAGE })
-      .then((p) => current && (setPage(p), setError(undefined)))
+      .then((p) => {
+        if (!current) return;
+        // 24 canvases: a transition lets React spread the work over several short tasks.
+        startTransition(() => {
+          setPage(p);
+          setError(undefined);
+        });
+      })
       .catch((e: Error) => current && setError(e.message));
     return () => {
       current = false;
