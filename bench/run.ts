@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { embedScenarios } from './embed';
 import { ingestScenarios } from './ingest';
+import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
 
 export interface Scenario {
@@ -13,7 +14,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
@@ -38,4 +39,4 @@ const ran = new Set(records.map((r) => r.name));
 const merged = [...previous.filter((r) => !ran.has(r.name)), ...records].sort((a, b) => a.name.localeCompare(b.name));
 writeFileSync('bench/results/latest.json', JSON.stringify(merged, null, 2) + '\n');
 writeFileSync('bench/results/latest.md', toMarkdown(merged));
-console.log(`\nWrote bench/results/latest.json and latest.md (${records.length} figures).`);
+console.log(`\nWrote bench/results/latest.json and latest.md (${records.length} new figures, ${merged.length} in all).`);

@@ -9,7 +9,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../src/lib/compute';
 import { exposeApi, type JobContext } from '../src/lib/rpc';
-import type { MlpSettings } from '../src/train/mlp';
+import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/train/mlp';
 import { runTraining, type Features, type TrainProgress, type TrainResult } from '../src/train/trainRun';
 
 let backend: Promise<string> | undefined;
@@ -42,6 +42,29 @@ const api = {
     ctx.signal.addEventListener('abort', () => void api.setPaused({ paused: false }));
     return runTraining(input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
   },
+  /** Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports. */
+  async speedTest(input: { n: number; dim: number; epochs: number }, ctx: JobContext<number>): Promise<{ msPerEpoch: number[]; backend: string }> {
+    const backendName = await api.backend();
+    const random = seededRandom(1);
+    const x = Float32Array.from({ length: input.n * input.dim }, () => random() * 2 - 1);
+    const labels = Uint8Array.from({ length: input.n }, (_, i) => i % 7);
+    const rows = Array.from({ length: input.n }, (_, i) => i);
+    const ends: number[] = [];
+    let last = performance.now();
+    const settings = { ...DEFAULT_MLP, epochs: input.epochs, validationShare: 0, patience: 0 };
+    const trained = await trainMlp(x, input.dim, labels, rows, 7, settings, {
+      signal: ctx.signal,
+      onEpoch: () => {
+        const now = performance.now();
+        ends.push(now - last);
+        last = now;
+        ctx.progress(ends.length);
+      },
+    });
+    trained.model.dispose();
+    return { msPerEpoch: ends, backend: backendName };
+  },
+
   async setPaused(input: { paused: boolean }): Promise<void> {
     paused = input.paused;
     if (!paused) {

@@ -4,6 +4,7 @@
  */
 import { detectCompute, type BackendPreference, type ComputeCapabilities } from '../lib/compute';
 import { startEmbedWorker, type EmbedWorker } from '../embed/embedWorker';
+import { startTrainWorker } from '../train/trainWorker';
 import { mirrorSource, type Precision } from '../embed/modelSource';
 import type { LoadedEncoder } from '../../workers/embed.worker';
 
@@ -63,6 +64,16 @@ export class Diagnostics {
     }
     const total = msPerBatch.reduce((a, b) => a + b, 0);
     return { batch, batches, msPerBatch, imagesPerSecond: (batch * batches * 1000) / total };
+  }
+
+  /** Milliseconds per epoch of the default MLP on synthetic n × dim features, in the train worker. */
+  async trainSpeed(n: number, dim: number, epochs: number): Promise<{ msPerEpoch: number[]; backend: string }> {
+    const worker = startTrainWorker();
+    try {
+      return await worker.speedTest({ n, dim, epochs });
+    } finally {
+      worker.terminate();
+    }
   }
 
   private ready(): { worker: EmbedWorker; loaded: LoadedEncoder } {
