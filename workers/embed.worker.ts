@@ -107,6 +107,11 @@ const api = {
   },
 
   /** How many of a dataset's distinct images have an embedding for `rep`. */
+  /** The backend each loaded encoder runs on now (it changes when WebGPU fails at run time). */
+  async backends(): Promise<Partial<Record<EncoderKind, BackendInUse>>> {
+    return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, encoder.backend]));
+  },
+
   async coverage(input: { datasetId: string; rep: Representation }): Promise<{ embedded: number; total: number }> {
     const columns = await getColumns(input.datasetId);
     if (!columns) return { embedded: 0, total: 0 };

@@ -12,6 +12,8 @@ export interface Encoder {
   iface: EncoderInterface;
   backend: BackendInUse;
   inputType: string;
+  /** kept while on WebGPU, to re-create the session on WASM if the GPU fails at run time (e.g. a lost device) */
+  bytes?: Uint8Array;
 }
 
 let configuredThreads: number | undefined;
@@ -67,15 +69,33 @@ export async function createEncoder(
   try {
     const iface = checkEncoderInterface(kind, specs(session.inputMetadata), specs(session.outputMetadata));
     const input = session.inputMetadata.find((m) => m.name === iface.inputName);
-    return { session, iface, backend, inputType: input?.isTensor ? input.type : 'float32' };
+    return { session, iface, backend, inputType: input?.isTensor ? input.type : 'float32', bytes: backend.kind === 'webgpu' ? bytes : undefined };
   } catch (error) {
     await session.release();
     throw error;
   }
 }
 
-/** Runs one batch; float16 models get float16 in and their output widened back to float32. */
+/**
+ * Runs one batch. If WebGPU fails at run time the encoder moves to WASM for good (encoder.backend says so) and the
+ * batch runs again there.
+ */
 export async function runEncoder(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
+  try {
+    return await runOnce(encoder, data, dims);
+  } catch (error) {
+    if (encoder.backend.kind !== 'webgpu' || !encoder.bytes) throw error;
+    await encoder.session.release().catch(() => {});
+    const threads = configureWasm(undefined, (await detectCompute()).wasmThreads);
+    encoder.backend = { kind: 'wasm', threads, fallbackReason: `WebGPU failed while running (${(error as Error).message}); switched to WASM` };
+    encoder.session = await createOn(encoder.bytes, encoder.backend);
+    encoder.bytes = undefined;
+    return runOnce(encoder, data, dims);
+  }
+}
+
+/** float16 models get float16 in and their output widened back to float32. */
+async function runOnce(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
   const { session, iface, inputType } = encoder;
   let input: ort.Tensor;
   if (data instanceof BigInt64Array) input = new ort.Tensor('int64', data, dims);

@@ -164,6 +164,9 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       set({ status: isCancelled(error) ? { kind: 'done', message: 'Embedding paused: what was embedded is kept, and the next run continues from there.' } : { kind: 'error', message: (error as Error).message } });
     } finally {
       if (running === controller) running = undefined;
+      // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
+      const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;
+      if (vision) useStatusStore.getState().reportBackend('CLIP', vision);
       await get().refreshCoverage();
       void useStatusStore.getState().refreshStorage();
     }

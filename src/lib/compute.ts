@@ -37,7 +37,8 @@ export function describeAdapter(adapter: GpuAdapterLike): { adapter: string; sof
 }
 
 export async function detectCompute(): Promise<ComputeCapabilities> {
-  const nav = navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> }; ml?: unknown };
+  // Outside a browser (Node runs the same code in tests and the command line) there is no navigator.
+  const nav = (globalThis.navigator ?? {}) as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> }; ml?: unknown };
   let webgpu: ComputeCapabilities['webgpu'] = null;
   try {
     const adapter = await nav.gpu?.requestAdapter();
@@ -48,7 +49,7 @@ export async function detectCompute(): Promise<ComputeCapabilities> {
   const isolated = globalThis.crossOriginIsolated === true;
   return {
     webgpu,
-    wasmThreads: isolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1,
+    wasmThreads: isolated ? Math.max(1, nav.hardwareConcurrency || 1) : 1,
     crossOriginIsolated: isolated,
     webnn: nav.ml !== undefined,
   };
