@@ -102,6 +102,26 @@ test('stopping a raw-pixel run keeps its best epoch and evaluates it', async () 
   assert.match(await page.locator('#results tr[data-row="raw-mlp"]').innerText(), /Raw pixels \+ MLP\s+41\.40%\s+[\d.]+%/);
 });
 
+test('runs are kept: a reload shows them again and refills the results table; one downloads as a zip', async () => {
+  await page.reload();
+  const train = page.getByRole('region', { name: /Train/ });
+  await train.getByRole('status').filter({ hasText: /^Restored: Trained on/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await train.locator('table.runs tbody tr').count(), 2);
+  assert.match(await page.locator('#results tr[data-row="clip-mlp"]').innerText(), /CLIP \+ MLP\s+71\.40%\s+[\d.]+%/);
+  assert.match(await page.locator('#results tr[data-row="raw-mlp"]').innerText(), /Raw pixels \+ MLP\s+41\.40%\s+[\d.]+%/);
+  const [download] = await Promise.all([page.waitForEvent('download'), train.locator('table.runs').getByRole('button', { name: 'Download' }).first().click()]);
+  assert.match(download.suggestedFilename(), /^facet-run-.*-raw-pixels\.zip$/);
+  const { unzipSync } = await import('fflate');
+  const { readFileSync } = await import('node:fs');
+  const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+  assert.deepEqual(Object.keys(files).sort(), ['model.json', 'record.json', 'weights.bin']);
+  const record = JSON.parse(new TextDecoder().decode(files['record.json']));
+  assert.equal(record.featureKind, 'raw-pixels');
+  assert.ok(files['weights.bin'].length >= 2304 * 64 * 4, 'the weights of the 2,304 → 64 layer are in the zip');
+  await train.locator('table.runs').getByRole('button', { name: 'Delete' }).first().click();
+  await page.waitForFunction(() => document.querySelectorAll('table.runs tbody tr').length === 1);
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });

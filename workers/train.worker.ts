@@ -10,7 +10,8 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import { chooseBackend, detectCompute } from '../src/lib/compute';
 import { exposeApi, type JobContext } from '../src/lib/rpc';
 import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/train/mlp';
-import { runTraining, type Features, type TrainProgress, type TrainResult } from '../src/train/trainRun';
+import { saveRun, type RunRecord } from '../src/train/runs';
+import { runTraining, type Features, type TrainProgress } from '../src/train/trainRun';
 
 let backend: Promise<string> | undefined;
 
@@ -35,12 +36,27 @@ const api = {
     backend ??= pickBackend().then(async (name) => (await tf.ready(), name));
     return backend;
   },
-  async train(input: { datasetId: string; features: Features; settings: MlpSettings }, ctx: JobContext<TrainProgress>): Promise<TrainResult> {
+  /** Trains, evaluates and saves the run (record and model) in IndexedDB; returns the saved record. */
+  async train(
+    input: { datasetId: string; datasetName: string; features: Features; settings: MlpSettings },
+    ctx: JobContext<TrainProgress>,
+  ): Promise<RunRecord> {
     await api.backend();
     paused = false;
     // A paused run that is stopped must wake up to see the stop.
     ctx.signal.addEventListener('abort', () => void api.setPaused({ paused: false }));
-    return runTraining(input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
+    const { result, model } = await runTraining(input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
+    const record: RunRecord = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      createdAt: new Date().toISOString(),
+      datasetId: input.datasetId,
+      datasetName: input.datasetName,
+      featureKind: input.features.kind,
+      rep: input.features.kind === 'clip' ? input.features.rep : undefined,
+      result,
+    };
+    await saveRun(record, model);
+    return record;
   },
   /** Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports. */
   async speedTest(input: { n: number; dim: number; epochs: number }, ctx: JobContext<number>): Promise<{ msPerEpoch: number[]; backend: string }> {

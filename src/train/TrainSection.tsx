@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Section } from '../app/Section';
 import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
@@ -6,6 +7,10 @@ import { useTrainStore, type FeatureKind } from './store';
 export function TrainSection() {
   const s = useTrainStore();
   const working = s.status.kind === 'working';
+  const { init } = s;
+  useEffect(() => {
+    void init();
+  }, [init]);
   const num = (key: 'dropout' | 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'l2') => ({
     value: s.settings[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
@@ -89,6 +94,47 @@ export function TrainSection() {
       )}
       {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}
       {s.result && <Evaluation result={s.result} />}
+      {s.runs.length > 0 && (
+        <table className="runs">
+          <caption>Saved runs (kept in this browser)</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Features</th>
+              <th scope="col">Hidden</th>
+              <th scope="col">Epochs</th>
+              <th scope="col">Train</th>
+              <th scope="col">Test</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...s.runs].reverse().map((run) => (
+              <tr key={run.id} aria-current={run.id === s.shownRunId ? 'true' : undefined}>
+                <td>{new Date(run.createdAt).toLocaleString()}</td>
+                <td>{run.datasetName}</td>
+                <td>{run.result.features}</td>
+                <td>{run.result.settings.hidden.join('-') || 'linear'}</td>
+                <td>{run.result.history.length}</td>
+                <td>{(100 * run.result.trainAccuracy).toFixed(2)}%</td>
+                <td>{(100 * run.result.test.accuracy).toFixed(2)}%</td>
+                <td className="actions">
+                  <button type="button" className="secondary" disabled={working} onClick={() => s.showRun(run.id)}>
+                    Show
+                  </button>
+                  <button type="button" className="secondary" onClick={() => void s.downloadRun(run.id)}>
+                    Download
+                  </button>
+                  <button type="button" className="secondary" disabled={working} onClick={() => void s.removeRun(run.id)}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </Section>
   );
 }

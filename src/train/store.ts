@@ -6,6 +6,7 @@ import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
 import { useResultsStore } from '../results/store';
 import { DEFAULT_MLP, type EpochLog, type MlpSettings } from './mlp';
+import { deleteRun, listRuns, runArchive, type RunRecord } from './runs';
 import type { TrainResult } from './trainRun';
 import { startTrainWorker, type TrainWorker } from './trainWorker';
 
@@ -21,6 +22,12 @@ interface TrainState {
   /** exponentially smoothed batch loss, x in epochs */
   batchLoss: { x: number; loss: number }[];
   result?: TrainResult;
+  runs: RunRecord[];
+  shownRunId?: string;
+  init(): Promise<void>;
+  showRun(id: string): void;
+  removeRun(id: string): Promise<void>;
+  downloadRun(id: string): Promise<void>;
   setFeatures(features: FeatureKind): void;
   setSettings(settings: Partial<MlpSettings>): void;
   train(): Promise<void>;
@@ -31,6 +38,23 @@ interface TrainState {
 let worker: TrainWorker | undefined;
 let running: AbortController | undefined;
 
+/** Puts a run's figures into its row of the Results table. */
+function reportRun(run: RunRecord) {
+  const { result } = run;
+  const s = result.settings;
+  useResultsStore.getState().report({
+    id: run.featureKind === 'clip' ? 'clip-mlp' : 'raw-mlp',
+    train: result.trainAccuracy,
+    test: result.test.accuracy,
+    settings: `MLP ${s.hidden.join('-') || 'linear'} ${s.activation}, dropout ${s.dropout}, lr ${s.learningRate}, batch ${s.batchSize}, ${result.history.length} epochs, seed ${s.seed}; ${result.features}`,
+    seconds: result.seconds,
+  });
+}
+
+const summary = (run: RunRecord) =>
+  `Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
+  `test accuracy ${(100 * run.result.test.accuracy).toFixed(2)}%, best epoch ${run.result.bestEpoch}${run.result.stoppedEarly ? ' (stopped early)' : ''}.`;
+
 export const useTrainStore = create<TrainState>((set, get) => ({
   features: 'clip',
   settings: DEFAULT_MLP,
@@ -38,6 +62,40 @@ export const useTrainStore = create<TrainState>((set, get) => ({
   paused: false,
   history: [],
   batchLoss: [],
+  runs: [],
+
+  async init() {
+    const runs = await listRuns();
+    const last = runs.at(-1);
+    // The latest run of each kind fills its Results row again after a reload.
+    for (const kind of ['raw-pixels', 'clip'] as const) {
+      const latest = runs.filter((r) => r.featureKind === kind).at(-1);
+      if (latest) reportRun(latest);
+    }
+    if (last) set({ runs, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
+    else set({ runs });
+  },
+
+  showRun(id) {
+    const run = get().runs.find((r) => r.id === id);
+    if (run) set({ shownRunId: id, result: run.result, history: run.result.history, batchLoss: [], status: { kind: 'done', message: summary(run) } });
+  },
+
+  async removeRun(id) {
+    await deleteRun(id);
+    const runs = get().runs.filter((r) => r.id !== id);
+    set({ runs, ...(get().shownRunId === id ? { shownRunId: undefined, result: undefined, history: [], batchLoss: [] } : {}) });
+  },
+
+  async downloadRun(id) {
+    const run = get().runs.find((r) => r.id === id);
+    if (!run) return;
+    const bytes = await runArchive(run);
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
+    const link = Object.assign(document.createElement('a'), { href: url, download: `facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
 
   setFeatures(features) {
     set({ features });
@@ -48,6 +106,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
 
   async train() {
     const datasetId = useDatasetStore.getState().activeId;
+    const datasetName = useDatasetStore.getState().datasets.find((d) => d.id === datasetId)?.name ?? 'dataset';
     if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     const { features, settings } = get();
     const rep = currentRepresentation(useEmbedStore.getState());
@@ -60,8 +119,8 @@ export const useTrainStore = create<TrainState>((set, get) => ({
     let smoothed = NaN;
     try {
       set({ backend: await worker.backend(undefined) });
-      const result = await worker.train(
-        { datasetId, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
+      const run = await worker.train(
+        { datasetId, datasetName, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
         {
           signal: controller.signal,
           onProgress: (p) => {
@@ -78,21 +137,8 @@ export const useTrainStore = create<TrainState>((set, get) => ({
           },
         },
       );
-      set({
-        result,
-        status: {
-          kind: 'done',
-          message: `Trained on ${result.trainCount.toLocaleString('en-US')} images (${result.features}) in ${result.seconds.toFixed(1)} s on ${result.backend}: test accuracy ${(100 * result.test.accuracy).toFixed(2)}%, best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}.`,
-        },
-      });
-      const s = result.settings;
-      useResultsStore.getState().report({
-        id: features === 'clip' ? 'clip-mlp' : 'raw-mlp',
-        train: result.trainAccuracy,
-        test: result.test.accuracy,
-        settings: `MLP ${s.hidden.join('-')} ${s.activation}, dropout ${s.dropout}, lr ${s.learningRate}, batch ${s.batchSize}, ${result.history.length} epochs, seed ${s.seed}; ${result.features}`,
-        seconds: result.seconds,
-      });
+      set((state) => ({ result: run.result, runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: summary(run) } }));
+      reportRun(run);
     } catch (error) {
       set({ status: isCancelled(error) ? { kind: 'empty', message: 'Training was stopped before its first epoch ended.' } : { kind: 'error', message: (error as Error).message } });
     } finally {

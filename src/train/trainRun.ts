@@ -11,6 +11,7 @@ import { argmaxRows } from '../embed/zeroShot';
 import { EMOTION_COUNT } from '../lib/emotions';
 import { evaluate, subsetAccuracy, type Evaluation } from './metrics';
 import { predictRows, trainMlp, type BatchLog, type EpochLog, type MlpSettings } from './mlp';
+import type { ModelFiles } from './runs';
 
 export type Features = { kind: 'clip'; rep: Representation } | { kind: 'raw-pixels' };
 
@@ -54,7 +55,7 @@ export async function runTraining(
   features: Features,
   settings: MlpSettings,
   control: { signal: AbortSignal; gate: () => Promise<void>; progress: (p: TrainProgress) => void },
-): Promise<TrainResult> {
+): Promise<{ result: TrainResult; model: ModelFiles }> {
   const started = performance.now();
   control.progress({ type: 'stage', message: features.kind === 'clip' ? 'Loading the CLIP embeddings…' : 'Loading the raw pixels…' });
   const { x, dim, rows, columns } = await loadFeatures(datasetId, features);
@@ -77,7 +78,7 @@ export async function runTraining(
     const testPredicted = argmaxRows(predictRows(trained.model, x, dim, test), EMOTION_COUNT);
     const testTruth = test.map((k) => labels[k]);
     const subsetIs = (name: (typeof SUBSETS)[number]) => (j: number) => columns.subsets[rows[test[j]]] === SUBSETS.indexOf(name);
-    return {
+    const result: TrainResult = {
       features: features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)',
       settings,
       history: trained.history,
@@ -92,7 +93,25 @@ export async function runTraining(
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
     };
+    return { result, model: await modelFiles(trained.model) };
   } finally {
     trained.model.dispose();
   }
+}
+
+/** The model as TensorFlow.js files, through a save handler (no download, no IndexedDB of tfjs's own). */
+async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
+  let files: ModelFiles | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData;
+      files = {
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: artifacts.weightSpecs ?? [],
+        weightData: data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return files!;
 }

@@ -1,0 +1,59 @@
+/**
+ * Saved training runs (IndexedDB, a store of their own): the record (settings, curves, metrics, data and embedding
+ * identity) and the model's weights, so a run survives a reload, can be compared, deleted and downloaded.
+ */
+import { zipSync, strToU8 } from 'fflate';
+import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import type { Representation } from '../embed/embeddingCache';
+import type { TrainResult } from './trainRun';
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  datasetId: string;
+  datasetName: string;
+  featureKind: 'clip' | 'raw-pixels';
+  rep?: Representation;
+  result: TrainResult;
+}
+
+/** TensorFlow.js model files: model.json's topology and weight manifest, and the weights. */
+export interface ModelFiles {
+  modelTopology: object;
+  weightSpecs: object[];
+  weightData: ArrayBuffer;
+}
+
+let defaultStore: UseStore | undefined;
+const store = () => (defaultStore ??= createStore('facet-runs', 'runs'));
+
+export async function saveRun(record: RunRecord, model: ModelFiles, db = store()): Promise<void> {
+  // One transaction: a run is never stored without its model, or the reverse.
+  await setMany([[`model:${record.id}`, model], [`run:${record.id}`, record]], db);
+}
+
+export async function listRuns(db = store()): Promise<RunRecord[]> {
+  const names = (await keys<string>(db)).filter((k) => k.startsWith('run:'));
+  const runs = (await getMany<RunRecord>(names, db)).filter((r): r is RunRecord => Boolean(r));
+  return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function deleteRun(id: string, db = store()): Promise<void> {
+  await del(`run:${id}`, db);
+  await del(`model:${id}`, db);
+}
+
+/** A zip with record.json and the TensorFlow.js model (model.json + weights.bin), loadable by tf.loadLayersModel. */
+export async function runArchive(record: RunRecord, db = store()): Promise<Uint8Array> {
+  const model = await get<ModelFiles>(`model:${record.id}`, db);
+  if (!model) throw new Error('The model of this run is no longer stored');
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'Facet',
+    modelTopology: model.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: model.weightSpecs }],
+  };
+  const json = (value: unknown) =>
+    strToU8(JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2));
+  return zipSync({ 'record.json': json(record), 'model.json': json(modelJson), 'weights.bin': new Uint8Array(model.weightData) });
+}
