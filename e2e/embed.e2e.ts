@@ -85,6 +85,14 @@ test('an MLP trains on the CLIP embeddings with live curves and fills its result
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
   assert.match(await train.getByTestId('train-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\)/);
   assert.equal(await train.locator('table.confusion tbody tr').count(), 7);
+  // Clicking a confusion cell shows its faces with the predicted probability.
+  const cell = train.locator('table.confusion button.cell').filter({ hasNotText: /^0$/ }).first();
+  const count = Number(await cell.innerText());
+  await cell.click();
+  const faces = train.getByTestId('cell-faces');
+  await faces.getByRole('img').first().waitFor();
+  assert.equal(await faces.getByRole('img').count(), Math.min(count, 48));
+  assert.match((await faces.getByRole('img').first().getAttribute('aria-label')) ?? '', /^true \w+, predicted \w+ \(\d+%\)$/);
   const row = await page.locator('#results tr[data-row="clip-mlp"]').innerText();
   assert.match(row, /CLIP \+ MLP\s+71\.40%\s+[\d.]+%\s+[\d.]+%\s+MLP 64 relu.*seed 42; CLIP/);
 });

@@ -2,7 +2,7 @@
 import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
 import jpegWasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
-import { readFacePage, type FacePage } from '../src/dataset/browse';
+import { readFacePage, readFaces, type FacePage } from '../src/dataset/browse';
 import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
 import { deleteDataset, removeOrphans } from '../src/dataset/storage';
 
@@ -44,6 +44,10 @@ const api = {
   async facePage(input: { id: string; label: number; offset: number; count: number }): Promise<FacePage> {
     const page = await readFacePage(input.id, input.label, input.offset, input.count);
     return transfer(page, [page.pixels.buffer]);
+  },
+  async faces(input: { id: string; indices: number[] }): Promise<Uint8Array> {
+    const pixels = await readFaces(input.id, input.indices);
+    return transfer(pixels, [pixels.buffer]);
   },
   async deleteDataset(input: { id: string }): Promise<void> {
     await deleteDataset(input.id);

@@ -10,20 +10,28 @@ export interface FacePage {
   pixels: Uint8Array;
 }
 
+/** Pixels of the given dataset images (by position), 48×48 each, concatenated in the order asked. */
+export async function readFaces(id: string, indices: number[], db: UseStore = datasetStore()): Promise<Uint8Array> {
+  const manifest = await getManifest(id, db);
+  if (!manifest) throw new Error('This dataset is no longer stored');
+  const pixels = new Uint8Array(indices.length * FACE_AREA);
+  const chunks = new Map<number, Uint8Array>();
+  for (const [k, index] of indices.entries()) {
+    const chunkIndex = Math.floor(index / manifest.chunkSize);
+    if (!chunks.has(chunkIndex)) chunks.set(chunkIndex, await getPixelChunk(id, chunkIndex, db));
+    const within = index - chunkIndex * manifest.chunkSize;
+    pixels.set(chunks.get(chunkIndex)!.subarray(within * FACE_AREA, (within + 1) * FACE_AREA), k * FACE_AREA);
+  }
+  return pixels;
+}
+
 export async function readFacePage(id: string, label: number, offset: number, count: number, db: UseStore = datasetStore()): Promise<FacePage> {
   const [manifest, columns] = await Promise.all([getManifest(id, db), getColumns(id, db)]);
   if (!manifest || !columns) throw new Error('This dataset is no longer stored');
   const matching: number[] = [];
   columns.labels.forEach((l, i) => l === label && matching.push(i));
   const page = matching.slice(offset, offset + count);
-  const pixels = new Uint8Array(page.length * FACE_AREA);
-  const chunks = new Map<number, Uint8Array>();
-  for (const [k, index] of page.entries()) {
-    const chunkIndex = Math.floor(index / manifest.chunkSize);
-    if (!chunks.has(chunkIndex)) chunks.set(chunkIndex, await getPixelChunk(id, chunkIndex, db));
-    const within = index - chunkIndex * manifest.chunkSize;
-    pixels.set(chunks.get(chunkIndex)!.subarray(within * FACE_AREA, (within + 1) * FACE_AREA), k * FACE_AREA);
-  }
+  const pixels = await readFaces(id, page, db);
   return {
     total: matching.length,
     faces: page.map((index) => ({

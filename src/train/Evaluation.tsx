@@ -1,12 +1,19 @@
+import { startTransition, useEffect, useState } from 'react';
+import { FaceCanvas } from '../app/FaceCanvas';
+import { FACE_AREA } from '../dataset/faceSet';
+import { ingestWorker } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import type { TrainResult } from './trainRun';
+
+const CELL_FACES = 48;
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 
 /** Accuracy figures, the confusion matrix as a heatmap table (rows: true, columns: predicted) and per-class scores. */
-export function Evaluation({ result }: { result: TrainResult }) {
+export function Evaluation({ result, datasetId }: { result: TrainResult; datasetId: string }) {
   const k = EMOTIONS.length;
   const { confusion, perClass } = result.test;
+  const [cell, setCell] = useState<[number, number]>();
   return (
     <div className="evaluation">
       <p role="status" data-testid="train-accuracy">
@@ -35,7 +42,15 @@ export function Evaluation({ result }: { result: TrainResult }) {
                   const n = confusion[t * k + p];
                   return (
                     <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((100 * n) / rowTotal)}%, transparent)` }}>
-                      {n}
+                      <button
+                        type="button"
+                        className="cell"
+                        aria-pressed={cell?.[0] === t && cell?.[1] === p}
+                        aria-label={`${n} ${truth} faces predicted ${EMOTIONS[p]}: show them`}
+                        onClick={() => setCell([t, p])}
+                      >
+                        {n}
+                      </button>
                     </td>
                   );
                 })}
@@ -44,6 +59,7 @@ export function Evaluation({ result }: { result: TrainResult }) {
           })}
         </tbody>
       </table>
+      {cell && <CellFaces result={result} datasetId={datasetId} truth={cell[0]} predicted={cell[1]} />}
       <table className="per-class">
         <caption>Per-class scores on the test split</caption>
         <thead>
@@ -70,3 +86,45 @@ export function Evaluation({ result }: { result: TrainResult }) {
     </div>
   );
 }
+
+/** The test faces of one confusion cell, with the probability the model gave its prediction. */
+function CellFaces({ result, datasetId, truth, predicted }: { result: TrainResult; datasetId: string; truth: number; predicted: number }) {
+  const [faces, setFaces] = useState<{ indices: number[]; probability: number[]; pixels: Uint8Array }>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let current = true;
+    if (!result.testPredictions) return;
+    const { indices, predicted: predictions, probability } = result.testPredictions;
+    const picked: number[] = [];
+    for (let j = 0; j < indices.length && picked.length < CELL_FACES; j++) {
+      if (predictions[j] === predicted && result.testPredictions.truth[j] === truth) picked.push(j);
+    }
+    ingestWorker()
+      .faces({ id: datasetId, indices: picked.map((j) => indices[j]) })
+      .then((pixels) => current && startTransition(() => setFaces({ indices: picked.map((j) => indices[j]), probability: picked.map((j) => probability[j]), pixels })))
+      .catch((e: Error) => current && setError(e.message));
+    return () => {
+      current = false;
+    };
+  }, [result, datasetId, truth, predicted]);
+  const total = result.test.confusion[truth * EMOTIONS.length + predicted];
+  return (
+    <figure className="cell-faces" data-testid="cell-faces">
+      <figcaption>
+        {EMOTIONS[truth]} faces predicted {EMOTIONS[predicted]}: {total}
+        {total > CELL_FACES ? ` (first ${CELL_FACES} shown)` : ''}
+      </figcaption>
+      {error && <p role="alert">{error}</p>}
+      {!result.testPredictions && <p role="alert">This run was saved without per-image predictions: train it again to browse its faces.</p>}
+      <ul className="face-grid">
+        {faces?.indices.map((index, k) => (
+          <li key={index} title={`image #${index}: ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} with p = ${faces.probability[k].toFixed(2)}`}>
+            <FaceCanvas pixels={faces.pixels.subarray(k * FACE_AREA, (k + 1) * FACE_AREA)} size={56} label={`true ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} (${(100 * faces.probability[k]).toFixed(0)}%)`} />
+            <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+

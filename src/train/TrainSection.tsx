@@ -93,7 +93,7 @@ export function TrainSection() {
         </div>
       )}
       {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}
-      {s.result && <Evaluation result={s.result} />}
+      {s.result && s.shownRunId && <Evaluation result={s.result} datasetId={s.runs.find((r) => r.id === s.shownRunId)!.datasetId} />}
       {s.runs.length > 0 && (
         <table className="runs">
           <caption>Saved runs (kept in this browser)</caption>

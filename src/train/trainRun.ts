@@ -29,6 +29,8 @@ export interface TrainResult {
   trainCount: number;
   seconds: number;
   backend: string;
+  /** per test image: its position in the dataset, the predicted class and that prediction's probability */
+  testPredictions: { indices: Uint32Array; truth: Uint8Array; predicted: Uint8Array; probability: Float32Array };
 }
 
 export type TrainProgress = ({ type: 'batch' } & BatchLog) | ({ type: 'epoch' } & EpochLog) | { type: 'stage'; message: string };
@@ -75,7 +77,8 @@ export async function runTraining(
     if (control.signal.aborted && trained.history.length === 0) throw new DOMException('Cancelled', 'AbortError');
     control.progress({ type: 'stage', message: 'Evaluating…' });
     const trainPredicted = argmaxRows(predictRows(trained.model, x, dim, train), EMOTION_COUNT);
-    const testPredicted = argmaxRows(predictRows(trained.model, x, dim, test), EMOTION_COUNT);
+    const testProbabilities = predictRows(trained.model, x, dim, test);
+    const testPredicted = argmaxRows(testProbabilities, EMOTION_COUNT);
     const testTruth = test.map((k) => labels[k]);
     const subsetIs = (name: (typeof SUBSETS)[number]) => (j: number) => columns.subsets[rows[test[j]]] === SUBSETS.indexOf(name);
     const result: TrainResult = {
@@ -92,6 +95,12 @@ export async function runTraining(
       trainCount: train.length,
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
+      testPredictions: {
+        indices: Uint32Array.from(test, (k) => rows[k]),
+        truth: Uint8Array.from(testTruth),
+        predicted: testPredicted,
+        probability: Float32Array.from(testPredicted, (p, j) => testProbabilities[j * EMOTION_COUNT + p]),
+      },
     };
     return { result, model: await modelFiles(trained.model) };
   } finally {
