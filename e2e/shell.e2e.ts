@@ -80,6 +80,22 @@ test('reports a missing model file with the URL and the server answer', async ()
   await page.close();
 });
 
+test('loads CLIP from files picked on this computer, without downloading anything', async () => {
+  const page = await harness.newPage();
+  const embed = page.getByRole('region', { name: /Embed/ });
+  await embed.getByLabel('Source').selectOption('local');
+  await embed.getByLabel('Vision model (.onnx)').setInputFiles('models/tiny/onnx/vision_model.onnx');
+  await embed.getByLabel('Text model (.onnx)').setInputFiles('models/tiny/onnx/text_model.onnx');
+  const modelRequests = harness.requests.filter((u) => u.includes('/models/')).length;
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('alert').filter({ hasText: 'Pick the tokenizer.json file' }).waitFor();
+  await embed.getByLabel('tokenizer.json').setInputFiles('models/tiny/tokenizer.json');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready: 512-d image and text embeddings/ }).waitFor({ timeout: 60_000 });
+  assert.equal(harness.requests.filter((u) => u.includes('/models/')).length, modelRequests);
+  await page.close();
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.ok(harness.requests.length > 0);
   assert.deepEqual(foreignRequests(harness), []);

@@ -45,14 +45,15 @@ export interface LoadedEncoder {
 const api = {
   async loadEncoder(input: LoadEncoderInput, ctx: JobContext<DownloadProgress>): Promise<LoadedEncoder> {
     const started = performance.now();
-    const url = modelFileUrl(input.source, input.kind, input.precision);
-    const { bytes, fromCache } = await fetchModelFile(url, ctx.signal, ctx.progress);
+    const local = input.source.files?.[input.kind];
+    const url = local ? `${input.source.id} ${local.name}` : modelFileUrl(input.source, input.kind, input.precision);
+    const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
     // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
     const encoder = await createEncoder(input.kind, new Uint8Array(bytes.slice(0)), input.backend, input.threads);
     if (input.kind === 'text') tokenizer = await loadTokenizer(input.source, ctx);
-    if (!fromCache) await cacheModelFile(url, bytes);
+    if (!fromCache && !local) await cacheModelFile(url, bytes);
     encoders.set(input.kind, encoder);
     return {
       url,
@@ -146,9 +147,17 @@ const api = {
   },
 };
 
+/** A file picked from disk: read, never cached (it is already on this machine). */
+async function readLocalFile(file: File, ctx: JobContext<DownloadProgress>): Promise<{ bytes: ArrayBuffer; fromCache: boolean }> {
+  const bytes = await file.arrayBuffer();
+  ctx.progress({ url: file.name, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: false });
+  return { bytes, fromCache: true };
+}
+
 async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgress>): Promise<ClipTokenizer> {
-  const url = new URL('tokenizer.json', source.baseUrl).href;
-  const { bytes, fromCache } = await fetchModelFile(url, ctx.signal, ctx.progress);
+  const local = source.files?.tokenizer;
+  const url = local ? local.name : new URL('tokenizer.json', source.baseUrl).href;
+  const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
   let json: object;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -157,7 +166,7 @@ async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgre
   }
   const loaded = new ClipTokenizer(json);
   loaded.encode('a happy human face'); // refuses a tokenizer that is not CLIP's before it is cached
-  if (!fromCache) await cacheModelFile(url, bytes);
+  if (!fromCache && !local) await cacheModelFile(url, bytes);
   return loaded;
 }
 

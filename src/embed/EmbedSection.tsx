@@ -37,12 +37,24 @@ export function EmbedSection() {
           <legend>Model</legend>
           <label>
             Source
-            <select value={s.sourceKind} onChange={(e) => s.setSettings({ sourceKind: e.target.value as 'hub' | 'mirror' })}>
+            <select value={s.sourceKind} onChange={(e) => s.setSettings({ sourceKind: e.target.value as typeof s.sourceKind })}>
               <option value="hub">Hugging Face Hub</option>
               <option value="mirror">Self-hosted mirror (URL)</option>
+              <option value="local">Files on this computer (offline)</option>
             </select>
           </label>
-          {s.sourceKind === 'hub' ? (
+          {s.sourceKind === 'local' ? (
+            (['vision', 'text', 'tokenizer'] as const).map((kind) => (
+              <label key={kind}>
+                {kind === 'tokenizer' ? 'tokenizer.json' : `${kind === 'vision' ? 'Vision' : 'Text'} model (.onnx)`}
+                <input
+                  type="file"
+                  accept={kind === 'tokenizer' ? '.json,application/json' : '.onnx'}
+                  onChange={(e) => s.setSettings({ localFiles: { ...s.localFiles, [kind]: e.target.files?.[0] } })}
+                />
+              </label>
+            ))
+          ) : s.sourceKind === 'hub' ? (
             <label>
               Checkpoint
               <select value={s.repo} onChange={(e) => s.setSettings({ repo: e.target.value })}>

@@ -25,10 +25,27 @@ export const CHECKPOINTS: readonly HubCheckpoint[] = [
 export const DEFAULT_CHECKPOINT = CHECKPOINTS[0];
 
 export interface ModelSource {
-  /** stable identity used in cache keys: the hub repo, or the mirror's base URL */
+  /** stable identity used in cache keys: the hub repo, the mirror's base URL, or the local files' names and sizes */
   id: string;
-  /** base URL that ends with '/', under which onnx/... and tokenizer.json live */
+  /** base URL that ends with '/', under which onnx/... and tokenizer.json live (unused for local files) */
   baseUrl: string;
+  /** files picked from disk: nothing is downloaded */
+  files?: LocalModelFiles;
+}
+
+export interface LocalModelFiles {
+  vision: File;
+  text: File;
+  tokenizer: File;
+}
+
+/** Model files picked from disk (works offline); the identity names each file and its size. */
+export function localSource(files: Partial<LocalModelFiles>): ModelSource {
+  const missing = (['vision', 'text', 'tokenizer'] as const).filter((k) => !files[k]);
+  if (missing.length) throw new Error(`Pick the ${missing.map((k) => (k === 'tokenizer' ? 'tokenizer.json' : `${k} model (.onnx)`)).join(', ')} file${missing.length > 1 ? 's' : ''}`);
+  const { vision, text, tokenizer } = files as LocalModelFiles;
+  const id = `local:${[vision, text, tokenizer].map((f) => `${f.name}(${f.size})`).join('+')}`;
+  return { id, baseUrl: 'local:', files: { vision, text, tokenizer } };
 }
 
 export function hubSource(repo: string, hubUrl = HUB_URL): ModelSource {

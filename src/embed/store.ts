@@ -12,14 +12,25 @@ import type { Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
 import { startEmbedWorker, type EmbedWorker } from './embedWorker';
-import { DEFAULT_CHECKPOINT, defaultPrecision, hubSource, mirrorSource, type EncoderKind, type ModelSource, type Precision } from './modelSource';
+import {
+  DEFAULT_CHECKPOINT,
+  defaultPrecision,
+  hubSource,
+  localSource,
+  mirrorSource,
+  type EncoderKind,
+  type LocalModelFiles,
+  type ModelSource,
+  type Precision,
+} from './modelSource';
 
-export type SourceKind = 'hub' | 'mirror';
+export type SourceKind = 'hub' | 'mirror' | 'local';
 
 interface EmbedState {
   sourceKind: SourceKind;
   repo: string;
   mirrorUrl: string;
+  localFiles: Partial<LocalModelFiles>;
   precision: Precision | 'auto';
   backend: BackendPreference;
   status: SectionStatus;
@@ -31,7 +42,7 @@ interface EmbedState {
   ensemble: boolean;
   coverage?: { embedded: number; total: number };
   zeroShot?: ZeroShotResult;
-  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble'>>): void;
+  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble'>>): void;
   loadModel(): Promise<void>;
   embedDataset(): Promise<void>;
   refreshCoverage(): Promise<void>;
@@ -40,7 +51,7 @@ interface EmbedState {
 }
 
 /** What produced the vectors: the cache key of every embedding this model makes. */
-export function currentRepresentation(s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl'>): Representation | undefined {
+export function currentRepresentation(s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles'>): Representation | undefined {
   const vision = s.loaded.vision;
   if (!vision || !s.loadedPrecision) return undefined;
   return { kind: 'clip', model: currentSource(s as EmbedState).id, precision: s.loadedPrecision, dim: vision.iface.dim };
@@ -50,6 +61,7 @@ let worker: EmbedWorker | undefined;
 let running: AbortController | undefined;
 
 function currentSource(state: EmbedState): ModelSource {
+  if (state.sourceKind === 'local') return localSource(state.localFiles);
   return state.sourceKind === 'hub' ? hubSource(state.repo) : mirrorSource(state.mirrorUrl, location.href);
 }
 
@@ -57,6 +69,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   sourceKind: 'hub',
   repo: DEFAULT_CHECKPOINT.repo,
   mirrorUrl: '',
+  localFiles: {},
   precision: 'auto',
   backend: 'auto',
   status: empty('No model loaded. The CLIP model is downloaded once from the chosen source and kept in this browser.'),
