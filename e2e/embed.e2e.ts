@@ -71,6 +71,34 @@ test('zero-shot fills the first row of the results table', async () => {
   assert.match(await row.innerText(), /CLIP zero-shot.*not reported.*[\d.]+%.*“A \{\} human face”/s);
 });
 
+test('embeddings export as .npy + JSON and import into a fresh browser under the same keys', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), embed().getByRole('button', { name: /Export embeddings/ }).click()]);
+  const path = (await download.path())!;
+  const { unzipSync, strFromU8 } = await import('fflate');
+  const { readFileSync } = await import('node:fs');
+  const files = unzipSync(new Uint8Array(readFileSync(path)));
+  const meta = JSON.parse(strFromU8(files['embeddings.json']));
+  assert.equal(meta.imageIds.length, 384);
+  assert.equal(meta.representation.dim, 512);
+  assert.equal(files['embeddings.npy'].length, 128 + 384 * 512 * 4);
+
+  // Another browser profile: same dataset, no model, only the file.
+  const other = await startHarness();
+  try {
+    const fresh = await other.newPage();
+    const dataset = fresh.getByRole('region', { name: /Dataset/ });
+    await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
+    await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+    const freshEmbed = fresh.getByRole('region', { name: /Embed/ });
+    await freshEmbed.getByLabel('Import embeddings').setInputFiles(path);
+    await freshEmbed.getByRole('status').filter({ hasText: /Imported 384 embeddings made by/ }).waitFor({ timeout: 30_000 });
+    await freshEmbed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
+    assert.deepEqual(foreignRequests(other), []);
+  } finally {
+    await other.close();
+  }
+});
+
 test('an MLP trains on the CLIP embeddings with live curves and fills its results row', async () => {
   const train = page.getByRole('region', { name: /Train/ });
   await train.getByLabel('Features').selectOption('clip');

@@ -5,7 +5,9 @@
 import type { BackendInUse, BackendPreference } from '../src/lib/compute';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
-import { missingIds, type Representation } from '../src/embed/embeddingCache';
+import { SPLITS } from '../src/dataset/faceSet';
+import { loadStoredEmbeddings, missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
+import { readEmbeddingFile, writeEmbeddingFile } from '../src/embed/embeddingFile';
 import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDataset';
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
@@ -108,6 +110,34 @@ const api = {
   },
 
   /** How many of a dataset's distinct images have an embedding for `rep`. */
+  /** The dataset's stored vectors for `rep` as an embeddings file (zip of .npy + .json). */
+  async exportEmbeddings(input: { datasetId: string; rep: Representation }): Promise<{ bytes: Uint8Array; count: number }> {
+    const columns = await getColumns(input.datasetId);
+    if (!columns) throw new Error('The dataset is no longer stored');
+    const first = [...new Map(columns.imageIds.map((id, i) => [id, i] as const)).values()].sort((a, b) => a - b);
+    const firstIds = first.map((i) => columns.imageIds[i]);
+    const { positions, vectors } = await loadStoredEmbeddings(input.rep, firstIds);
+    if (positions.length === 0) throw new Error('Nothing of this dataset is embedded with this model yet');
+    const rows = positions.map((p) => first[p]);
+    const bytes = writeEmbeddingFile(
+      {
+        representation: input.rep,
+        imageIds: rows.map((i) => columns.imageIds[i]),
+        labels: rows.map((i) => columns.labels[i]),
+        splits: rows.map((i) => SPLITS[columns.splits[i]]),
+      },
+      vectors,
+    );
+    return transfer({ bytes, count: rows.length }, [bytes.buffer]);
+  },
+
+  /** Stores the vectors of an embeddings file under its own representation, as if computed here. */
+  async importEmbeddings(input: { file: File }): Promise<{ rep: Representation; count: number }> {
+    const { meta, vectors } = readEmbeddingFile(new Uint8Array(await input.file.arrayBuffer()));
+    await putEmbeddings(meta.representation, meta.imageIds, vectors);
+    return { rep: meta.representation, count: meta.imageIds.length };
+  },
+
   /** The backend each loaded encoder runs on now (it changes when WebGPU fails at run time). */
   async backends(): Promise<Partial<Record<EncoderKind, BackendInUse>>> {
     return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, encoder.backend]));

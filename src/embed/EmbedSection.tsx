@@ -108,13 +108,6 @@ export function EmbedSection() {
         >
           <fieldset disabled={working || !datasetId}>
             <legend>Dataset embeddings</legend>
-            <p className="muted" data-testid="embed-coverage">
-              {!datasetId
-                ? 'Import a dataset first.'
-                : s.coverage
-                  ? `${s.coverage.embedded.toLocaleString('en-US')} of ${s.coverage.total.toLocaleString('en-US')} distinct images embedded with this model (kept in this browser; a later run continues where this one stopped).`
-                  : 'Checking what is embedded already…'}
-            </p>
             <label title="A CPU-only browser embeds a few images per second: a stratified sample first lets you train and explore while the rest continues.">
               Stratified sample first (images, 0 = off)
               <input type="number" min={0} step={1} value={s.sampleFirst} onChange={(e) => s.setSettings({ sampleFirst: Math.max(0, Number(e.target.value)) })} />
@@ -122,6 +115,35 @@ export function EmbedSection() {
             <button type="submit">{s.coverage && s.coverage.embedded > 0 ? 'Continue embedding' : 'Embed dataset'}</button>
           </fieldset>
         </form>
+      )}
+      {datasetId && (ready || s.importedRep) && (
+          <p className="muted" data-testid="embed-coverage">
+            {!datasetId
+              ? 'Import a dataset first.'
+              : s.coverage
+                ? `${s.coverage.embedded.toLocaleString('en-US')} of ${s.coverage.total.toLocaleString('en-US')} distinct images embedded with this model (kept in this browser; a later run continues where this one stopped).`
+                : 'Checking what is embedded already…'}
+          </p>
+      )}
+      {datasetId && (
+        <div className="controls-row">
+          <button type="button" className="secondary" disabled={working || !s.coverage?.embedded} onClick={() => void s.exportEmbeddings()}>
+            Export embeddings (.npy + JSON)
+          </button>
+          <label title="A zip exported by Facet (embeddings.npy + embeddings.json), e.g. computed on a machine with a GPU">
+            Import embeddings
+            <input
+              type="file"
+              accept=".zip,application/zip"
+              disabled={working}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) void s.importEmbeddings(file);
+              }}
+            />
+          </label>
+        </div>
       )}
       {ready && datasetId && (
         <div className="zero-shot">

@@ -41,19 +41,25 @@ interface EmbedState {
   sampleFirst: number;
   ensemble: boolean;
   coverage?: { embedded: number; total: number };
+  /** the representation of the last imported embeddings file, usable without loading its model */
+  importedRep?: Representation;
   zeroShot?: ZeroShotResult;
   setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble'>>): void;
   loadModel(): Promise<void>;
   embedDataset(): Promise<void>;
   refreshCoverage(): Promise<void>;
   runZeroShot(): Promise<void>;
+  exportEmbeddings(): Promise<void>;
+  importEmbeddings(file: File): Promise<void>;
   cancel(): void;
 }
 
 /** What produced the vectors: the cache key of every embedding this model makes. */
-export function currentRepresentation(s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles'>): Representation | undefined {
+export function currentRepresentation(
+  s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'importedRep'>,
+): Representation | undefined {
   const vision = s.loaded.vision;
-  if (!vision || !s.loadedPrecision) return undefined;
+  if (!vision || !s.loadedPrecision) return s.importedRep;
   return { kind: 'clip', model: currentSource(s as EmbedState).id, precision: s.loadedPrecision, dim: vision.iface.dim };
 }
 
@@ -144,7 +150,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   async refreshCoverage() {
     const rep = currentRepresentation(get());
     const datasetId = useDatasetStore.getState().activeId;
-    if (!worker || !rep || !datasetId) return set({ coverage: undefined });
+    if (!rep || !datasetId) return set({ coverage: undefined });
+    worker ??= startEmbedWorker();
     set({ coverage: await worker.coverage({ datasetId, rep }) });
   },
 
@@ -202,6 +209,34 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       });
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });
+    }
+  },
+
+  async exportEmbeddings() {
+    const rep = currentRepresentation(get());
+    const dataset = useDatasetStore.getState().datasets.find((d) => d.id === useDatasetStore.getState().activeId);
+    if (!rep || !dataset) return;
+    worker ??= startEmbedWorker();
+    try {
+      const { bytes, count } = await worker.exportEmbeddings({ datasetId: dataset.id, rep });
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
+      const name = `${dataset.name.replace(/\.[^.]+$/, '')}-${(rep.model ?? rep.kind).replace(/[^\w.-]+/g, '_')}-${rep.precision ?? ''}-embeddings.zip`;
+      Object.assign(document.createElement('a'), { href: url, download: name }).click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      set({ status: { kind: 'done', message: `Exported ${count.toLocaleString('en-US')} embeddings (${rep.dim}-d) as ${name}.` } });
+    } catch (error) {
+      set({ status: { kind: 'error', message: (error as Error).message } });
+    }
+  },
+
+  async importEmbeddings(file) {
+    worker ??= startEmbedWorker();
+    try {
+      const { rep, count } = await worker.importEmbeddings({ file });
+      set({ importedRep: rep, status: { kind: 'done', message: `Imported ${count.toLocaleString('en-US')} embeddings made by ${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d) from ${file.name}.` } });
+      await get().refreshCoverage();
+    } catch (error) {
+      set({ status: { kind: 'error', message: `Could not import ${file.name}: ${(error as Error).message}` } });
     }
   },
 
