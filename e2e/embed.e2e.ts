@@ -69,6 +69,13 @@ test('zero-shot fills the first row of the results table', async () => {
   assert.equal(await table.getByRole('row').count(), 8);
   const row = page.locator('#results tr[data-row="zero-shot"]');
   assert.match(await row.innerText(), /CLIP zero-shot.*not reported.*[\d.]+%.*“A \{\} human face”/s);
+  // The template is editable; one without {} is refused with the reason.
+  await embed().getByLabel('Prompt template').fill('a face');
+  await embed().getByRole('button', { name: /Run zero-shot/ }).click();
+  await embed().getByRole('alert').filter({ hasText: /exactly one \{\} for the emotion: "a face"/ }).waitFor();
+  await embed().getByLabel('Prompt template').fill('a photo of a {} face');
+  await embed().getByRole('button', { name: /Run zero-shot/ }).click();
+  await row.filter({ hasText: '“a photo of a {} face”' }).waitFor();
 });
 
 test('embeddings export as .npy + JSON and import into a fresh browser under the same keys', async () => {

@@ -150,8 +150,13 @@ export function EmbedSection() {
           <div className="controls-row">
             <label className="inline" title={`Averages ${ENSEMBLE_TEMPLATES.length} phrasings per emotion, as the CLIP paper does`}>
               <input type="checkbox" checked={s.ensemble} onChange={(e) => s.setSettings({ ensemble: e.target.checked })} /> Prompt ensemble ({ENSEMBLE_TEMPLATES.length} templates)
-              instead of the paper’s “{PAPER_TEMPLATE}”
             </label>
+            {!s.ensemble && (
+              <label title={`{} stands for the emotion (“happy”, “disgusted”, …); the paper uses “${PAPER_TEMPLATE}”`}>
+                Prompt template
+                <input value={s.template} onChange={(e) => s.setSettings({ template: e.target.value })} size={28} />
+              </label>
+            )}
             <button type="button" disabled={working || !s.coverage?.embedded} onClick={() => void s.runZeroShot()}>
               Run zero-shot on the test split
             </button>

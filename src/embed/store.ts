@@ -40,11 +40,13 @@ interface EmbedState {
   /** embed a stratified sample of this many images first (0: dataset order) */
   sampleFirst: number;
   ensemble: boolean;
+  /** the single prompt template ({} stands for the emotion), the paper's by default */
+  template: string;
   coverage?: { embedded: number; total: number };
   /** the representation of the last imported embeddings file, usable without loading its model */
   importedRep?: Representation;
   zeroShot?: ZeroShotResult;
-  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble'>>): void;
+  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble' | 'template'>>): void;
   loadModel(): Promise<void>;
   embedDataset(): Promise<void>;
   refreshCoverage(): Promise<void>;
@@ -82,6 +84,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   loaded: {},
   sampleFirst: 2000,
   ensemble: false,
+  template: PAPER_TEMPLATE,
 
   setSettings(settings) {
     set(settings);
@@ -196,7 +199,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     const rep = currentRepresentation(get());
     const datasetId = useDatasetStore.getState().activeId;
     if (!worker || !rep || !datasetId) return set({ status: { kind: 'error', message: 'Load CLIP and import a dataset first.' } });
-    const templates = get().ensemble ? [...ENSEMBLE_TEMPLATES] : [PAPER_TEMPLATE];
+    const templates = get().ensemble ? [...ENSEMBLE_TEMPLATES] : [get().template];
     const started = performance.now();
     try {
       const zeroShot = await worker.zeroShot({ datasetId, rep, prompts: promptsFor(templates) });
@@ -204,7 +207,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       useResultsStore.getState().report({
         id: 'zero-shot',
         test: zeroShot.evaluation.accuracy,
-        settings: `${templates.length === 1 ? `“${PAPER_TEMPLATE}”` : `${templates.length} templates averaged`}, ${rep.model} ${rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
+        settings: `${templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`}, ${rep.model} ${rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
         seconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
