@@ -1,8 +1,8 @@
 /** Scores CLIP zero-shot on a stored dataset's test split from the cached image embeddings (worker-side). */
-import { FLAG_TEST_IN_TRAIN, SPLITS, SUBSETS } from '../dataset/faceSet';
+import { SPLITS } from '../dataset/faceSet';
 import { getColumns } from '../dataset/storage';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { evaluate, subsetAccuracy, type Evaluation } from '../train/metrics';
+import { scoreTestSplit, type Evaluation, type SubsetScore } from '../train/metrics';
 import { loadStoredEmbeddings, type Representation } from './embeddingCache';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from './zeroShot';
 
@@ -11,10 +11,10 @@ export interface ZeroShotResult {
   /** test images scored (those embedded so far) of all test images */
   scored: number;
   testImages: number;
-  publicTest: { accuracy: number; count: number };
-  privateTest: { accuracy: number; count: number };
+  publicTest: SubsetScore;
+  privateTest: SubsetScore;
   /** without test images that also occur in train */
-  clean: { accuracy: number; count: number };
+  clean: SubsetScore;
   /** per-class text embeddings (prompt means), [7, dim] */
   classVectors: Float32Array;
 }
@@ -35,14 +35,10 @@ export async function zeroShotOnTest(
   const predicted = argmaxRows(zeroShotProbabilities(vectors, classVectors, rep.dim), EMOTION_COUNT);
   const rows = positions.map((p) => testIndices[p]);
   const truth = rows.map((i) => columns.labels[i]);
-  const subsetIs = (name: (typeof SUBSETS)[number]) => (k: number) => columns.subsets[rows[k]] === SUBSETS.indexOf(name);
   return {
-    evaluation: evaluate(truth, predicted, EMOTION_COUNT),
+    ...scoreTestSplit(truth, predicted, rows, columns, EMOTION_COUNT),
     scored: rows.length,
     testImages: testIndices.length,
-    publicTest: subsetAccuracy(truth, predicted, subsetIs('PublicTest')),
-    privateTest: subsetAccuracy(truth, predicted, subsetIs('PrivateTest')),
-    clean: subsetAccuracy(truth, predicted, (k) => !(columns.flags[rows[k]] & FLAG_TEST_IN_TRAIN)),
     classVectors,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, evaluate, subsetAccuracy } from './metrics';
+import { confusionMatrix, evaluate, scoreTestSplit, subsetAccuracy } from './metrics';
 
 describe('metrics', () => {
   // Hand-computed case, 3 classes:
@@ -35,6 +35,19 @@ describe('metrics', () => {
 
   it('scores a subset of rows', () => {
     expect(subsetAccuracy(truth, predicted, (i) => i >= 5)).toEqual({ accuracy: 3 / 5, count: 5 });
+  });
+
+  it('scores the test split overall, per half, and without images also in train', () => {
+    // four test predictions of dataset images 10..13: subsets Public, Public, Private, Private; image 13 leaked
+    const subsets = new Array(14).fill(0);
+    const flags = new Array(14).fill(0);
+    [subsets[10], subsets[11], subsets[12], subsets[13]] = [1, 1, 2, 2];
+    flags[13] = 2;
+    const s = scoreTestSplit([0, 1, 1, 0], [0, 0, 1, 0], [10, 11, 12, 13], { subsets, flags }, 2);
+    expect(s.evaluation.accuracy).toBeCloseTo(0.75);
+    expect(s.publicTest).toEqual({ accuracy: 0.5, count: 2 });
+    expect(s.privateTest).toEqual({ accuracy: 1, count: 2 });
+    expect(s.clean).toEqual({ accuracy: 2 / 3, count: 3 });
   });
 
   it('refuses mismatched or out-of-range labels', () => {

@@ -4,12 +4,12 @@
  * PublicTest and PrivateTest halves and on the test images that do not also occur in train.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FACE_AREA, FLAG_TEST_IN_TRAIN, SPLITS, SUBSETS } from '../dataset/faceSet';
+import { FACE_AREA, SPLITS } from '../dataset/faceSet';
 import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
 import { loadStoredEmbeddings, type Representation } from '../embed/embeddingCache';
 import { argmaxRows } from '../embed/zeroShot';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { evaluate, subsetAccuracy, type Evaluation } from './metrics';
+import { evaluate, scoreTestSplit, type Evaluation, type SubsetScore } from './metrics';
 import { predictRows, trainMlp, type BatchLog, type EpochLog, type MlpSettings } from './mlp';
 import type { ModelFiles } from './runs';
 
@@ -23,9 +23,9 @@ export interface TrainResult {
   stoppedEarly: boolean;
   trainAccuracy: number;
   test: Evaluation;
-  publicTest: { accuracy: number; count: number };
-  privateTest: { accuracy: number; count: number };
-  clean: { accuracy: number; count: number };
+  publicTest: SubsetScore;
+  privateTest: SubsetScore;
+  clean: SubsetScore;
   trainCount: number;
   seconds: number;
   backend: string;
@@ -80,7 +80,7 @@ export async function runTraining(
     const testProbabilities = predictRows(trained.model, x, dim, test);
     const testPredicted = argmaxRows(testProbabilities, EMOTION_COUNT);
     const testTruth = test.map((k) => labels[k]);
-    const subsetIs = (name: (typeof SUBSETS)[number]) => (j: number) => columns.subsets[rows[test[j]]] === SUBSETS.indexOf(name);
+    const scores = scoreTestSplit(testTruth, testPredicted, test.map((k) => rows[k]), columns, EMOTION_COUNT);
     const result: TrainResult = {
       features: features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)',
       settings,
@@ -88,10 +88,10 @@ export async function runTraining(
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
       trainAccuracy: evaluate(train.map((k) => labels[k]), trainPredicted, EMOTION_COUNT).accuracy,
-      test: evaluate(testTruth, testPredicted, EMOTION_COUNT),
-      publicTest: subsetAccuracy(testTruth, testPredicted, subsetIs('PublicTest')),
-      privateTest: subsetAccuracy(testTruth, testPredicted, subsetIs('PrivateTest')),
-      clean: subsetAccuracy(testTruth, testPredicted, (j) => !(columns.flags[rows[test[j]]] & FLAG_TEST_IN_TRAIN)),
+      test: scores.evaluation,
+      publicTest: scores.publicTest,
+      privateTest: scores.privateTest,
+      clean: scores.clean,
       trainCount: train.length,
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
