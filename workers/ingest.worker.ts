@@ -3,6 +3,7 @@ import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
 import jpegWasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import { readFacePage, readFaces, type FacePage } from '../src/dataset/browse';
+import { decodeGrayJpeg } from '../src/dataset/jpegGray';
 import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
 import { deleteDataset, removeOrphans } from '../src/dataset/storage';
 
@@ -10,12 +11,15 @@ let canvas: OffscreenCanvas | undefined;
 let jpegReady: Promise<void> | undefined;
 
 /**
- * JPEGs (all of FER2013) go through mozjpeg compiled to WASM (@jsquash/jpeg): about 30× faster than an
- * ImageBitmap per 48×48 image, and libjpeg-turbo's output, the same pixels Pillow gives. Other formats use the
- * browser's own decoders.
+ * FER2013's JPEGs (baseline, one gray component) decode in plain JS straight to gray (jpegGray.ts, bit-exact with
+ * libjpeg-turbo): for 48×48 images the per-call cost of crossing into WASM dominates. Other JPEGs go through
+ * mozjpeg compiled to WASM (@jsquash/jpeg: libjpeg-turbo's output, the same pixels Pillow gives, about 30× faster
+ * than an ImageBitmap per small image); other formats use the browser's own decoders.
  */
 async function decode(bytes: Uint8Array): Promise<DecodedImage> {
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const gray = decodeGrayJpeg(bytes);
+    if (gray) return { gray: gray.pixels, width: gray.width, height: gray.height };
     jpegReady ??= WebAssembly.compileStreaming(fetch(jpegWasmUrl)).then((module) => initJpeg(module));
     await jpegReady;
     const image = await decodeJpeg(bytes.slice().buffer);

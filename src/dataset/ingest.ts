@@ -29,8 +29,10 @@ import { planEntry } from './layout';
 import { datasetStore, discardIncomplete, getManifest, putColumns, putManifest, putPixelChunk } from './storage';
 import { toFace } from './toFace';
 
+/** A decoded image: RGBA, or 8-bit gray when the decoder produced gray directly (FER2013's JPEGs). */
 export interface DecodedImage {
-  rgba: Uint8ClampedArray | Uint8Array;
+  rgba?: Uint8ClampedArray | Uint8Array;
+  gray?: Uint8Array;
   width: number;
   height: number;
 }
@@ -159,7 +161,7 @@ export async function ingestFile(file: File, options: IngestOptions): Promise<In
     } catch {
       return void skipped.push({ name, reason: 'corrupt image: the browser could not decode it' });
     }
-    const face = toFace(decoded.rgba, decoded.width, decoded.height);
+    const face = toFace(decoded);
     await collector.add(face.pixels, plan.label, plan.split, plan.subset, name, face.converted);
   };
 
