@@ -37,8 +37,40 @@ function serveGeneratedModels(): Plugin {
   };
 }
 
+/**
+ * The Content-Security-Policy of the built pages (a meta tag, so any static host serves it): scripts, workers and
+ * WebAssembly only from the app's own origin (no inline script, no eval; 'wasm-unsafe-eval' only lets WebAssembly
+ * compile), and network requests only to the app's origin and the model source. The Hugging Face Hub redirects
+ * downloads to its CDN hosts (*.huggingface.co, *.hf.co). A self-hosted mirror on another origin is added at build
+ * time: FACET_MODEL_ORIGINS="https://models.example.org" npm run build.
+ */
+export function contentSecurityPolicy(extraModelOrigins = process.env.FACET_MODEL_ORIGINS ?? ''): string {
+  const modelOrigins = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co', ...extraModelOrigins.split(/[\s,]+/).filter(Boolean)];
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    `connect-src 'self' ${modelOrigins.join(' ')}`,
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    "style-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'facet-content-security-policy',
+    apply: 'build', // the dev server injects inline scripts for hot reload
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), serveGeneratedModels()],
+  plugins: [react(), serveGeneratedModels(), contentSecurityPolicyMeta()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

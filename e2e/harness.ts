@@ -25,6 +25,8 @@ export interface Harness {
   context: BrowserContext;
   /** every URL requested by any page or worker of the context, in order */
   requests: string[];
+  /** what the Content-Security-Policy refused; close() fails the test file if anything was */
+  cspViolations: string[];
   newPage(path?: string): Promise<Page>;
   close(): Promise<void>;
 }
@@ -53,13 +55,18 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
   // exist in the page: functions passed to page.evaluate need it defined.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   const requests: string[] = [];
+  const cspViolations: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   context.on('weberror', (error) => console.error('page error:', error.error().message));
 
   return {
     url,
     context,
     requests,
+    cspViolations,
     async newPage(path = '/') {
       const page = await context.newPage();
       page.on('console', (message) => {
@@ -72,6 +79,7 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
       await context.close().catch(() => {});
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
       rmSync(profile, { recursive: true, force: true });
+      if (cspViolations.length) throw new Error(`The Content-Security-Policy refused:\n${cspViolations.join('\n')}`);
     },
   };
 }

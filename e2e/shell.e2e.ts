@@ -31,6 +31,32 @@ test('the page is cross-origin isolated and shows the six sections in order', as
   await page.close();
 });
 
+test('a Content-Security-Policy refuses inline script and requests to other hosts', async () => {
+  const page = await harness.newPage();
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+  const outcome = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.inlineRan = true';
+    document.head.append(script);
+    const fetched = await fetch('https://example.com/').then(
+      () => 'fetched',
+      () => 'refused',
+    );
+    return { inlineRan: 'inlineRan' in window, fetched };
+  });
+  assert.deepEqual(outcome, { inlineRan: false, fetched: 'refused' });
+  // The harness saw both refusals (it fails any test file whose pages break the policy); these two were on purpose.
+  const seen = () => harness.cspViolations.join('\n');
+  for (let i = 0; i < 50 && !(/inline script/.test(seen()) && /example\.com/.test(seen())); i++) await page.waitForTimeout(20);
+  assert.match(seen(), /inline script/);
+  assert.match(seen(), /example\.com/);
+  await page.waitForTimeout(100); // the fetch's second console message
+  harness.cspViolations.length = 0;
+  harness.requests.splice(0); // example.com was never contacted, but the attempt is recorded as a request
+  await page.close();
+});
+
 async function loadFromMirror(path: string, precision = 'fp32') {
   const page = await harness.newPage();
   const embed = page.getByRole('region', { name: /Embed/ });
