@@ -2,6 +2,7 @@
 import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
 import jpegWasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import { LOCKS, whenFree, withLock } from '../src/lib/tabs';
 import { readFacePage, readFaces, type FacePage } from '../src/dataset/browse';
 import { decodeGrayJpeg } from '../src/dataset/jpegGray';
 import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
@@ -43,7 +44,8 @@ async function decodeWithBrowser(bytes: Uint8Array): Promise<DecodedImage> {
 
 const api = {
   async ingest(input: { file: File }, ctx: JobContext<IngestProgress>): Promise<IngestResult> {
-    return ingestFile(input.file, { decode, signal: ctx.signal, onProgress: ctx.progress });
+    // Shared: imports in several tabs may run together; the clean-up of interrupted imports waits for none of them.
+    return withLock(LOCKS.datasetWrites, 'shared', () => ingestFile(input.file, { decode, signal: ctx.signal, onProgress: ctx.progress }));
   },
   async facePage(input: { id: string; label: number; offset: number; count: number }): Promise<FacePage> {
     const page = await readFacePage(input.id, input.label, input.offset, input.count);
@@ -56,8 +58,9 @@ const api = {
   async deleteDataset(input: { id: string }): Promise<void> {
     await deleteDataset(input.id);
   },
+  /** Removes what interrupted imports left, unless an import (of any tab) is running: its records look the same. */
   async removeOrphans(): Promise<string[]> {
-    return removeOrphans();
+    return (await whenFree(LOCKS.datasetWrites, () => removeOrphans())) ?? [];
   },
 };
 

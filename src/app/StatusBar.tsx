@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { StoragePanel } from '../notebook/StoragePanel';
 import { describeBackend } from '../lib/compute';
 import { formatBytes } from '../lib/progress';
 import { useStatusStore } from './statusStore';
 
 export function StatusBar() {
   const { caps, inUse, storage, detect, refreshStorage } = useStatusStore();
+  const [storageOpen, setStorageOpen] = useState(false);
   useEffect(() => {
     void detect();
     void refreshStorage();
@@ -26,6 +28,10 @@ export function StatusBar() {
       <span data-testid="storage">
         Storage: {storage ? `${formatBytes(storage.usage)} used of ${formatBytes(storage.quota)}` : 'unknown'}
       </span>
+      <button type="button" className="secondary" onClick={() => setStorageOpen(true)}>
+        Manage storage
+      </button>
+      <StoragePanel open={storageOpen} onClose={() => setStorageOpen(false)} />
       <span>Private: faces and embeddings stay in this browser</span>
     </footer>
   );

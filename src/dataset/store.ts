@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useStatusStore } from '../app/statusStore';
 import { isCancelled } from '../lib/rpc';
+import { announceChange, onOtherTabChange } from '../lib/tabs';
 import type { FaceSetManifest } from './faceSet';
 import { startIngestWorker, type IngestWorker } from './ingestWorker';
 import { listManifests } from './storage';
@@ -16,6 +17,8 @@ interface DatasetState {
   /** bumps when stored data changes, so views re-read faces */
   revision: number;
   init(): Promise<void>;
+  /** re-reads the stored datasets (another tab imported or deleted one) */
+  refresh(): Promise<void>;
   importFile(file: File): Promise<void>;
   cancel(): void;
   select(id: string): void;
@@ -40,11 +43,22 @@ export const useDatasetStore = create<DatasetState>((set, get) => ({
   async init() {
     // Imports interrupted by a closed tab leave records without a manifest: remove them before listing.
     await ingestWorker().removeOrphans(undefined).catch(() => []);
+    onOtherTabChange('datasets', () => void get().refresh());
     const datasets = await listManifests();
     const saved = localStorage.getItem(ACTIVE_KEY);
     const activeId = datasets.find((d) => d.id === saved)?.id ?? datasets.at(-1)?.id;
     const active = datasets.find((d) => d.id === activeId);
     set({ datasets, activeId, ...(active ? { status: { kind: 'done', message: readyMessage(active) } } : {}) });
+  },
+
+  async refresh() {
+    const datasets = await listManifests();
+    const activeId = datasets.some((d) => d.id === get().activeId) ? get().activeId : datasets.at(-1)?.id;
+    const active = datasets.find((d) => d.id === activeId);
+    if (activeId !== get().activeId) {
+      set({ status: active ? { kind: 'done', message: `The dataset shown was deleted in another tab. ${readyMessage(active)}` } : empty('The dataset was deleted in another tab. No dataset is stored now.') });
+    }
+    set((s) => ({ datasets, activeId, revision: s.revision + 1 }));
   },
 
   async importFile(file) {
@@ -60,6 +74,7 @@ export const useDatasetStore = create<DatasetState>((set, get) => ({
           onProgress: (p) => set({ status: { kind: 'working', message: p.message, percent: (100 * p.bytesRead) / p.totalBytes } }),
         },
       );
+      if (!existing) announceChange('datasets');
       const datasets = await listManifests();
       localStorage.setItem(ACTIVE_KEY, manifest.id);
       set((s) => ({
@@ -94,6 +109,7 @@ export const useDatasetStore = create<DatasetState>((set, get) => ({
   async remove(id) {
     const name = get().datasets.find((d) => d.id === id)?.name ?? 'dataset';
     await ingestWorker().deleteDataset({ id });
+    announceChange('datasets');
     const datasets = await listManifests();
     const activeId = get().activeId === id ? datasets.at(-1)?.id : get().activeId;
     if (activeId) localStorage.setItem(ACTIVE_KEY, activeId);

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { deleteRepresentation, loadEmbeddings, missingIds, putEmbeddings, representationKey, type Representation } from './embeddingCache';
+import { deleteRepresentation, listStoredRepresentations, loadEmbeddings, missingIds, putEmbeddings, representationKey, type Representation } from './embeddingCache';
 
 const clip: Representation = { kind: 'clip', model: 'Xenova/clip-vit-base-patch32', precision: 'quantized', dim: 2 };
 const fp32: Representation = { ...clip, precision: 'fp32' };
@@ -40,7 +40,12 @@ describe('embedding cache', () => {
     const db = freshStore();
     await putEmbeddings(clip, ['a', 'b'], new Float32Array([1, 0, 0, 1]), db);
     await putEmbeddings(fp32, ['a'], new Float32Array([1, 0]), db);
+    expect(await listStoredRepresentations(db)).toEqual([
+      { key: representationKey(fp32), count: 1, dim: 2 },
+      { key: representationKey(clip), count: 2, dim: 2 },
+    ]);
     expect(await deleteRepresentation(clip, db)).toBe(2);
+    expect(await listStoredRepresentations(db)).toEqual([{ key: representationKey(fp32), count: 1, dim: 2 }]);
     expect(await missingIds(clip, ['a'], db)).toEqual(['a']);
     expect(await missingIds(fp32, ['a'], db)).toEqual([]);
     expect(representationKey({ kind: 'raw-pixels', dim: 2304 })).toBe('raw-pixels|2304');

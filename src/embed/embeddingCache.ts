@@ -55,15 +55,25 @@ export async function loadEmbeddings(rep: Representation, ids: readonly string[]
   return vectors;
 }
 
-/** Deletes every vector of a representation; returns how many there were. */
-export async function deleteRepresentation(rep: Representation, db = store()): Promise<number> {
-  const key = representationKey(rep);
+/** Every stored representation (by its key) with its vector count, for the storage panel. */
+export async function listStoredRepresentations(db = store()): Promise<{ key: string; count: number; dim: number }[]> {
+  const keys = (await db('readonly', (s) => promisifyRequest(s.getAllKeys()))) as [string, string][];
+  const counts = new Map<string, number>();
+  for (const [key] of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return [...counts].map(([key, count]) => ({ key, count, dim: Number(key.split('|').at(-1)) }));
+}
+
+/** Deletes every vector stored under a representation key; returns how many there were. */
+export async function deleteRepresentationKey(key: string, db = store()): Promise<number> {
   return db('readwrite', async (s) => {
     const count = await promisifyRequest(s.count(range(key)));
     await promisifyRequest(s.delete(range(key)));
     return count;
   });
 }
+
+/** Deletes every vector of a representation; returns how many there were. */
+export const deleteRepresentation = (rep: Representation, db = store()) => deleteRepresentationKey(representationKey(rep), db);
 
 /** The stored vectors among `ids`: their positions in `ids` and the vectors, [positions.length, dim]. */
 export async function loadStoredEmbeddings(rep: Representation, ids: readonly string[], db = store()): Promise<{ positions: number[]; vectors: Float32Array }> {

@@ -79,3 +79,21 @@ export async function cacheModelFile(url: string, bytes: ArrayBuffer): Promise<v
     new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength) } }),
   );
 }
+
+/** The model files kept in Cache Storage with their sizes, for the storage panel. */
+export async function listCachedModelFiles(): Promise<{ url: string; bytes: number }[]> {
+  if (typeof caches === 'undefined') return [];
+  const cache = await caches.open(MODEL_CACHE);
+  const requests = await cache.keys();
+  return Promise.all(
+    requests.map(async (request) => {
+      const response = await cache.match(request);
+      const declared = Number(response?.headers.get('Content-Length'));
+      return { url: request.url, bytes: Number.isFinite(declared) && declared > 0 ? declared : ((await response?.arrayBuffer())?.byteLength ?? 0) };
+    }),
+  );
+}
+
+export async function deleteCachedModelFile(url: string): Promise<void> {
+  await (await caches.open(MODEL_CACHE)).delete(url);
+}

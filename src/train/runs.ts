@@ -43,6 +43,11 @@ export async function deleteRun(id: string, db = store()): Promise<void> {
   await del(`model:${id}`, db);
 }
 
+/** The bytes of a run's stored weights (the storage panel's figure; the record itself is small). */
+export async function runWeightBytes(id: string, db = store()): Promise<number> {
+  return (await get<ModelFiles>(`model:${id}`, db))?.weightData.byteLength ?? 0;
+}
+
 /** A zip with record.json and the TensorFlow.js model (model.json + weights.bin), loadable by tf.loadLayersModel. */
 export async function runArchive(record: RunRecord, db = store()): Promise<Uint8Array> {
   const model = await get<ModelFiles>(`model:${record.id}`, db);

@@ -4,6 +4,7 @@ import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
+import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { useResultsStore } from '../results/store';
 import { DEFAULT_MLP, type EpochLog, type MlpSettings } from './mlp';
 import { deleteRun, listRuns, runArchive, type RunRecord } from './runs';
@@ -65,6 +66,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
   runs: [],
 
   async init() {
+    onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
     const runs = await listRuns();
     const last = runs.at(-1);
     // The latest run of each kind fills its Results row again after a reload.
@@ -83,6 +85,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
 
   async removeRun(id) {
     await deleteRun(id);
+    announceChange('runs');
     const runs = get().runs.filter((r) => r.id !== id);
     set({ runs, ...(get().shownRunId === id ? { shownRunId: undefined, result: undefined, history: [], batchLoss: [] } : {}) });
   },
@@ -138,6 +141,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
         },
       );
       set((state) => ({ result: run.result, runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: summary(run) } }));
+      announceChange('runs');
       reportRun(run);
     } catch (error) {
       set({ status: isCancelled(error) ? { kind: 'empty', message: 'Training was stopped before its first epoch ended.' } : { kind: 'error', message: (error as Error).message } });

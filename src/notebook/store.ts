@@ -1,0 +1,64 @@
+/** Storage panel state: what is kept, whether the browser may evict it, and deletions. */
+import { create } from 'zustand';
+import { useStatusStore } from '../app/statusStore';
+import { useDatasetStore } from '../dataset/store';
+import { deleteRepresentationKey } from '../embed/embeddingCache';
+import { deleteCachedModelFile } from '../embed/modelFiles';
+import { useEmbedStore } from '../embed/store';
+import { announceChange } from '../lib/tabs';
+import { useTrainStore } from '../train/store';
+import { storageInventory, type StoredItem } from './storageInventory';
+
+interface StorageState {
+  items?: StoredItem[];
+  /** true: the browser will not evict Facet's data under storage pressure */
+  persisted?: boolean;
+  message?: string;
+  busy: boolean;
+  refresh(): Promise<void>;
+  remove(item: StoredItem): Promise<void>;
+  requestPersistence(): Promise<void>;
+}
+
+export const useStorageStore = create<StorageState>((set, get) => ({
+  busy: false,
+
+  async refresh() {
+    const [items, persisted] = await Promise.all([storageInventory(), navigator.storage?.persisted?.()]);
+    set({ items, persisted });
+    void useStatusStore.getState().refreshStorage();
+  },
+
+  async remove(item) {
+    set({ busy: true, message: undefined });
+    try {
+      if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
+      else if (item.kind === 'run') {
+        await useTrainStore.getState().removeRun(item.key);
+      } else if (item.kind === 'embeddings') {
+        await deleteRepresentationKey(item.key);
+        announceChange('embeddings');
+        await useEmbedStore.getState().refreshCoverage();
+      } else {
+        await deleteCachedModelFile(item.key);
+        announceChange('models');
+      }
+      set({ message: `Deleted ${item.name}.` });
+    } catch (error) {
+      set({ message: `Could not delete ${item.name}: ${(error as Error).message}` });
+    } finally {
+      set({ busy: false });
+      await get().refresh();
+    }
+  },
+
+  async requestPersistence() {
+    const granted = (await navigator.storage?.persist?.()) ?? false;
+    set({
+      persisted: granted,
+      message: granted
+        ? 'This browser will keep Facet’s data under storage pressure; only you can delete it.'
+        : 'The browser declined persistent storage (browsers grant it to sites you use often or bookmark); data may be evicted when the disk is nearly full.',
+    });
+  },
+}));
