@@ -70,6 +70,35 @@ test('the storage panel lists what is kept with sizes, deletes an item and asks 
   await page.close();
 });
 
+test('a reload keeps the settings, loads CLIP again and says which work it cut off', async () => {
+  const page = await harness.newPage();
+  const train = region(page, 'Train');
+  await train.getByLabel('Epochs').fill('7');
+  await train.getByLabel('Hidden layers').fill('96, 32');
+  const embed = region(page, 'Embed');
+  await embed.getByLabel('Source').selectOption('mirror');
+  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
+  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  // The dataset's embeddings were deleted above: embedding starts from zero; reload while it runs.
+  await embed.getByRole('button', { name: /Embed dataset|Continue embedding/ }).click();
+  await page.waitForFunction(() => /Embedding [\d,]+ \//.test(document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''));
+  await page.reload();
+
+  await train.getByLabel('Epochs').and(page.locator('[value="7"]')).waitFor();
+  assert.equal(await train.getByLabel('Hidden layers').inputValue(), '96, 32');
+  // CLIP comes back from Cache Storage without a click.
+  await embed.getByRole('status').filter({ hasText: /CLIP ready.*from this browser’s cache/ }).waitFor({ timeout: 60_000 });
+  const notice = page.getByRole('complementary', { name: 'Interrupted work' });
+  assert.match(await notice.innerText(), /Embed: stopped at “Embedding [\d,]+ \/ 384.*Continue embedding computes only the rest/s);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await page.reload();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByRole('complementary', { name: 'Interrupted work' }).count(), 0);
+  await page.close();
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });

@@ -4,6 +4,7 @@ import { EmbedSection } from '../embed/EmbedSection';
 import { ExploreSection } from '../explore/ExploreSection';
 import { ResultsSection } from '../results/ResultsSection';
 import { TrainSection } from '../train/TrainSection';
+import { InterruptedNotice } from '../notebook/InterruptedNotice';
 import { StatusBar } from './StatusBar';
 
 const SECTIONS = [
@@ -35,6 +36,7 @@ export function App() {
         </nav>
       </header>
       <main id="main">
+        <InterruptedNotice />
         <DatasetSection />
         <EmbedSection />
         <TrainSection />

@@ -1,0 +1,49 @@
+/** Wires the session (session.ts) to the sections' stores; called once, before the page renders. */
+import { create } from 'zustand';
+import { useDatasetStore } from '../dataset/store';
+import { useEmbedStore } from '../embed/store';
+import { useTrainStore } from '../train/store';
+import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
+
+/** What each section's interrupted work means for what was kept. */
+const AFTERMATH: Record<string, string> = {
+  Dataset: 'Nothing of that import was kept (an import is stored whole or not at all): import the file again.',
+  Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
+  Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
+};
+
+export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
+  interrupted: [],
+  dismiss() {
+    clearInterrupted(get().interrupted.map((j) => j.section));
+    set({ interrupted: [] });
+  },
+}));
+
+export const aftermathOf = (job: InterruptedJob) => AFTERMATH[job.section] ?? 'What it had finished is kept.';
+
+let started = false;
+export function startSession(): void {
+  if (started) return;
+  started = true;
+  useSessionStore.setState({ interrupted: interruptedJobs() });
+
+  persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template']);
+  persistFields('train', useTrainStore, ['features', 'settings']);
+  journalWork('Dataset', useDatasetStore);
+  journalWork('Embed', useEmbedStore);
+  journalWork('Train', useTrainStore);
+
+  // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.
+  const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.loaded.vision && s.loaded.text) && s.sourceKind !== 'local';
+  const reload = sessionFlag.get('clipLoaded');
+  let wasReady = false;
+  useEmbedStore.subscribe((s) => {
+    const ready = clipReady(s);
+    if (ready !== wasReady && s.status.kind !== 'working') {
+      wasReady = ready;
+      sessionFlag.set('clipLoaded', ready);
+    }
+  });
+  if (reload) void useEmbedStore.getState().loadModel();
+}
