@@ -5,6 +5,7 @@
  * Anything of an id without a manifest is an orphan of an interrupted import and is removed at start-up.
  */
 import { createStore, del, delMany, get, keys, set, getMany, type UseStore } from 'idb-keyval';
+import { withQuotaMessage } from '../lib/quota';
 import type { FaceSetColumns, FaceSetManifest } from './faceSet';
 
 let defaultStore: UseStore | undefined;
@@ -16,17 +17,7 @@ const manifestKey = (id: string) => `manifest:${id}`;
 const columnsKey = (id: string) => `columns:${id}`;
 const pixelsKey = (id: string, k: number) => `pixels:${id}:${k}`;
 
-/** Turns the browser's quota error into one that says what to do. */
-async function guarded<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if ((error as DOMException)?.name === 'QuotaExceededError') {
-      throw new Error('The browser’s storage is full: delete a dataset you no longer need (or free disk space) and import again.');
-    }
-    throw error;
-  }
-}
+const guarded = <T>(write: () => Promise<T>) => withQuotaMessage('the dataset', write);
 
 export const putPixelChunk = (id: string, k: number, pixels: Uint8Array, db = datasetStore()) => guarded(() => set(pixelsKey(id, k), pixels, db));
 export const putColumns = (id: string, columns: FaceSetColumns, db = datasetStore()) => guarded(() => set(columnsKey(id), columns, db));

@@ -6,6 +6,7 @@
  * Vectors are stored L2-normalized: they are normalized once, here, for every later stage.
  */
 import { createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { withQuotaMessage } from '../lib/quota';
 import { l2NormalizeRows } from '../lib/vectors';
 
 export interface Representation {
@@ -33,9 +34,11 @@ export async function putEmbeddings(rep: Representation, ids: readonly string[],
   if (vectors.length !== ids.length * rep.dim) throw new Error(`${vectors.length} values are not ${ids.length} × ${rep.dim}`);
   l2NormalizeRows(vectors, rep.dim);
   const key = representationKey(rep);
-  await setMany(
-    ids.map((id, i) => [[key, id], vectors.slice(i * rep.dim, (i + 1) * rep.dim)]),
-    db,
+  await withQuotaMessage('the latest embeddings', () =>
+    setMany(
+      ids.map((id, i) => [[key, id], vectors.slice(i * rep.dim, (i + 1) * rep.dim)]),
+      db,
+    ),
   );
 }
 

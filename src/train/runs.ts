@@ -5,6 +5,7 @@
 import { zipSync, strToU8 } from 'fflate';
 import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
+import { withQuotaMessage } from '../lib/quota';
 import type { TrainResult } from './trainRun';
 
 export interface RunRecord {
@@ -29,7 +30,7 @@ const store = () => (defaultStore ??= createStore('facet-runs', 'runs'));
 
 export async function saveRun(record: RunRecord, model: ModelFiles, db = store()): Promise<void> {
   // One transaction: a run is never stored without its model, or the reverse.
-  await setMany([[`model:${record.id}`, model], [`run:${record.id}`, record]], db);
+  await withQuotaMessage('the run', () => setMany([[`model:${record.id}`, model], [`run:${record.id}`, record]], db));
 }
 
 export async function listRuns(db = store()): Promise<RunRecord[]> {
