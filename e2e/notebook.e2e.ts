@@ -99,6 +99,49 @@ test('a reload keeps the settings, loads CLIP again and says which work it cut o
   await page.close();
 });
 
+test('one click exports a self-contained report and a JSON record; importing the record applies its settings', async () => {
+  const page = await harness.newPage();
+  const embed = region(page, 'Embed');
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  await embed.getByRole('button', { name: /Embed dataset|Continue embedding/ }).click();
+  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
+  const train = region(page, 'Train');
+  await train.getByLabel('Features').selectOption('clip');
+  await train.getByLabel('Epochs').fill('3');
+  await train.getByLabel('Hidden layers').fill('32');
+  await train.getByLabel('Seed').fill('1234');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
+
+  const results = region(page, 'Results');
+  const [reportDownload] = await Promise.all([page.waitForEvent('download'), results.getByRole('button', { name: 'Download report (HTML)' }).click()]);
+  const { readFileSync } = await import('node:fs');
+  const html = readFileSync((await reportDownload.path())!, 'utf8');
+  assert.match(reportDownload.suggestedFilename(), /^facet-report-.*\.html$/);
+  assert.match(html, /fer2013-mini\.zip \(SHA-256 <code>[0-9a-f]{64}<\/code>\): 385 faces/);
+  assert.match(html, /CLIP \+ MLP<\/th><td>71\.40%<\/td><td>[\d.]+%<\/td><td>[\d.]+%/);
+  assert.match(html, /seed 1234/);
+  assert.ok((html.match(/<svg /g) ?? []).length >= 2, 'loss and accuracy curves');
+  assert.doesNotMatch(html, /<script/);
+
+  const [recordDownload] = await Promise.all([page.waitForEvent('download'), results.getByRole('button', { name: 'Download session record (JSON)' }).click()]);
+  const recordPath = (await recordDownload.path())!;
+  const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+  assert.equal(record.format, 'facet-session');
+  assert.equal(record.runs.at(-1).settings.seed, 1234);
+
+  await train.getByLabel('Seed').fill('5');
+  await train.getByLabel('Epochs').fill('9');
+  await results.getByLabel('Repeat from a session record').setInputFiles(recordPath);
+  await results.getByTestId('session-applied').filter({ hasText: /Applied: dataset fer2013-mini\.zip selected.*seed 1234.*press Train/ }).waitFor();
+  assert.equal(await train.getByLabel('Seed').inputValue(), '1234');
+  assert.equal(await train.getByLabel('Epochs').inputValue(), '3');
+  // A file that is not a record is refused, naming the problem.
+  await results.getByLabel('Repeat from a session record').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"a":1}') });
+  await results.getByRole('alert').filter({ hasText: /not a Facet session record/ }).waitFor();
+  await page.close();
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });

@@ -1,10 +1,13 @@
+import { useState } from 'react';
 import { Section } from '../app/Section';
+import { applySessionRecord, downloadReport, downloadSessionRecord, type ApplyOutcome } from '../notebook/reportActions';
 import { useResultsStore } from './store';
 
 const pct = (v?: number) => (v === undefined ? '—' : `${(100 * v).toFixed(2)}%`);
 
 export function ResultsSection() {
   const { rows, status } = useResultsStore();
+  const [applied, setApplied] = useState<ApplyOutcome | { error: string }>();
   return (
     <Section id="results" step={6} title="Results" status={status} next="train the classifiers in the Train section.">
       <table className="results-table">
@@ -32,6 +35,36 @@ export function ResultsSection() {
           ))}
         </tbody>
       </table>
+      <div className="controls-row">
+        <button type="button" onClick={() => void downloadReport()}>
+          Download report (HTML)
+        </button>
+        <button type="button" className="secondary" onClick={downloadSessionRecord}>
+          Download session record (JSON)
+        </button>
+        <label>
+          Repeat from a session record
+          <input
+            type="file"
+            accept="application/json,.json"
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0];
+              event.currentTarget.value = '';
+              if (file) void applySessionRecord(file).then(setApplied, (error: Error) => setApplied({ error: error.message }));
+            }}
+          />
+        </label>
+      </div>
+      {applied && 'error' in applied && (
+        <p role="alert" className="error">
+          {applied.error}
+        </p>
+      )}
+      {applied && 'done' in applied && (
+        <p role="status" data-testid="session-applied">
+          Applied: {applied.done.join('; ')}. To repeat it: {applied.todo.join('; ')}.
+        </p>
+      )}
     </Section>
   );
 }

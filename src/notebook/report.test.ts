@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { FaceSetManifest } from '../dataset/faceSet';
+import { PAPER_ROWS } from '../results/store';
+import { evaluate } from '../train/metrics';
+import { DEFAULT_MLP } from '../train/mlp';
+import type { RunRecord } from '../train/runs';
+import { renderReport } from './reportHtml';
+import { collectSessionRecord, parseSessionRecord, type SessionInputs } from './sessionRecord';
+
+const truth = [0, 1, 2, 3, 4, 5, 6, 3];
+const predicted = [0, 1, 2, 3, 4, 5, 3, 3];
+const run: RunRecord = {
+  id: 'run-1',
+  createdAt: '2026-11-24T10:00:00.000Z',
+  datasetId: 'abc',
+  datasetName: '<img src=x onerror=alert(1)>.zip',
+  featureKind: 'clip',
+  result: {
+    features: 'CLIP tiny',
+    settings: { ...DEFAULT_MLP, seed: 7 },
+    history: [
+      { epoch: 1, loss: 1.9, acc: 0.3, valLoss: 1.8, valAcc: 0.32 },
+      { epoch: 2, loss: 1.5, acc: 0.45, valLoss: 1.6, valAcc: 0.41 },
+    ],
+    bestEpoch: 2,
+    stoppedEarly: false,
+    trainAccuracy: 0.5,
+    test: evaluate(truth, predicted, 7),
+    publicTest: { accuracy: 0.9, count: 4 },
+    privateTest: { accuracy: 0.85, count: 4 },
+    clean: { accuracy: 0.875, count: 8 },
+    trainCount: 100,
+    seconds: 3.5,
+    backend: 'WASM',
+    testPredictions: { indices: new Uint32Array(), truth: new Uint8Array(), predicted: new Uint8Array(), probability: new Float32Array() },
+  },
+} as RunRecord;
+
+const dataset = {
+  id: 'f'.repeat(64),
+  name: '<script>alert("x")</script>.zip',
+  count: 30,
+  counts: { train: [3, 3, 3, 3, 3, 3, 2], test: [1, 1, 1, 1, 1, 1, 3] },
+} as unknown as FaceSetManifest;
+
+const inputs: SessionInputs = {
+  dataset,
+  embed: {
+    sourceKind: 'hub',
+    repo: 'Xenova/clip-vit-base-patch32',
+    mirrorUrl: '',
+    precision: 'auto',
+    loadedPrecision: 'quantized',
+    backend: 'auto',
+    template: 'A {} human face',
+    ensemble: false,
+    representation: { kind: 'clip', model: 'Xenova/clip-vit-base-patch32', precision: 'quantized', dim: 512 },
+    coverage: { embedded: 30, total: 30 },
+  },
+  environment: { userAgent: 'test', backend: 'WASM · 2 threads', wasmThreads: 2 },
+  training: { features: 'clip', settings: DEFAULT_MLP, runs: [run], shownRunId: 'run-1' },
+  results: PAPER_ROWS.map((r) => (r.id === 'clip-mlp' ? { ...r, train: 0.5, test: 0.875, settings: 'MLP 512 <b>', seconds: 3.5 } : r)),
+  now: new Date('2026-11-24T12:00:00Z'),
+};
+
+describe('session record', () => {
+  it('holds the dataset identity, model, seeds, metrics and the confusion matrix, and survives JSON', () => {
+    const record = collectSessionRecord(inputs);
+    expect(record.dataset).toMatchObject({ id: dataset.id, count: 30, train: 20, test: 9 });
+    expect(record.model).toMatchObject({ repo: 'Xenova/clip-vit-base-patch32', precision: 'quantized' });
+    expect(record.runs[0].settings.seed).toBe(7);
+    expect(record.runs[0].confusion[6]).toEqual([0, 0, 0, 1, 0, 0, 0]);
+    expect(record.runs[0].testAccuracy).toBeCloseTo(7 / 8);
+    expect(parseSessionRecord(JSON.stringify(record))).toEqual(record);
+  });
+
+  it('refuses files that are not session records, saying why', () => {
+    expect(() => parseSessionRecord('not json')).toThrow(/not JSON/);
+    expect(() => parseSessionRecord('{"format":"other"}')).toThrow(/not a Facet session record/);
+    expect(() => parseSessionRecord('{"format":"facet-session","version":99}')).toThrow(/version 99/);
+  });
+});
+
+describe('HTML report', () => {
+  const html = renderReport(collectSessionRecord(inputs), [{ title: 'Figure <8>', svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' }]);
+
+  it('shows names from data as text, never as markup, and runs no script', () => {
+    expect(html).not.toMatch(/<script>/);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;.zip');
+    expect(html).toContain('MLP 512 &lt;b&gt;');
+    expect(html).toContain("default-src 'none'");
+    expect(html).toContain('Figure &lt;8&gt;');
+  });
+
+  it('puts the paper figures beside ours, with the run’s curves and confusion matrix', () => {
+    expect(html).toMatch(/CLIP \+ MLP<\/th><td>71\.40%<\/td><td>50\.00%<\/td><td>87\.50%/);
+    expect(html).toMatch(/Raw pixels \+ random forest<\/th><td>48\.90%<\/td><td>—/);
+    expect(html.match(/<path d="M[^"]+"/g)?.length).toBe(4); // loss and accuracy, train and validation
+    expect(html).toContain('seed 7');
+    expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*>0<\/td>){3}<td[^>]*>1<\/td>/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * A self-contained HTML report of a session: one file, no scripts, no external resources, figures as inline SVG.
+ * Everything that came from data (file names, prompts, model ids) is escaped: it is shown as text, never as HTML.
+ */
+import { line, scaleLinear } from 'd3';
+import { EMOTIONS } from '../lib/emotions';
+import type { RunSummary, SessionRecord } from './sessionRecord';
+
+export interface ReportFigure {
+  title: string;
+  /** an SVG document made by Facet's own code (its text already escaped) */
+  svg: string;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const pct = (v?: number) => (v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
+
+/** Loss or accuracy per epoch, train and validation, as an SVG line chart. */
+export function curveSvg(history: RunSummary['history'], metric: 'loss' | 'acc', width = 420, height = 220): string {
+  const margin = { top: 12, right: 12, bottom: 30, left: 46 };
+  const trainKey = metric;
+  const valKey = metric === 'loss' ? 'valLoss' : 'valAcc';
+  const values = history.flatMap((h) => [h[trainKey], h[valKey]]).filter(Number.isFinite);
+  const x = scaleLinear()
+    .domain([1, Math.max(2, history.length)])
+    .range([margin.left, width - margin.right]);
+  const y = scaleLinear()
+    .domain(metric === 'acc' ? [0, 1] : [0, Math.max(...values, 1e-6)])
+    .nice()
+    .range([height - margin.bottom, margin.top]);
+  const path = (key: 'loss' | 'acc' | 'valLoss' | 'valAcc') =>
+    line<RunSummary['history'][number]>()
+      .defined((h) => Number.isFinite(h[key]))
+      .x((h) => x(h.epoch))
+      .y((h) => y(h[key]))(history) ?? '';
+  const yTicks = y.ticks(5).map((t) => `<g><line x1="${margin.left - 4}" x2="${width - margin.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/><text x="${margin.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="10">${metric === 'acc' ? `${Math.round(t * 100)}%` : t}</text></g>`);
+  const xTicks = x.ticks(Math.min(10, history.length)).filter(Number.isInteger).map((t) => `<text x="${x(t)}" y="${height - margin.bottom + 14}" text-anchor="middle" font-size="10">${t}</text>`);
+  const title = metric === 'loss' ? 'Loss' : 'Accuracy';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${title} per epoch, train and validation">` +
+    yTicks.join('') +
+    xTicks.join('') +
+    `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 4}" text-anchor="middle" font-size="11">epoch</text>` +
+    `<path d="${path(trainKey)}" fill="none" stroke="#2f5fc4" stroke-width="2"/>` +
+    `<path d="${path(valKey)}" fill="none" stroke="#c45f2f" stroke-width="2" stroke-dasharray="5 3"/>` +
+    `<text x="${width - margin.right}" y="${margin.top + 10}" text-anchor="end" font-size="11" fill="#2f5fc4">train</text>` +
+    `<text x="${width - margin.right}" y="${margin.top + 24}" text-anchor="end" font-size="11" fill="#c45f2f">validation</text>` +
+    `</svg>`
+  );
+}
+
+function confusionTable(run: RunSummary): string {
+  const max = Math.max(1, ...run.confusion.flat());
+  const head = EMOTIONS.map((e) => `<th scope="col">${e}</th>`).join('');
+  const rows = run.confusion
+    .map((row, t) => {
+      const cells = row.map((n) => `<td style="background: rgba(47, 95, 196, ${(0.85 * n) / max})${n / max > 0.5 ? '; color: white' : ''}">${n}</td>`).join('');
+      return `<tr><th scope="row">${EMOTIONS[t]}</th>${cells}</tr>`;
+    })
+    .join('');
+  return `<table class="confusion"><caption>Confusion matrix on the test split (rows: true emotion, columns: predicted)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function runSection(run: RunSummary, selected: boolean): string {
+  const s = run.settings;
+  const perClass = run.perClass
+    .map((m) => `<tr><th scope="row">${m.emotion}</th><td>${pct(m.precision)}</td><td>${pct(m.recall)}</td><td>${pct(m.f1)}</td><td>${m.support}</td></tr>`)
+    .join('');
+  return `<section class="run">
+<h3>${selected ? 'Selected run: ' : 'Run '}${escapeHtml(run.features)}, ${escapeHtml(run.createdAt)}</h3>
+<p>Train ${pct(run.trainAccuracy)} · test ${pct(run.testAccuracy)} · PublicTest ${pct(run.publicTestAccuracy)} · PrivateTest ${pct(run.privateTestAccuracy)} · test without images also in train ${pct(run.cleanTestAccuracy)}.
+Best epoch ${run.bestEpoch}; ${run.seconds.toFixed(1)} s on ${escapeHtml(run.backend)}.</p>
+<p class="settings">MLP hidden [${s.hidden.join(', ')}], ${escapeHtml(s.activation)}, dropout ${s.dropout}, learning rate ${s.learningRate} × ${s.lrDecay}/epoch, batch ${s.batchSize}, up to ${s.epochs} epochs (patience ${s.patience}), validation share ${s.validationShare}, class weighting ${s.classWeighting ? 'on' : 'off'}, seed ${s.seed}.</p>
+<div class="figures">${curveSvg(run.history, 'loss')}${curveSvg(run.history, 'acc')}</div>
+${confusionTable(run)}
+<table><caption>Per-class precision, recall and F1 on the test split</caption><thead><tr><th></th><th scope="col">precision</th><th scope="col">recall</th><th scope="col">F1</th><th scope="col">support</th></tr></thead><tbody>${perClass}</tbody></table>
+</section>`;
+}
+
+export function renderReport(record: SessionRecord, figures: ReportFigure[] = []): string {
+  const d = record.dataset;
+  const m = record.model;
+  const results = record.results
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.method)}</th><td>${r.paperTest === undefined ? 'not reported' : pct(r.paperTest)}</td><td>${pct(r.train)}</td><td>${pct(r.test)}</td><td>${escapeHtml(r.settings ?? 'not run')}</td><td>${r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td></tr>`,
+    )
+    .join('');
+  const perEmotion = d
+    ? Object.entries(d.perEmotion)
+        .map(([e, c]) => `<tr><th scope="row">${e}</th><td>${c.train}</td><td>${c.test}</td></tr>`)
+        .join('')
+    : '';
+  const selected = record.runs.find((r) => r.id === record.selectedRunId);
+  const others = record.runs.filter((r) => r !== selected);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>Facet report ${escapeHtml(record.createdAt)}</title>
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 1000px; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; } th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
+td { font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; } .settings, .muted { color: #555; } h2 { border-bottom: 2px solid #2f5fc4; }
+.confusion td { text-align: right; min-width: 3rem; }
+</style></head><body>
+<h1>Facet report: emotion detection with CLIP</h1>
+<p class="muted">Made ${escapeHtml(record.createdAt)} in ${escapeHtml(record.environment.userAgent)}. Everything here was computed in the browser; no image or embedding left it.</p>
+<h2>Dataset</h2>
+${d ? `<p>${escapeHtml(d.name)} (SHA-256 <code>${escapeHtml(d.id)}</code>): ${d.count} faces, train ${d.train}, test ${d.test}.</p><table><caption>Faces per emotion</caption><thead><tr><th></th><th scope="col">train</th><th scope="col">test</th></tr></thead><tbody>${perEmotion}</tbody></table>` : '<p>No dataset.</p>'}
+<h2>Model and compute</h2>
+${m ? `<p>CLIP ${escapeHtml(m.repo ?? m.mirrorUrl ?? m.sourceKind)} (${escapeHtml(m.sourceKind)}), precision ${escapeHtml(m.precision)}, ${m.representation?.dim ?? '?'}-d embeddings.</p>` : '<p>No CLIP model was loaded.</p>'}
+<p>Backend: ${escapeHtml(record.environment.backend ?? 'not used')}${record.environment.adapter ? `; GPU adapter ${escapeHtml(record.environment.adapter)}` : ''}; WASM threads ${record.environment.wasmThreads ?? '?'}.
+Embedded: ${record.embedding ? `${record.embedding.embedded} of ${record.embedding.total} distinct images` : '—'}.</p>
+<p>Prompt template “${escapeHtml(record.prompts.template)}”${record.prompts.ensemble ? ' with the template ensemble' : ''}.</p>
+${record.zeroShot ? `<p>CLIP zero-shot: ${pct(record.zeroShot.accuracy)} of ${record.zeroShot.scored} test images (${record.zeroShot.testImages} in the split).</p>` : ''}
+<h2>Results beside the paper</h2>
+<table><caption>Test accuracy on FER2013 (paper: Griffin &amp; Gianitsos)</caption><thead><tr><th scope="col">Method</th><th scope="col">Paper, test</th><th scope="col">Facet, train</th><th scope="col">Facet, test</th><th scope="col">Settings</th><th scope="col">Time</th></tr></thead><tbody>${results}</tbody></table>
+<h2>Training runs</h2>
+${selected ? runSection(selected, true) : ''}
+${others.map((r) => runSection(r, false)).join('\n')}
+${record.runs.length === 0 ? '<p>No run saved.</p>' : ''}
+${figures.length ? `<h2>Embedding maps</h2>${figures.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>`).join('')}` : ''}
+<h2>Repeat this session</h2>
+<p>The JSON record downloaded with this report holds every setting and seed above; import it in Facet (Results section, “Repeat from a session record”) to apply them again.</p>
+</body></html>
+`;
+}
