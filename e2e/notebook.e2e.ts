@@ -142,6 +142,33 @@ test('one click exports a self-contained report and a JSON record; importing the
   await page.close();
 });
 
+test('a worker that crashes mid-run is reported, the saved runs are kept, and a retry works', async () => {
+  const page = await harness.newPage();
+  const train = region(page, 'Train');
+  await train.getByRole('status').filter({ hasText: /^Restored: Trained on/ }).waitFor({ timeout: 30_000 });
+  await region(page, 'Embed').getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  const runsBefore = await train.locator('table.runs tbody tr').count();
+  await train.getByLabel('Epochs').fill('40');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await page
+    .waitForFunction(() => /Epoch \d+ of 40/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, { polling: 20 })
+    .catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await train.innerText()}`);
+    });
+  const worker = page.workers().find((w) => /train/.test(w.url()));
+  assert.ok(worker, page.workers().map((w) => w.url()).join(', '));
+  await worker.evaluate(() => void setTimeout(() => {
+    throw new Error('simulated crash');
+  }));
+  await train.getByRole('alert').filter({ hasText: /Worker crashed: .*simulated crash\. What it had finished is kept; try again/ }).waitFor({ timeout: 60_000 });
+  assert.equal(await train.locator('table.runs tbody tr').count(), runsBefore);
+  await train.getByLabel('Epochs').fill('2');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByRole('status').filter({ hasText: /^Trained on/ }).waitFor({ timeout: 120_000 });
+  assert.equal(await train.locator('table.runs tbody tr').count(), runsBefore + 1);
+  await page.close();
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });

@@ -26,7 +26,7 @@ interface DatasetState {
 }
 
 let worker: IngestWorker | undefined;
-const ingestWorker = () => (worker ??= startIngestWorker());
+const ingestWorker = () => (worker && !worker.crashed ? worker : (worker = startIngestWorker()));
 let running: AbortController | undefined;
 
 export const activeManifest = (s: Pick<DatasetState, 'datasets' | 'activeId'>) => s.datasets.find((d) => d.id === s.activeId);

@@ -79,4 +79,25 @@ describe('rpc', () => {
     const client = pair();
     await expect(client.fail(undefined)).rejects.toThrow('not a FER2013 archive');
   });
+
+  it('a crashed worker fails the jobs in flight and every later call, and is terminated', async () => {
+    const channel = new MessageChannel();
+    ports.push(channel.port1, channel.port2);
+    exposeApi(api, channel.port1);
+    // A Worker-like endpoint: a port that can fire 'error' as a Worker does when it throws outside any job.
+    const events = new EventTarget();
+    let terminated = false;
+    const endpoint = Object.assign(channel.port2, {
+      addEventListener: (type: string, listener: EventListener) =>
+        type === 'error' ? events.addEventListener(type, listener) : MessagePort.prototype.addEventListener.call(channel.port2, type, listener),
+      terminate: () => void (terminated = true),
+    });
+    const client = connect<typeof api>(endpoint as unknown as MessagePort);
+    const inFlight = client.count({ to: 1000 });
+    events.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
+    await expect(inFlight).rejects.toThrow('Worker crashed: out of memory');
+    expect(terminated).toBe(true);
+    expect(client.crashed?.message).toMatch(/^Worker crashed: out of memory\. What it had finished is kept; try again/);
+    await expect(client.double({ values: new Float32Array([1]) })).rejects.toThrow('Worker crashed');
+  });
 });

@@ -30,7 +30,11 @@ export type Client<A extends WorkerApi> = {
   [K in keyof A]: A[K] extends (input: infer I, ctx: JobContext<infer P>) => Promise<infer O>
     ? (input: I, options?: JobOptions<P>) => Promise<O>
     : never;
-} & { terminate(): void };
+} & {
+  terminate(): void;
+  /** set once the worker crashed: it was terminated, every later call fails; start a new worker to go on */
+  readonly crashed?: Error;
+};
 
 /** Thrown (worker side) and rethrown (page side) when a job stops because its caller cancelled it. */
 export class CancelledError extends Error {
@@ -92,9 +96,14 @@ export function connect<A extends WorkerApi>(worker: Worker | (Comlink.Endpoint 
     for (const reject of [...inFlight]) reject(error);
   };
   const endpoint = worker as Partial<Worker>;
+  let crashed: Error | undefined;
   endpoint.addEventListener?.('error', (event: Event) => {
     const message = (event as ErrorEvent).message || 'the worker stopped unexpectedly (out of memory?)';
-    failAll(new Error(`Worker crashed: ${message}`));
+    // A worker that threw outside any job is in an unknown state: it is stopped for good (no job of it goes on in
+    // the background), and the section starts a new one when the user retries.
+    crashed = new Error(`Worker crashed: ${message}. What it had finished is kept; try again to start a new one.`);
+    failAll(crashed);
+    (worker as { terminate?(): void }).terminate?.();
   });
 
   const client: Record<string, unknown> = {
@@ -103,6 +112,7 @@ export function connect<A extends WorkerApi>(worker: Worker | (Comlink.Endpoint 
       (worker as { terminate?(): void }).terminate?.();
     },
   };
+  Object.defineProperty(client, 'crashed', { get: () => crashed });
   return new Proxy(client, {
     get(target, prop: string) {
       if (prop in target) return target[prop];
@@ -111,6 +121,7 @@ export function connect<A extends WorkerApi>(worker: Worker | (Comlink.Endpoint 
         new Promise((resolve, reject) => {
           const { signal, onProgress } = options;
           if (signal?.aborted) return reject(new CancelledError());
+          if (crashed) return reject(crashed);
           const channel = new MessageChannel();
           const onAbort = () => channel.port1.postMessage(CANCEL);
           signal?.addEventListener('abort', onAbort, { once: true });

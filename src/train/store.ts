@@ -117,7 +117,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
     running?.abort();
     const controller = new AbortController();
     running = controller;
-    worker ??= startTrainWorker();
+    if (!worker || worker.crashed) worker = startTrainWorker();
     set({ history: [], batchLoss: [], result: undefined, paused: false, status: { kind: 'working', message: 'Starting…' } });
     let smoothed = NaN;
     try {
