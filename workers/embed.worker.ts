@@ -5,9 +5,9 @@
 import type { BackendInUse, BackendPreference } from '../src/lib/compute';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
-import { SPLITS } from '../src/dataset/faceSet';
-import { loadStoredEmbeddings, missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
-import { readEmbeddingFile, writeEmbeddingFile } from '../src/embed/embeddingFile';
+import { missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
+import { readEmbeddingFile } from '../src/embed/embeddingFile';
+import { datasetEmbeddingFile } from '../src/embed/exportEmbeddings';
 import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDataset';
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
@@ -109,26 +109,10 @@ const api = {
     });
   },
 
-  /** How many of a dataset's distinct images have an embedding for `rep`. */
   /** The dataset's stored vectors for `rep` as an embeddings file (zip of .npy + .json). */
   async exportEmbeddings(input: { datasetId: string; rep: Representation }): Promise<{ bytes: Uint8Array; count: number }> {
-    const columns = await getColumns(input.datasetId);
-    if (!columns) throw new Error('The dataset is no longer stored');
-    const first = [...new Map(columns.imageIds.map((id, i) => [id, i] as const)).values()].sort((a, b) => a - b);
-    const firstIds = first.map((i) => columns.imageIds[i]);
-    const { positions, vectors } = await loadStoredEmbeddings(input.rep, firstIds);
-    if (positions.length === 0) throw new Error('Nothing of this dataset is embedded with this model yet');
-    const rows = positions.map((p) => first[p]);
-    const bytes = writeEmbeddingFile(
-      {
-        representation: input.rep,
-        imageIds: rows.map((i) => columns.imageIds[i]),
-        labels: rows.map((i) => columns.labels[i]),
-        splits: rows.map((i) => SPLITS[columns.splits[i]]),
-      },
-      vectors,
-    );
-    return transfer({ bytes, count: rows.length }, [bytes.buffer]);
+    const file = await datasetEmbeddingFile(input.datasetId, input.rep);
+    return transfer(file, [file.bytes.buffer]);
   },
 
   /** Stores the vectors of an embeddings file under its own representation, as if computed here. */
@@ -143,6 +127,7 @@ const api = {
     return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, encoder.backend]));
   },
 
+  /** How many of a dataset's distinct images have an embedding for `rep`. */
   async coverage(input: { datasetId: string; rep: Representation }): Promise<{ embedded: number; total: number }> {
     const columns = await getColumns(input.datasetId);
     if (!columns) return { embedded: 0, total: 0 };

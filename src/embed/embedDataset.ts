@@ -6,7 +6,7 @@
 import { FACE_AREA, FACE_SIDE } from '../dataset/faceSet';
 import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
 import { missingIds, type Representation } from './embeddingCache';
-import { embedFaces, type Encode } from './embedFaces';
+import { embedFaces, type EmbedFacesOptions, type Encode } from './embedFaces';
 import { stratifiedOrder } from './sampling';
 
 export interface EmbedDatasetProgress {
@@ -22,7 +22,14 @@ export async function embedDataset(
   datasetId: string,
   rep: Representation,
   encode: Encode,
-  options: { batchSize: number; imageSize: number; sampleFirst?: number; signal: AbortSignal; onProgress(p: EmbedDatasetProgress): void },
+  options: {
+    batchSize: number;
+    imageSize: number;
+    sampleFirst?: number;
+    signal: AbortSignal;
+    onProgress(p: EmbedDatasetProgress): void;
+    onStored?: EmbedFacesOptions['onStored'];
+  },
 ): Promise<EmbedDatasetProgress> {
   const [manifest, columns] = await Promise.all([getManifest(datasetId), getColumns(datasetId)]);
   if (!manifest || !columns) throw new Error('The dataset is no longer stored: import it again');
@@ -61,6 +68,7 @@ export async function embedDataset(
       batchSize: options.batchSize,
       imageSize: options.imageSize,
       signal: options.signal,
+      onStored: options.onStored,
       onBatch: (n) => {
         progress.done += n;
         options.onProgress({ ...progress });

@@ -24,12 +24,14 @@ export interface EmbedFacesOptions {
   signal: AbortSignal;
   /** called after each stored batch with the number of faces it embedded */
   onBatch?: (embedded: number) => void;
+  /** called after each stored batch with its ids and their normalized vectors (the CLI appends them to its output) */
+  onStored?: (ids: string[], vectors: Float32Array) => void | Promise<void>;
   db?: UseStore;
 }
 
 /** Returns how many faces were embedded now (ids already cached and repeated ids are skipped). */
 export async function embedFaces(rep: Representation, faces: FaceBatch, encode: Encode, options: EmbedFacesOptions): Promise<number> {
-  const { batchSize, imageSize, signal, onBatch, db } = options;
+  const { batchSize, imageSize, signal, onBatch, onStored, db } = options;
   const area = faces.side * faces.side;
   if (faces.pixels.length !== faces.ids.length * area) {
     throw new Error(`${faces.pixels.length} pixels are not ${faces.ids.length} faces of ${faces.side}×${faces.side}`);
@@ -52,7 +54,9 @@ export async function embedFaces(rep: Representation, faces: FaceBatch, encode: 
     });
     const vectors = await encode(pixelValues, batch.length);
     throwIfCancelled(signal);
-    await putEmbeddings(rep, batch.map(([id]) => id), vectors, db);
+    const ids = batch.map(([id]) => id);
+    await putEmbeddings(rep, ids, vectors, db);
+    await onStored?.(ids, vectors);
     embedded += batch.length;
     onBatch?.(batch.length);
   }

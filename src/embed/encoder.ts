@@ -4,7 +4,8 @@
  */
 import * as ort from 'onnxruntime-web';
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../lib/compute';
-import { checkEncoderInterface, type EncoderInterface, type TensorSpec } from './modelInterface';
+import { encoderInterface, runClipSession } from './encoderSession';
+import type { EncoderInterface } from './modelInterface';
 import type { EncoderKind } from './modelSource';
 
 export interface Encoder {
@@ -28,10 +29,6 @@ function configureWasm(threads: number | undefined, available: number): number {
     throw new Error(`This worker runs WASM with ${configuredThreads} threads; start a new worker for ${wanted}.`);
   }
   return configuredThreads;
-}
-
-function specs(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] }));
 }
 
 async function createOn(bytes: Uint8Array, backend: BackendInUse): Promise<ort.InferenceSession> {
@@ -67,9 +64,8 @@ export async function createEncoder(
     session = await createOn(bytes, backend);
   }
   try {
-    const iface = checkEncoderInterface(kind, specs(session.inputMetadata), specs(session.outputMetadata));
-    const input = session.inputMetadata.find((m) => m.name === iface.inputName);
-    return { session, iface, backend, inputType: input?.isTensor ? input.type : 'float32', bytes: backend.kind === 'webgpu' ? bytes : undefined };
+    const { iface, inputType } = encoderInterface(kind, session);
+    return { session, iface, backend, inputType, bytes: backend.kind === 'webgpu' ? bytes : undefined };
   } catch (error) {
     await session.release();
     throw error;
@@ -94,22 +90,6 @@ export async function runEncoder(encoder: Encoder, data: Float32Array | BigInt64
   }
 }
 
-/** float16 models get float16 in and their output widened back to float32. */
-async function runOnce(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
-  const { session, iface, inputType } = encoder;
-  let input: ort.Tensor;
-  if (data instanceof BigInt64Array) input = new ort.Tensor('int64', data, dims);
-  else if (inputType === 'float16') input = new ort.Tensor('float16', new Uint16Array(Float16Array.from(data).buffer), dims);
-  else input = new ort.Tensor('float32', data, dims);
-  const outputs = await session.run({ [iface.inputName]: input });
-  const out = outputs[iface.outputName];
-  const values =
-    out.data instanceof Float32Array
-      ? out.data
-      : out.type === 'float16'
-        ? Float32Array.from(new Float16Array((out.data as Uint16Array).buffer, (out.data as Uint16Array).byteOffset, out.size))
-        : Float32Array.from(out.data as ArrayLike<number>);
-  input.dispose();
-  out.dispose();
-  return values;
+function runOnce(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
+  return runClipSession(encoder.session, encoder.iface, encoder.inputType, ort.Tensor, data, dims);
 }

@@ -44,8 +44,12 @@ export function localSource(files: Partial<LocalModelFiles>): ModelSource {
   const missing = (['vision', 'text', 'tokenizer'] as const).filter((k) => !files[k]);
   if (missing.length) throw new Error(`Pick the ${missing.map((k) => (k === 'tokenizer' ? 'tokenizer.json' : `${k} model (.onnx)`)).join(', ')} file${missing.length > 1 ? 's' : ''}`);
   const { vision, text, tokenizer } = files as LocalModelFiles;
-  const id = `local:${[vision, text, tokenizer].map((f) => `${f.name}(${f.size})`).join('+')}`;
-  return { id, baseUrl: 'local:', files: { vision, text, tokenizer } };
+  return { id: localModelId([vision, text, tokenizer]), baseUrl: 'local:', files: { vision, text, tokenizer } };
+}
+
+/** The identity of model files on disk (vision, text, tokenizer): the same in the browser and the command line. */
+export function localModelId(files: readonly { name: string; size: number }[]): string {
+  return `local:${files.map((f) => `${f.name}(${f.size})`).join('+')}`;
 }
 
 export function hubSource(repo: string, hubUrl = HUB_URL): ModelSource {
