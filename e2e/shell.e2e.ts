@@ -103,6 +103,10 @@ test('reports a missing model file with the URL and the server answer', async ()
   const alert = embed.getByRole('alert');
   await alert.waitFor({ timeout: 60_000 });
   assert.match(await alert.innerText(), /Could not download .*does-not-exist\/onnx\/vision_model\.onnx: the server answered 404/);
+  // The message offers a retry; once the source is fixed it loads from there.
+  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
   await page.close();
 });
 

@@ -27,6 +27,14 @@ export function Section(props: {
       {status.kind === 'error' ? (
         <p role="alert" className="error">
           {status.message}
+          {status.retry && (
+            <>
+              {' '}
+              <button type="button" onClick={status.retry.action}>
+                {status.retry.label}
+              </button>
+            </>
+          )}
         </p>
       ) : (
         <p role="status" className="status-line">

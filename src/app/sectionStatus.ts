@@ -5,6 +5,6 @@ export type SectionStatus =
   | { kind: 'empty'; message: string }
   | { kind: 'working'; message: string; progress?: Progress; percent?: number }
   | { kind: 'done'; message: string }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; retry?: { label: string; action: () => void } };
 
 export const empty = (message: string): SectionStatus => ({ kind: 'empty', message });

@@ -5,10 +5,11 @@ import { useStatusStore } from '../app/statusStore';
 import { chooseBackend, type BackendPreference } from '../lib/compute';
 import { formatBytes, formatProgress, ProgressTracker } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
+import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import { useResultsStore } from '../results/store';
 import type { LoadedEncoder } from '../../workers/embed.worker';
-import type { Representation } from './embeddingCache';
+import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
 import { startEmbedWorker, type EmbedWorker } from './embedWorker';
@@ -143,8 +144,9 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       void useStatusStore.getState().refreshStorage();
       await get().refreshCoverage();
     } catch (error) {
-      const message = isCancelled(error) ? 'Model loading was cancelled.' : (error as Error).message;
-      set({ status: { kind: isCancelled(error) ? 'empty' : 'error', message }, loaded: {} });
+      if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {} });
+      // What was downloaded completely is cached: trying again fetches only what is missing.
+      else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {} });
     } finally {
       if (running === controller) running = undefined;
     }
@@ -154,11 +156,14 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     const rep = currentRepresentation(get());
     const datasetId = useDatasetStore.getState().activeId;
     if (!rep || !datasetId) return set({ coverage: undefined });
+    if (worker?.crashed) return; // the next embedding run starts a new worker
     worker ??= startEmbedWorker();
     set({ coverage: await worker.coverage({ datasetId, rep }) });
   },
 
   async embedDataset() {
+    // A crashed worker lost its sessions: load the model again (from the cache) and go on from what is stored.
+    if (worker?.crashed && get().loaded.vision) await get().loadModel();
     const rep = currentRepresentation(get());
     const datasetId = useDatasetStore.getState().activeId;
     if (!worker || !rep) return set({ status: { kind: 'error', message: 'Load the CLIP model first.' } });
@@ -169,7 +174,9 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     let tracker: ProgressTracker | undefined;
     try {
       set({ status: { kind: 'working', message: 'Embedding the dataset…' } });
-      const result = await worker.embedDataset(
+      const embedWorker = worker;
+      // Two tabs embedding with one model would compute the same images twice: the second one is told, not queued.
+      const result = await withLockOrFail(LOCKS.embedding(representationKey(rep)), 'Another tab is embedding with this model already; it goes on there, and this tab shows its work when it is done.', () => embedWorker.embedDataset(
         { datasetId, rep, batchSize: 16, sampleFirst: get().sampleFirst || undefined },
         {
           signal: controller.signal,
@@ -179,14 +186,19 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
             set({ status: { kind: 'working', message: formatProgress(progress), progress }, coverage: { embedded: p.cached + p.done, total: p.cached + p.total } });
           },
         },
-      );
+      ));
       set({
         status: { kind: 'done', message: `All ${(result.cached + result.done).toLocaleString('en-US')} distinct images embedded (${result.done.toLocaleString('en-US')} now, ${result.cached.toLocaleString('en-US')} from the cache).` },
       });
     } catch (error) {
-      set({ status: isCancelled(error) ? { kind: 'done', message: 'Embedding paused: what was embedded is kept, and the next run continues from there.' } : { kind: 'error', message: (error as Error).message } });
+      set({
+        status: isCancelled(error)
+          ? { kind: 'done', message: 'Embedding paused: what was embedded is kept, and the next run continues from there.' }
+          : { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().embedDataset() } },
+      });
     } finally {
       if (running === controller) running = undefined;
+      announceChange('embeddings');
       // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
       const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;
       if (vision) useStatusStore.getState().reportBackend('CLIP', vision);
@@ -236,6 +248,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     worker ??= startEmbedWorker();
     try {
       const { rep, count } = await worker.importEmbeddings({ file });
+      announceChange('embeddings');
       set({ importedRep: rep, status: { kind: 'done', message: `Imported ${count.toLocaleString('en-US')} embeddings made by ${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d) from ${file.name}.` } });
       await get().refreshCoverage();
     } catch (error) {
@@ -247,3 +260,6 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     running?.abort();
   },
 }));
+
+// Another tab embedded or imported vectors: the coverage shown here follows.
+onOtherTabChange('embeddings', () => void useEmbedStore.getState().refreshCoverage());
