@@ -8,7 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../src/lib/compute';
-import { exposeApi, type JobContext } from '../src/lib/rpc';
+import { exposeApi, isCancelled, type JobContext } from '../src/lib/rpc';
 import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/train/mlp';
 import { saveRun, type RunRecord } from '../src/train/runs';
 import { runTraining, type Features, type TrainProgress } from '../src/train/trainRun';
@@ -18,6 +18,10 @@ let backend: Promise<string> | undefined;
 async function pickBackend(): Promise<string> {
   const caps = await detectCompute();
   if (chooseBackend(caps, 'auto').kind === 'webgpu' && (await tf.setBackend('webgpu').catch(() => false))) return 'webgpu';
+  return pickCpuBackend();
+}
+
+async function pickCpuBackend(): Promise<string> {
   setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd });
   // The threaded build starts its threads with importScripts from this worker's URL, which a module worker cannot
   // serve: it crashes the worker. SIMD on one thread is what works from a module worker.
@@ -41,11 +45,23 @@ const api = {
     input: { datasetId: string; datasetName: string; features: Features; settings: MlpSettings },
     ctx: JobContext<TrainProgress>,
   ): Promise<RunRecord> {
-    await api.backend();
+    const backendName = await api.backend();
     paused = false;
     // A paused run that is stopped must wake up to see the stop.
     ctx.signal.addEventListener('abort', () => void api.setPaused({ paused: false }));
-    const { result, model } = await runTraining(input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
+    const control = { signal: ctx.signal, gate, progress: ctx.progress };
+    let trained: Awaited<ReturnType<typeof runTraining>>;
+    try {
+      trained = await runTraining(input.datasetId, input.features, input.settings, control);
+    } catch (error) {
+      if (backendName !== 'webgpu' || isCancelled(error)) throw error;
+      // A lost GPU device (or a kernel the adapter cannot run) ends the run on WebGPU: it starts again on the CPU
+      // backend, with the same seed, so the result is the run the user asked for, and the page says why.
+      backend = pickCpuBackend();
+      ctx.progress({ type: 'stage', message: `WebGPU failed (${(error as Error).message}); training again on ${await backend}…` });
+      trained = await runTraining(input.datasetId, input.features, input.settings, control);
+    }
+    const { result, model } = trained;
     const record: RunRecord = {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       createdAt: new Date().toISOString(),

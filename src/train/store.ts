@@ -140,7 +140,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
           },
         },
       );
-      set((state) => ({ result: run.result, runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: summary(run) } }));
+      set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: summary(run) } }));
       announceChange('runs');
       reportRun(run);
     } catch (error) {
