@@ -26,7 +26,7 @@ function runsFor(batch: number): number {
   return batch === 1 ? 8 : batch === 8 ? 3 : 2;
 }
 
-function ensureModel(): void {
+export function ensureModel(): void {
   if (existsSync(`models/${PRESET}/onnx/vision_model_quantized.onnx`)) return;
   const result = spawnSync('npx', ['tsx', 'scripts/testmodels/generate.ts', PRESET], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`could not generate the ${PRESET} model`);

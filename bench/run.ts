@@ -4,6 +4,7 @@
  * train., explore., cli.; `npm run bench embed` runs one group, no argument runs all.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cliScenarios } from './cli';
 import { embedScenarios } from './embed';
 import { ingestScenarios } from './ingest';
 import { trainScenarios } from './train';
@@ -14,7 +15,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
