@@ -33,6 +33,10 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%/);
   assert.match(await forest().getByTestId('forest-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\) · PublicTest (—|[\d.]+%) · PrivateTest [\d.]+%/);
   assert.equal(await forest().locator('table.confusion tbody tr').count(), 7);
+  // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
+  const sizes = forest().locator('table.forest-sizes tbody tr');
+  assert.deepEqual(await sizes.locator('td:first-child').allInnerTexts(), ['1', '2', '5', '8', '10,000']);
+  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+\d+ (s|min|h)/);
   const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
   assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
   // Grown trees fit their training set: train accuracy well above chance.

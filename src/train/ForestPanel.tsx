@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { formatDuration } from '../lib/progress';
 import { Evaluation } from './Evaluation';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
@@ -81,6 +82,27 @@ export function ForestPanel() {
             {describeForest(shown)} · out-of-bag accuracy {pct(shown.result.oobAccuracy)} · {shown.result.nodeCount.toLocaleString('en-US')} nodes · median{' '}
             {(median(shown.result.msPerTree) / 1000).toFixed(2)} s per tree
           </p>
+          {shown.result.testAccuracyBySize?.length > 0 && (
+            <table className="forest-sizes">
+              <caption>What a smaller forest reaches: test accuracy of the first k trees (the paper used 10,000)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Trees</th>
+                  <th scope="col">Test accuracy</th>
+                  <th scope="col">Growing time at {(median(shown.result.msPerTree) / 1000).toFixed(2)} s per tree</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...shown.result.testAccuracyBySize, ...(shown.result.settings.trees < 10_000 ? [{ trees: 10_000, accuracy: NaN }] : [])].map((row) => (
+                  <tr key={row.trees}>
+                    <td>{row.trees.toLocaleString('en-US')}</td>
+                    <td>{Number.isNaN(row.accuracy) ? 'not grown' : pct(row.accuracy)}</td>
+                    <td>{formatDuration((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" />
         </>
       )}

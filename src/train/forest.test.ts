@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binFeatures, DEFAULT_FOREST, predictForest, trainForest, treeDepths, type ForestSettings } from './forest';
+import { accuracyBySize, binFeatures, DEFAULT_FOREST, predictForest, sizeCheckpoints, trainForest, treeDepths, type ForestSettings } from './forest';
 import { seededRandom } from './mlp';
 
 const CLASSES = 3;
@@ -36,6 +36,27 @@ describe('binFeatures', () => {
     const binned = binFeatures(x, 1, range(0, 8), 4, seededRandom(1));
     expect(Array.from(binned.edges.subarray(0, binned.edgeCounts[0]))).toEqual([0.5, 1.5, 2.5]);
     expect(Array.from(binned.codes)).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+  });
+
+  it('codes every value as the first edge at or above it, also for rows outside the sample, skewed features and NaN', () => {
+    const random = seededRandom(3);
+    const n = 3000;
+    const dim = 3;
+    const x = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      x[i * dim] = random() ** 6; // skewed: most values near 0
+      x[i * dim + 1] = Math.round(random() * 255) / 255; // raw-pixel-like levels
+      x[i * dim + 2] = i % 97 === 0 ? NaN : (random() - 0.5) * 1e4;
+    }
+    const binned = binFeatures(x, dim, range(0, n), 32, seededRandom(4), 500);
+    for (let f = 0; f < dim; f++) {
+      const edges = Array.from(binned.edges.subarray(f * 31, f * 31 + binned.edgeCounts[f]));
+      for (let i = 0; i < n; i++) {
+        const v = x[i * dim + f];
+        const expected = Number.isNaN(v) ? edges.length : edges.findIndex((e) => v <= e) === -1 ? edges.length : edges.findIndex((e) => v <= e);
+        expect(binned.codes[f * n + i]).toBe(expected);
+      }
+    }
   });
 
   it('uses quantile edges when a feature has more distinct values than bins', () => {
@@ -79,6 +100,18 @@ describe('random forest', () => {
     const c = await trainForest(x, 8, labels, range(0, 400), CLASSES, { ...settings, seed: 8 });
     expect(b.forest).toEqual(a.forest);
     expect(c.forest.threshold).not.toEqual(a.forest.threshold);
+  });
+
+  it('scores smaller forests: the full size matches predictForest, and more trees do not do worse on separable data', async () => {
+    expect(sizeCheckpoints(20)).toEqual([1, 2, 5, 10, 20]);
+    expect(sizeCheckpoints(10_000)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000]);
+    const { x, labels } = synthetic(1000, 16, 9);
+    const { forest } = await trainForest(x, 16, labels, range(0, 600), CLASSES, settings);
+    const test = range(600, 1000);
+    const bySize = accuracyBySize(forest, x, 16, test, test.map((r) => labels[r]), sizeCheckpoints(20));
+    expect(bySize.map((s) => s.trees)).toEqual([1, 2, 5, 10, 20]);
+    expect(bySize.at(-1)!.accuracy).toBeCloseTo(accuracy(predictForest(forest, x, 16, test), labels, test), 10);
+    expect(bySize.at(-1)!.accuracy).toBeGreaterThanOrEqual(bySize[0].accuracy);
   });
 
   it('predicts probabilities that sum to one per row', async () => {

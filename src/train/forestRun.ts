@@ -7,7 +7,7 @@ import { SPLITS } from '../dataset/faceSet';
 import { argmaxRows } from '../embed/zeroShot';
 import { EMOTION_COUNT } from '../lib/emotions';
 import { evaluate, scoreTestSplit, type Evaluation, type SubsetScore } from './metrics';
-import { predictForest, trainForest, treeDepths, type Forest, type ForestSettings } from './forest';
+import { accuracyBySize, predictForest, sizeCheckpoints, trainForest, treeDepths, type Forest, type ForestSettings } from './forest';
 import { loadFeatures, type Features } from './trainRun';
 
 export interface ForestResult {
@@ -28,6 +28,8 @@ export interface ForestResult {
   msPerTree: number[];
   nodeCount: number;
   meanDepth: number;
+  /** test accuracy of the first k trees: what a smaller forest reaches */
+  testAccuracyBySize: { trees: number; accuracy: number }[];
   testPredictions: { indices: Uint32Array; truth: Uint8Array; predicted: Uint8Array; probability: Float32Array };
 }
 
@@ -86,6 +88,7 @@ export async function runForest(
     msPerTree: trained.msPerTree,
     nodeCount: trained.forest.feature.length,
     meanDepth: depths.reduce((a, b) => a + b, 0) / depths.length,
+    testAccuracyBySize: accuracyBySize(trained.forest, x, dim, test, testTruth, sizeCheckpoints(settings.trees)),
     testPredictions: {
       indices: Uint32Array.from(test, (k) => rows[k]),
       truth: Uint8Array.from(testTruth),
