@@ -28,6 +28,8 @@ export interface ForestResult {
   msPerTree: number[];
   nodeCount: number;
   meanDepth: number;
+  /** bytes of the stored forest (its typed arrays) */
+  storedBytes: number;
   /** test accuracy of the first k trees: what a smaller forest reaches */
   testAccuracyBySize: { trees: number; accuracy: number }[];
   testPredictions: { indices: Uint32Array; truth: Uint8Array; predicted: Uint8Array; probability: Float32Array };
@@ -88,6 +90,7 @@ export async function runForest(
     msPerTree: trained.msPerTree,
     nodeCount: trained.forest.feature.length,
     meanDepth: depths.reduce((a, b) => a + b, 0) / depths.length,
+    storedBytes: [trained.forest.roots, trained.forest.feature, trained.forest.threshold, trained.forest.child, trained.forest.leafValues].reduce((sum, a) => sum + a.byteLength, 0),
     testAccuracyBySize: accuracyBySize(trained.forest, x, dim, test, testTruth, sizeCheckpoints(settings.trees)),
     testPredictions: {
       indices: Uint32Array.from(test, (k) => rows[k]),
