@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
 
 const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 // fer2013-mini with the tiny CLIP-shaped model: random forests on raw pixels and on CLIP embeddings fill their
 // Results rows, a forest can be cancelled with nothing saved, a 2-configuration sweep fills its table, and two
@@ -118,6 +121,19 @@ test('two saved MLP runs compare side by side with their validation curves overl
   assert.match(await table.getByRole('row', { name: /^Hidden/ }).innerText(), /Hidden\s+16\s+48/);
   assert.match(await table.getByRole('row', { name: /^Test accuracy/ }).innerText(), /Test accuracy\s+[\d.]+%\s+[\d.]+%/);
   assert.equal(await compare.locator('svg[aria-label="Validation accuracy per epoch"] path.curve').count(), 2);
+});
+
+test('the forest, sweep and comparison views have no WCAG A/AA violations', async () => {
+  await page.evaluate(AXE);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run('#train', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  })) as { id: string; nodes: { target: string[] }[] }[];
+  assert.deepEqual(
+    violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)),
+    [],
+  );
 });
 
 test('forest runs are kept: a reload lists them and refills both forest rows', async () => {

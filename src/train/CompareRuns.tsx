@@ -35,7 +35,7 @@ export function CompareRuns() {
   const [picked, setPicked] = useState<string[]>([]);
   const chosen = runs.filter((r) => picked.includes(r.id));
   if (runs.length < 2) return null;
-  const colors = d3.schemeTableau10;
+  const colors = d3.schemeDark2;
   const series = (key: 'valAcc' | 'valLoss') =>
     chosen.map((run, i) => ({ name: label(run), className: 'compare', color: colors[i % colors.length], points: run.result.history.map((h) => ({ x: h.epoch, y: h[key] })) }));
   return (
@@ -63,7 +63,8 @@ export function CompareRuns() {
                 <th scope="col">Setting or metric</th>
                 {chosen.map((run, i) => (
                   <th scope="col" key={run.id}>
-                    <span className="legend compare" style={{ color: colors[i % colors.length] }}>
+                    <span className="legend compare">
+                      <span className="swatch" style={{ background: colors[i % colors.length] }} aria-hidden="true" />
                       run {i + 1}
                     </span>
                   </th>

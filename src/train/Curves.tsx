@@ -42,7 +42,8 @@ export function LineChart({ title, series, yDomain }: { title: string; series: S
       <figcaption>
         {title}:{' '}
         {series.map((s) => (
-          <span key={s.name} className={`legend ${s.className}`} style={s.color ? { color: s.color } : undefined}>
+          <span key={s.name} className={`legend ${s.className}`}>
+            {s.color && <span className="swatch" style={{ background: s.color }} aria-hidden="true" />}
             {s.name}
           </span>
         ))}

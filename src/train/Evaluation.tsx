@@ -44,7 +44,8 @@ export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { r
                 {EMOTIONS.map((_, p) => {
                   const n = confusion[t * k + p];
                   return (
-                    <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((100 * n) / rowTotal)}%, transparent)` }}>
+                    // At most 45% accent: the count on top keeps WCAG AA contrast in light and dark themes.
+                    <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((45 * n) / rowTotal)}%, transparent)` }}>
                       <button
                         type="button"
                         className="cell"
