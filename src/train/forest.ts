@@ -476,15 +476,18 @@ export function predictForest(forest: Forest, x: Float32Array, dim: number, rows
   const C = forest.classCount;
   const out = new Float32Array(rows.length * C);
   const { roots, feature, threshold, child, leafValues } = forest;
-  const scale = 1 / roots.length;
+  // Summed in float64, tree by tree, as accuracyBySize does: both then round the same sums the same way.
+  const sums = new Float64Array(C);
   for (let j = 0; j < rows.length; j++) {
     const base = rows[j] * dim;
+    sums.fill(0);
     for (let t = 0; t < roots.length; t++) {
       let node = roots[t];
       while (feature[node] >= 0) node = x[base + feature[node]] <= threshold[node] ? child[node] : child[node] + 1;
       const leaf = child[node] * C;
-      for (let c = 0; c < C; c++) out[j * C + c] += leafValues[leaf + c] * scale;
+      for (let c = 0; c < C; c++) sums[c] += leafValues[leaf + c];
     }
+    for (let c = 0; c < C; c++) out[j * C + c] = sums[c] / roots.length;
   }
   return out;
 }
@@ -517,9 +520,18 @@ export function accuracyBySize(forest: Forest, x: Float32Array, dim: number, row
     }
     if (t + 1 !== sizes[next]) continue;
     let correct = 0;
+    const k = t + 1;
     for (let j = 0; j < rows.length; j++) {
+      // compared as predictForest's float32 probabilities, so the full size agrees with it exactly
       let best = 0;
-      for (let c = 1; c < C; c++) if (votes[j * C + c] > votes[j * C + best]) best = c;
+      let bestP = Math.fround(votes[j * C] / k);
+      for (let c = 1; c < C; c++) {
+        const p = Math.fround(votes[j * C + c] / k);
+        if (p > bestP) {
+          bestP = p;
+          best = c;
+        }
+      }
       if (best === truth[j]) correct++;
     }
     out.push({ trees: t + 1, accuracy: rows.length ? correct / rows.length : NaN });
