@@ -1,6 +1,7 @@
 /** Random-forest state of the Train section: settings, the forest being grown (trees/s, ETA), saved forest runs. */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
+import { FACE_AREA } from '../dataset/faceSet';
 import { useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
@@ -101,7 +102,7 @@ export const useForestStore = create<ForestState>((set, get) => ({
     running = controller;
     if (!worker || worker.crashed) worker = startTrainWorker();
     const tracker = new ProgressTracker('Tree', settings.trees, 'trees');
-    const dim = features === 'clip' ? rep!.dim : 2304;
+    const dim = features === 'clip' ? rep!.dim : FACE_AREA;
     set({ shownRunId: undefined, status: { kind: 'working', message: 'Starting…' } });
     try {
       const run = await worker.trainForest(
