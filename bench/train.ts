@@ -1,11 +1,18 @@
 /**
- * train.* scenarios: seconds per epoch of the default MLP (512 hidden, ReLU, dropout, Adam, batch 128) on 28,709 ×
+ * train.forest: seconds per tree of a random forest on the full FER2013 training split as raw pixels (28,709 ×
+ * 2,304, 0-1), grown in the train worker in headless Chromium, against scikit-learn's RandomForestClassifier
+ * (n_jobs=1, the same max_features=sqrt, bootstrap, no max depth, min_samples_leaf=1) on the same images decoded
+ * from the same zip with Pillow, in the same run; with both forests' test accuracy on the 7,178 test images.
+ *
+ * train.mlp-epoch: seconds per epoch of the default MLP (512 hidden, ReLU, dropout, Adam, batch 128) on 28,709 ×
  * 512 inputs, 7 classes, in headless Chromium (the train worker's backend) against scikit-learn's MLPClassifier with
  * the same layer, batch size, optimizer and epochs on the same machine (Debian's python3-sklearn), same run.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { build } from 'vite';
 import type { Diagnostics } from '../src/diagnostics/speedTest';
+import { DEFAULT_FOREST } from '../src/train/forest';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
 import type { Scenario } from './run';
@@ -64,4 +71,86 @@ async function runTrain(): Promise<BenchRecord[]> {
   }
 }
 
-export const trainScenarios: Scenario[] = [{ name: 'train.mlp-epoch', run: runTrain }];
+const FER = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
+const FOREST_TREES = Number(process.env.FOREST_TREES ?? 10);
+
+const SKLEARN_FOREST = `
+import io, json, sys, time, zipfile
+import numpy as np
+from PIL import Image
+from sklearn.ensemble import RandomForestClassifier
+path, trees, min_leaf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = {'train': ([], []), 'test': ([], [])}
+with zipfile.ZipFile(path) as z:
+    for info in z.infolist():
+        parts = info.filename.split('/')
+        if info.is_dir() or len(parts) < 3 or parts[0] not in data:
+            continue
+        data[parts[0]][0].append(np.asarray(Image.open(io.BytesIO(z.read(info))).convert('L'), dtype=np.uint8).reshape(-1))
+        data[parts[0]][1].append(parts[1])
+x, y = (np.stack(data['train'][0]).astype(np.float32) / 255, np.array(data['train'][1]))
+xt, yt = (np.stack(data['test'][0]).astype(np.float32) / 255, np.array(data['test'][1]))
+# warm_start adds one tree per fit call, so every tree is timed on its own.
+model = RandomForestClassifier(n_estimators=0, max_features='sqrt', bootstrap=True, max_depth=None, min_samples_leaf=min_leaf,
+                               n_jobs=1, random_state=0, warm_start=True)
+seconds = []
+for t in range(trees):
+    model.n_estimators = t + 1
+    started = time.perf_counter()
+    model.fit(x, y)
+    seconds.append(time.perf_counter() - started)
+accuracy = float((model.predict(xt) == yt).mean())
+depth = float(np.mean([e.get_depth() for e in model.estimators_]))
+print(json.dumps({'train': len(y), 'test': len(yt), 'seconds': seconds, 'accuracy': accuracy, 'depth': depth}))
+`;
+
+async function runForest(): Promise<BenchRecord[]> {
+  if (!existsSync(FER)) throw new Error(`${FER} is missing`);
+  const settings = { ...DEFAULT_FOREST, trees: FOREST_TREES };
+  const python = spawnSync('/usr/bin/python3', ['-c', SKLEARN_FOREST, FER, String(settings.trees), String(settings.minLeaf)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (python.status !== 0) throw new Error(`scikit-learn forest failed (apt-get install python3-sklearn python3-pil): ${python.stderr}`);
+  const native = JSON.parse(python.stdout) as { train: number; test: number; seconds: number[]; accuracy: number; depth: number };
+  await build({ logLevel: 'warn' });
+  const harness = await startHarness();
+  try {
+    const page = await harness.newPage();
+    const dataset = page.getByRole('region', { name: /Dataset/ });
+    await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(FER);
+    await dataset.getByRole('status').filter({ hasText: /Imported fer2013\.zip/ }).first().waitFor({ timeout: 20 * 60_000 });
+    const diagnostics = await harness.newPage('/diagnostics.html');
+    const browser = await diagnostics.evaluate((s) => facetDiagnostics.forestSpeed(s), settings);
+    if (browser.trainCount !== native.train || browser.testCount !== native.test) {
+      throw new Error(`Different data: the browser saw ${browser.trainCount} train / ${browser.testCount} test images, Pillow ${native.train} / ${native.test}`);
+    }
+    const perTree = browser.msPerTree.map((ms) => ms / 1000);
+    const nativeTotal = native.seconds.reduce((a, b) => a + b, 0);
+    const browserFit = browser.binningSeconds + perTree.reduce((a, b) => a + b, 0);
+    console.log(
+      `  ${settings.trees} trees on ${native.train} × 2304 raw pixels. Browser: binning ${browser.binningSeconds.toFixed(1)} s, s/tree ${perTree.map((s) => s.toFixed(2)).join(', ')}, ` +
+        `mean depth ${browser.meanDepth.toFixed(1)}, test ${(100 * browser.testAccuracy).toFixed(2)}%, OOB ${(100 * browser.oobAccuracy).toFixed(2)}%\n` +
+        `  scikit-learn: s/tree ${native.seconds.map((s) => s.toFixed(2)).join(', ')}, mean depth ${native.depth.toFixed(1)}, test ${(100 * native.accuracy).toFixed(2)}%`,
+    );
+    const note =
+      `random forest (sqrt features, bootstrap, no max depth, min leaf ${settings.minLeaf}; browser: ${settings.bins} quantile bins) on the ${native.train.toLocaleString('en-US')} FER2013 training faces as raw pixels (2,304 values), ` +
+      `${settings.trees} trees: the train worker in headless Chromium vs scikit-learn RandomForestClassifier n_jobs=1 (time: lower is better; accuracy on the ${native.test.toLocaleString('en-US')} test faces)`;
+    const sklearnMedian = record({ name: 'sklearn', unit: 's', n: native.train, samples: native.seconds }).median;
+    return [
+      record({ name: 'train.forest.raw-pixels.seconds-per-tree', unit: 's', n: native.train, samples: perTree, note }, { name: 'sklearn-randomforest-n_jobs-1', value: sklearnMedian }),
+      record(
+        { name: 'train.forest.raw-pixels.fit-seconds', unit: 's', n: native.train, samples: [browserFit], note },
+        { name: 'sklearn-randomforest-n_jobs-1', value: nativeTotal },
+      ),
+      record(
+        { name: 'train.forest.raw-pixels.test-accuracy', unit: '%', n: native.test, samples: [100 * browser.testAccuracy], note },
+        { name: 'sklearn-randomforest-n_jobs-1', value: 100 * native.accuracy },
+      ),
+    ];
+  } finally {
+    await harness.close();
+  }
+}
+
+export const trainScenarios: Scenario[] = [
+  { name: 'train.mlp-epoch', run: runTrain },
+  { name: 'train.forest', run: runForest },
+];

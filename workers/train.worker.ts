@@ -8,9 +8,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../src/lib/compute';
-import { exposeApi, isCancelled, type JobContext } from '../src/lib/rpc';
+import { exposeApi, isCancelled, throwIfCancelled, type JobContext } from '../src/lib/rpc';
 import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/train/mlp';
-import { saveRun, type RunRecord } from '../src/train/runs';
+import { runForest, type ForestProgress } from '../src/train/forestRun';
+import type { ForestSettings } from '../src/train/forest';
+import { sweepRow, type SweepRow } from '../src/train/sweep';
+import { saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from '../src/train/runs';
 import { runTraining, type Features, type TrainProgress } from '../src/train/trainRun';
 
 let backend: Promise<string> | undefined;
@@ -30,6 +33,8 @@ async function pickCpuBackend(): Promise<string> {
   await tf.setBackend('cpu');
   return 'cpu';
 }
+
+export type SweepProgress = { type: 'config'; index: number; total: number } | { type: 'epoch'; index: number; epoch: number; epochs: number } | { type: 'row'; row: SweepRow };
 
 let paused = false;
 let resume: (() => void) | undefined;
@@ -72,6 +77,55 @@ const api = {
       result,
     };
     await saveRun(record, model);
+    return record;
+  },
+  /**
+   * Hyperparameter sweep: trains the given MLP configurations one after another on the same features (each with
+   * its own early stopping on the validation split) and reports each one's row as it finishes. Sweep runs are not
+   * saved as runs. A cancel ends the sweep; rows already reported stay with the caller.
+   */
+  async sweep(
+    input: { datasetId: string; features: Features; configs: MlpSettings[] },
+    ctx: JobContext<SweepProgress>,
+  ): Promise<SweepRow[]> {
+    await api.backend();
+    paused = false;
+    const rows: SweepRow[] = [];
+    for (const [index, settings] of input.configs.entries()) {
+      throwIfCancelled(ctx.signal);
+      ctx.progress({ type: 'config', index, total: input.configs.length });
+      const { result } = await runTraining(input.datasetId, input.features, settings, {
+        signal: ctx.signal,
+        gate: () => Promise.resolve(),
+        progress: (p) => p.type === 'epoch' && ctx.progress({ type: 'epoch', index, epoch: p.epoch, epochs: settings.epochs }),
+      });
+      // A cancel mid-config still returns that config's best epoch: it is not a finished row.
+      throwIfCancelled(ctx.signal);
+      const row = sweepRow(index, result);
+      rows.push(row);
+      ctx.progress({ type: 'row', row });
+    }
+    return rows;
+  },
+  /**
+   * Grows a random forest (src/train/forest.ts), evaluates it and saves it with its record, unless `save` is false
+   * (the benchmark). A cancelled forest throws and stores nothing.
+   */
+  async trainForest(
+    input: { datasetId: string; datasetName: string; features: Features; settings: ForestSettings; save?: boolean },
+    ctx: JobContext<ForestProgress>,
+  ): Promise<ForestRunRecord> {
+    const { result, forest } = await runForest(input.datasetId, input.features, input.settings, { signal: ctx.signal, progress: ctx.progress });
+    const record: ForestRunRecord = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      createdAt: new Date().toISOString(),
+      datasetId: input.datasetId,
+      datasetName: input.datasetName,
+      featureKind: input.features.kind,
+      rep: input.features.kind === 'clip' ? input.features.rep : undefined,
+      result,
+    };
+    if (input.save !== false) await saveForestRun(record, forest);
     return record;
   },
   /** Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports. */

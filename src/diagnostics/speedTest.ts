@@ -5,6 +5,8 @@
 import { detectCompute, type BackendPreference, type ComputeCapabilities } from '../lib/compute';
 import { startEmbedWorker, type EmbedWorker } from '../embed/embedWorker';
 import { startTrainWorker } from '../train/trainWorker';
+import { listManifests } from '../dataset/storage';
+import type { ForestSettings } from '../train/forest';
 import { mirrorSource, type Precision } from '../embed/modelSource';
 import type { LoadedEncoder } from '../../workers/embed.worker';
 
@@ -71,6 +73,44 @@ export class Diagnostics {
     const worker = startTrainWorker();
     try {
       return await worker.speedTest({ n, dim, epochs });
+    } finally {
+      worker.terminate();
+    }
+  }
+
+  /**
+   * A random forest on the raw pixels of the largest stored dataset, grown in a train worker and not saved: what
+   * `npm run bench train` compares with scikit-learn (per-tree times, binning, test accuracy).
+   */
+  async forestSpeed(settings: ForestSettings): Promise<{
+    dataset: string;
+    trainCount: number;
+    testCount: number;
+    msPerTree: number[];
+    binningSeconds: number;
+    seconds: number;
+    testAccuracy: number;
+    oobAccuracy: number;
+    meanDepth: number;
+    nodeCount: number;
+  }> {
+    const dataset = (await listManifests()).sort((a, b) => b.count - a.count)[0];
+    if (!dataset) throw new Error('No dataset is stored: import one on the main page first');
+    const worker = startTrainWorker();
+    try {
+      const { result } = await worker.trainForest({ datasetId: dataset.id, datasetName: dataset.name, features: { kind: 'raw-pixels' }, settings, save: false });
+      return {
+        dataset: dataset.name,
+        trainCount: result.trainCount,
+        testCount: result.test.count,
+        msPerTree: result.msPerTree,
+        binningSeconds: result.binningSeconds,
+        seconds: result.seconds,
+        testAccuracy: result.test.accuracy,
+        oobAccuracy: result.oobAccuracy,
+        meanDepth: result.meanDepth,
+        nodeCount: result.nodeCount,
+      };
     } finally {
       worker.terminate();
     }

@@ -7,6 +7,7 @@ const GROUPS: [StoredKind, string][] = [
   ['dataset', 'Datasets'],
   ['embeddings', 'Embeddings'],
   ['run', 'Training runs'],
+  ['forest-run', 'Random forests'],
   ['model-file', 'Model files'],
 ];
 

@@ -7,9 +7,9 @@ import { listManifests } from '../dataset/storage';
 import { FACE_AREA } from '../dataset/faceSet';
 import { listStoredRepresentations } from '../embed/embeddingCache';
 import { listCachedModelFiles } from '../embed/modelFiles';
-import { listRuns, runWeightBytes } from '../train/runs';
+import { listForestRuns, listRuns, runWeightBytes } from '../train/runs';
 
-export type StoredKind = 'dataset' | 'embeddings' | 'run' | 'model-file';
+export type StoredKind = 'dataset' | 'embeddings' | 'run' | 'forest-run' | 'model-file';
 
 export interface StoredItem {
   kind: StoredKind;
@@ -21,7 +21,7 @@ export interface StoredItem {
 }
 
 export async function storageInventory(): Promise<StoredItem[]> {
-  const [datasets, representations, runs, files] = await Promise.all([listManifests(), listStoredRepresentations(), listRuns(), listCachedModelFiles()]);
+  const [datasets, representations, runs, files, forests] = await Promise.all([listManifests(), listStoredRepresentations(), listRuns(), listCachedModelFiles(), listForestRuns()]);
   const runBytes = await Promise.all(runs.map((r) => runWeightBytes(r.id)));
   return [
     ...datasets.map((d) => ({
@@ -44,6 +44,13 @@ export async function storageInventory(): Promise<StoredItem[]> {
       name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} run of ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
       detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${r.datasetName}`,
       bytes: runBytes[i],
+    })),
+    ...forests.map((r) => ({
+      kind: 'forest-run' as const,
+      key: r.id,
+      name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} forest of ${r.result.settings.trees} trees, ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
+      detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${r.datasetName}`,
+      bytes: r.result.storedBytes ?? 0,
     })),
     ...files.map((f) => ({ kind: 'model-file' as const, key: f.url, name: fileName(f.url), detail: f.url, bytes: f.bytes })),
   ];

@@ -6,6 +6,7 @@ import { deleteRepresentationKey } from '../embed/embeddingCache';
 import { deleteCachedModelFile } from '../embed/modelFiles';
 import { useEmbedStore } from '../embed/store';
 import { announceChange } from '../lib/tabs';
+import { useForestStore } from '../train/forestStore';
 import { useTrainStore } from '../train/store';
 import { storageInventory, type StoredItem } from './storageInventory';
 
@@ -35,6 +36,8 @@ export const useStorageStore = create<StorageState>((set, get) => ({
       if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
       else if (item.kind === 'run') {
         await useTrainStore.getState().removeRun(item.key);
+      } else if (item.kind === 'forest-run') {
+        await useForestStore.getState().removeRun(item.key);
       } else if (item.kind === 'embeddings') {
         await deleteRepresentationKey(item.key);
         announceChange('embeddings');

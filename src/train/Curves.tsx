@@ -6,10 +6,12 @@ interface Series {
   name: string;
   points: { x: number; y: number }[];
   className: string;
+  /** a stroke colour of its own, for series without a CSS class colour (the run comparison) */
+  color?: string;
 }
 
 /** A small d3 line chart; the same numbers are in the epoch table beside it (the text equivalent). */
-function LineChart({ title, series, yDomain }: { title: string; series: Series[]; yDomain?: [number, number] }) {
+export function LineChart({ title, series, yDomain }: { title: string; series: Series[]; yDomain?: [number, number] }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const svg = d3.select(ref.current);
@@ -33,7 +35,7 @@ function LineChart({ title, series, yDomain }: { title: string; series: Series[]
       .defined((p) => Number.isFinite(p.y))
       .x((p) => x(p.x))
       .y((p) => y(p.y));
-    for (const s of series) svg.append('path').datum(s.points).attr('class', `curve ${s.className}`).attr('d', line);
+    for (const s of series) svg.append('path').datum(s.points).attr('class', `curve ${s.className}`).attr('stroke', s.color ?? null).attr('d', line);
   }, [series, yDomain]);
   return (
     <figure className="chart">
@@ -41,6 +43,7 @@ function LineChart({ title, series, yDomain }: { title: string; series: Series[]
         {title}:{' '}
         {series.map((s) => (
           <span key={s.name} className={`legend ${s.className}`}>
+            {s.color && <span className="swatch" style={{ background: s.color }} aria-hidden="true" />}
             {s.name}
           </span>
         ))}

@@ -10,13 +10,16 @@ const CELL_FACES = 48;
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 
 /** Accuracy figures, the confusion matrix as a heatmap table (rows: true, columns: predicted) and per-class scores. */
-export function Evaluation({ result, datasetId }: { result: TrainResult; datasetId: string }) {
+/** What a scored classifier (MLP or forest) carries for this view. */
+export type ScoredResult = Pick<TrainResult, 'trainAccuracy' | 'test' | 'publicTest' | 'privateTest' | 'clean' | 'testPredictions'>;
+
+export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { result: ScoredResult; datasetId: string; testId?: string }) {
   const k = EMOTIONS.length;
   const { confusion, perClass } = result.test;
   const [cell, setCell] = useState<[number, number]>();
   return (
     <div className="evaluation">
-      <p role="status" data-testid="train-accuracy">
+      <p role="status" data-testid={testId}>
         Train {pct(result.trainAccuracy)} · test {pct(result.test.accuracy)} ({result.test.count.toLocaleString('en-US')} images) · PublicTest{' '}
         {pct(result.publicTest.accuracy)} · PrivateTest {pct(result.privateTest.accuracy)} · test without images also in train {pct(result.clean.accuracy)}
       </p>
@@ -41,7 +44,8 @@ export function Evaluation({ result, datasetId }: { result: TrainResult; dataset
                 {EMOTIONS.map((_, p) => {
                   const n = confusion[t * k + p];
                   return (
-                    <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((100 * n) / rowTotal)}%, transparent)` }}>
+                    // At most 45% accent: the count on top keeps WCAG AA contrast in light and dark themes.
+                    <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((45 * n) / rowTotal)}%, transparent)` }}>
                       <button
                         type="button"
                         className="cell"
@@ -88,7 +92,7 @@ export function Evaluation({ result, datasetId }: { result: TrainResult; dataset
 }
 
 /** The test faces of one confusion cell, with the probability the model gave its prediction. */
-function CellFaces({ result, datasetId, truth, predicted }: { result: TrainResult; datasetId: string; truth: number; predicted: number }) {
+function CellFaces({ result, datasetId, truth, predicted }: { result: ScoredResult; datasetId: string; truth: number; predicted: number }) {
   const [faces, setFaces] = useState<{ indices: number[]; probability: number[]; pixels: Uint8Array }>();
   const [error, setError] = useState<string>();
   useEffect(() => {

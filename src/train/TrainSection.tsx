@@ -1,8 +1,11 @@
 import { useEffect } from 'react';
 import { Section } from '../app/Section';
+import { CompareRuns } from './CompareRuns';
 import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
+import { ForestPanel } from './ForestPanel';
 import { useTrainStore, type FeatureKind } from './store';
+import { SweepPanel } from './SweepPanel';
 
 export function TrainSection() {
   const s = useTrainStore();
@@ -135,6 +138,9 @@ export function TrainSection() {
           </tbody>
         </table>
       )}
+      <CompareRuns />
+      <SweepPanel />
+      <ForestPanel />
     </Section>
   );
 }

@@ -6,6 +6,8 @@ import { zipSync, strToU8 } from 'fflate';
 import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
 import { withQuotaMessage } from '../lib/quota';
+import type { Forest } from './forest';
+import type { ForestResult } from './forestRun';
 import type { TrainResult } from './trainRun';
 
 export interface RunRecord {
@@ -62,4 +64,37 @@ export async function runArchive(record: RunRecord, db = store()): Promise<Uint8
   const json = (value: unknown) =>
     strToU8(JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2));
   return zipSync({ 'record.json': json(record), 'model.json': json(modelJson), 'weights.bin': new Uint8Array(model.weightData) });
+}
+
+/**
+ * Random-forest runs live in the same store under keys of their own (forest-run:, forest:), so the MLP run list,
+ * the session record and the report keep seeing MLP runs only. The forest is its flat typed arrays, stored as is.
+ */
+export interface ForestRunRecord {
+  id: string;
+  createdAt: string;
+  datasetId: string;
+  datasetName: string;
+  featureKind: 'clip' | 'raw-pixels';
+  rep?: Representation;
+  result: ForestResult;
+}
+
+export async function saveForestRun(record: ForestRunRecord, forest: Forest, db = store()): Promise<void> {
+  await withQuotaMessage('the forest', () => setMany([[`forest:${record.id}`, forest], [`forest-run:${record.id}`, record]], db));
+}
+
+export async function listForestRuns(db = store()): Promise<ForestRunRecord[]> {
+  const names = (await keys<string>(db)).filter((k) => k.startsWith('forest-run:'));
+  const runs = (await getMany<ForestRunRecord>(names, db)).filter((r): r is ForestRunRecord => Boolean(r));
+  return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function loadForest(id: string, db = store()): Promise<Forest | undefined> {
+  return get<Forest>(`forest:${id}`, db);
+}
+
+export async function deleteForestRun(id: string, db = store()): Promise<void> {
+  await del(`forest-run:${id}`, db);
+  await del(`forest:${id}`, db);
 }

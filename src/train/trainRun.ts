@@ -35,7 +35,7 @@ export interface TrainResult {
 
 export type TrainProgress = ({ type: 'batch' } & BatchLog) | ({ type: 'epoch' } & EpochLog) | { type: 'stage'; message: string };
 
-async function loadFeatures(datasetId: string, features: Features) {
+export async function loadFeatures(datasetId: string, features: Features) {
   const [manifest, columns] = await Promise.all([getManifest(datasetId), getColumns(datasetId)]);
   if (!manifest || !columns) throw new Error('The dataset is no longer stored: import it again');
   if (features.kind === 'clip') {

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { foreignRequests, startHarness, type Harness } from './harness';
+
+const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// fer2013-mini with the tiny CLIP-shaped model: random forests on raw pixels and on CLIP embeddings fill their
+// Results rows, a forest can be cancelled with nothing saved, a 2-configuration sweep fills its table, and two
+// saved MLP runs compare side by side.
+let harness: Harness;
+let page: Page;
+before(async () => {
+  harness = await startHarness();
+  page = await harness.newPage();
+});
+after(() => harness?.close());
+
+const region = (name: RegExp) => page.getByRole('region', { name });
+const forest = () => region(/Train/).getByRole('group', { name: 'Random forest' });
+const sweep = () => region(/Train/).getByRole('group', { name: 'Hyperparameter sweep' });
+
+test('a small forest on raw pixels grows, is scored like the MLP and fills its Results row', async () => {
+  const dataset = region(/Dataset/);
+  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
+  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+
+  await forest().getByLabel('Forest input').selectOption('raw-pixels');
+  await forest().getByLabel('Trees').fill('8');
+  await forest().getByRole('button', { name: 'Grow forest' }).click();
+  const status = forest().getByRole('status').filter({ hasText: /^Grew 8 trees on/ });
+  await status.waitFor({ timeout: 120_000 });
+  assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%/);
+  assert.match(await forest().getByTestId('forest-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\) · PublicTest (—|[\d.]+%) · PrivateTest [\d.]+%/);
+  assert.equal(await forest().locator('table.confusion tbody tr').count(), 7);
+  // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
+  const sizes = forest().locator('table.forest-sizes tbody tr');
+  assert.deepEqual(await sizes.locator('td:first-child').allInnerTexts(), ['1', '2', '5', '8', '10,000']);
+  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+\d+ (s|min|h)/);
+  const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
+  assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
+  // Grown trees fit their training set: train accuracy well above chance.
+  const train = Number(/Train ([\d.]+)%/.exec(await forest().getByTestId('forest-accuracy').innerText())![1]);
+  assert.ok(train > 60, `train accuracy ${train}%`);
+  assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 1);
+});
+
+test('a forest shows trees/s and an ETA while it grows, and a cancel saves nothing', async () => {
+  await forest().getByLabel('Trees').fill('20000');
+  await forest().getByRole('button', { name: 'Grow forest' }).click();
+  await page.waitForFunction(
+    () => /^Tree [\d,]+ \/ 20,000 · [\d.]+ trees\/s · ETA/.test(document.querySelector('[role=progressbar][aria-label="Forest progress"]')?.getAttribute('aria-valuetext') ?? ''),
+    undefined,
+    { polling: 20, timeout: 120_000 },
+  );
+  await forest().getByRole('button', { name: 'Cancel' }).click();
+  await forest().getByRole('status').filter({ hasText: 'The forest was cancelled; nothing of it was saved.' }).waitFor({ timeout: 30_000 });
+  assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 1);
+  await forest().getByLabel('Trees').fill('8');
+});
+
+test('a forest on the CLIP embeddings fills the CLIP + random forest row', async () => {
+  const embed = region(/Embed/);
+  await embed.getByLabel('Source').selectOption('mirror');
+  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
+  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  await embed.getByRole('button', { name: 'Embed dataset' }).click();
+  await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor({ timeout: 120_000 });
+
+  await forest().getByLabel('Forest input').selectOption('clip');
+  await forest().getByRole('button', { name: 'Grow forest' }).click();
+  await forest().getByRole('status').filter({ hasText: /^Grew 8 trees on \d+ images \(CLIP/ }).waitFor({ timeout: 120_000 });
+  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /CLIP \+ random forest\s+68\.17%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees.*CLIP/);
+  assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
+});
+
+test('a 2-configuration sweep trains one after another and shows two sortable rows', async () => {
+  const train = region(/Train/);
+  await train.getByLabel('Features').selectOption('clip');
+  await train.getByLabel('Epochs').fill('3');
+  await sweep().getByLabel('Sweep hidden sizes').fill('16; 32');
+  await sweep().getByLabel('Sweep learning rates').fill('0.001');
+  await sweep().getByLabel('Sweep dropouts').fill('0.2');
+  await sweep().getByRole('button', { name: 'Run sweep' }).click();
+  await sweep().getByRole('status').filter({ hasText: /^Swept 2 configurations on CLIP/ }).waitFor({ timeout: 120_000 });
+  const rows = sweep().locator('table.sweep-results tbody tr');
+  assert.equal(await rows.count(), 2);
+  assert.deepEqual((await rows.locator('td:first-child').allInnerTexts()).sort(), ['16', '32']);
+  for (const text of await rows.allInnerTexts()) assert.match(text, /\t0\.001\t0\.2\t[\d.]+%\t[\d.]+%\t[1-3] \(best [1-3]\)\t[\d.]+ s/);
+  // Sorting by time, ascending: the times column reads in order.
+  await sweep().getByRole('button', { name: /^Time/ }).click();
+  assert.equal(await sweep().locator('th[aria-sort="ascending"]').innerText(), 'Time ↑');
+  const times = (await rows.locator('td:last-child').allInnerTexts()).map((t) => parseFloat(t));
+  assert.ok(times[0] <= times[1], times.join(', '));
+  // A bad grid entry is named.
+  await sweep().getByLabel('Sweep dropouts').fill('0.2, 2');
+  await sweep().getByRole('button', { name: 'Run sweep' }).click();
+  await sweep().getByRole('alert').filter({ hasText: 'Sweep dropouts: "2" is not from 0 to below 1' }).waitFor();
+  assert.equal(await rows.count(), 2);
+});
+
+test('two saved MLP runs compare side by side with their validation curves overlaid', async () => {
+  const train = region(/Train/);
+  for (const hidden of ['16', '48']) {
+    await train.getByLabel('Hidden layers').fill(hidden);
+    await train.getByRole('button', { name: 'Train' }).click();
+    await train.getByRole('status').filter({ hasText: /^Trained on/ }).waitFor({ timeout: 120_000 });
+  }
+  const compare = train.getByRole('group', { name: 'Compare runs' });
+  const boxes = compare.getByRole('checkbox');
+  assert.equal(await boxes.count(), 2);
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const table = compare.locator('table.compare-runs');
+  await table.waitFor();
+  assert.match(await table.getByRole('row', { name: /^Hidden/ }).innerText(), /Hidden\s+16\s+48/);
+  assert.match(await table.getByRole('row', { name: /^Test accuracy/ }).innerText(), /Test accuracy\s+[\d.]+%\s+[\d.]+%/);
+  assert.equal(await compare.locator('svg[aria-label="Validation accuracy per epoch"] path.curve').count(), 2);
+});
+
+test('the forest, sweep and comparison views have no WCAG A/AA violations', async () => {
+  await page.evaluate(AXE);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run('#train', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  })) as { id: string; nodes: { target: string[] }[] }[];
+  assert.deepEqual(
+    violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)),
+    [],
+  );
+});
+
+test('forest runs are kept: a reload lists them and refills both forest rows', async () => {
+  await page.reload();
+  await forest().getByRole('status').filter({ hasText: /^Restored: Grew 8 trees/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
+  assert.match(await page.locator('#results tr[data-row="raw-forest"]').innerText(), /48\.90%\s+[\d.]+%\s+[\d.]+%/);
+  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /68\.17%\s+[\d.]+%\s+[\d.]+%/);
+  await forest().getByRole('button', { name: 'Delete forest' }).first().click();
+  await page.waitForFunction(() => document.querySelectorAll('table.forest-runs tbody tr').length === 1);
+});
+
+test('no request leaves 127.0.0.1', () => {
+  assert.deepEqual(foreignRequests(harness), []);
+});

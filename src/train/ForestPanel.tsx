@@ -1,0 +1,151 @@
+import { useEffect } from 'react';
+import { formatDuration } from '../lib/progress';
+import { Evaluation } from './Evaluation';
+import type { ForestSettings } from './forest';
+import { describeForest, useForestStore } from './forestStore';
+import { ProgressLine } from './ProgressLine';
+import type { FeatureKind } from './store';
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
+
+/** The paper's other classifier: a random forest on CLIP embeddings or raw pixels, grown in the train worker. */
+export function ForestPanel() {
+  const s = useForestStore();
+  const working = s.status.kind === 'working';
+  const { init } = s;
+  useEffect(() => {
+    void init();
+  }, [init]);
+  const num = (key: 'trees' | 'maxDepth' | 'minLeaf' | 'bins' | 'seed') => ({
+    value: s.settings[key],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
+  });
+  const shown = s.runs.find((r) => r.id === s.shownRunId);
+  return (
+    <div className="forest" role="group" aria-labelledby="forest-title">
+      <h3 id="forest-title">Random forest</h3>
+      <form
+        className="controls"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void s.train();
+        }}
+      >
+        <fieldset disabled={working}>
+          <legend>Forest</legend>
+          <label>
+            Forest input
+            <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
+              <option value="raw-pixels">Raw pixels (the paper’s baseline)</option>
+              <option value="clip">CLIP image embeddings (the loaded model)</option>
+            </select>
+          </label>
+          <label title="The paper used 10,000; each tree takes about the same time, shown while growing">
+            Trees
+            <input type="number" min={1} step={1} {...num('trees')} />
+          </label>
+          <label title="0 grows every tree until its leaves are pure or too small (scikit-learn's default)">
+            Max depth
+            <input type="number" min={0} step={1} {...num('maxDepth')} />
+          </label>
+          <label title="Fewest training samples a leaf may hold">
+            Min samples per leaf
+            <input type="number" min={1} step={1} {...num('minLeaf')} />
+          </label>
+          <label title="Candidate features drawn at each split">
+            Candidates per split
+            <select value={s.settings.maxFeatures} onChange={(e) => s.setSettings({ maxFeatures: e.target.value as ForestSettings['maxFeatures'] })}>
+              <option value="sqrt">√d (scikit-learn’s default)</option>
+              <option value="log2">log₂ d</option>
+              <option value="all">all d</option>
+            </select>
+          </label>
+          <label title="Quantile bins per feature for the split search (2-256)">
+            Bins
+            <input type="number" min={2} max={256} step={1} {...num('bins')} />
+          </label>
+          <label title="The same seed and settings grow the same forest">
+            Forest random state
+            <input type="number" step={1} {...num('seed')} />
+          </label>
+          <label className="inline" title="Each tree sees a bootstrap sample; the rows it misses give the out-of-bag estimate">
+            <input type="checkbox" checked={s.settings.bootstrap} onChange={(e) => s.setSettings({ bootstrap: e.target.checked })} /> Bootstrap
+          </label>
+          <button type="submit">Grow forest</button>
+        </fieldset>
+      </form>
+      <ProgressLine status={s.status} label="Forest progress" onCancel={s.stop} />
+      {shown && (
+        <>
+          <p className="muted">
+            {describeForest(shown)} · out-of-bag accuracy {pct(shown.result.oobAccuracy)} · {shown.result.nodeCount.toLocaleString('en-US')} nodes · median{' '}
+            {(median(shown.result.msPerTree) / 1000).toFixed(2)} s per tree
+          </p>
+          {shown.result.testAccuracyBySize?.length > 0 && (
+            <table className="forest-sizes">
+              <caption>What a smaller forest reaches: test accuracy of the first k trees (the paper used 10,000)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Trees</th>
+                  <th scope="col">Test accuracy</th>
+                  <th scope="col">Growing time at {(median(shown.result.msPerTree) / 1000).toFixed(2)} s per tree</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...shown.result.testAccuracyBySize, ...(shown.result.settings.trees < 10_000 ? [{ trees: 10_000, accuracy: NaN }] : [])].map((row) => (
+                  <tr key={row.trees}>
+                    <td>{row.trees.toLocaleString('en-US')}</td>
+                    <td>{Number.isNaN(row.accuracy) ? 'not grown' : pct(row.accuracy)}</td>
+                    <td>{formatDuration((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" />
+        </>
+      )}
+      {s.runs.length > 0 && (
+        <table className="forest-runs">
+          <caption>Saved forests (kept in this browser)</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Features</th>
+              <th scope="col">Trees</th>
+              <th scope="col">s per tree</th>
+              <th scope="col">Train</th>
+              <th scope="col">Out-of-bag</th>
+              <th scope="col">Test</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...s.runs].reverse().map((run) => (
+              <tr key={run.id} aria-current={run.id === s.shownRunId ? 'true' : undefined}>
+                <td>{new Date(run.createdAt).toLocaleString()}</td>
+                <td>{run.datasetName}</td>
+                <td>{run.result.features}</td>
+                <td>{run.result.settings.trees}</td>
+                <td>{(median(run.result.msPerTree) / 1000).toFixed(2)}</td>
+                <td>{pct(run.result.trainAccuracy)}</td>
+                <td>{pct(run.result.oobAccuracy)}</td>
+                <td>{pct(run.result.test.accuracy)}</td>
+                <td className="actions">
+                  <button type="button" className="secondary" disabled={working} onClick={() => s.showRun(run.id)}>
+                    Show forest
+                  </button>
+                  <button type="button" className="secondary" disabled={working} onClick={() => void s.removeRun(run.id)}>
+                    Delete forest
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

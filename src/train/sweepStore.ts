@@ -1,0 +1,111 @@
+/** Hyperparameter sweep state: the grid as typed, the rows as configurations finish, sorting, progress, cancel. */
+import { create } from 'zustand';
+import { empty, type SectionStatus } from '../app/sectionStatus';
+import { useDatasetStore } from '../dataset/store';
+import { currentRepresentation, useEmbedStore } from '../embed/store';
+import { ProgressTracker } from '../lib/progress';
+import { isCancelled } from '../lib/rpc';
+import { useTrainStore } from './store';
+import { parseHiddenList, parseNumberList, sweepConfigs, type SweepRow, type SweepSortKey } from './sweep';
+import { startTrainWorker, type TrainWorker } from './trainWorker';
+
+interface SweepState {
+  hidden: string;
+  learningRates: string;
+  dropouts: string;
+  status: SectionStatus;
+  rows: SweepRow[];
+  /** what the rows were trained on, for the caption */
+  trainedOn?: string;
+  sortKey: SweepSortKey;
+  descending: boolean;
+  setGrid(grid: Partial<Pick<SweepState, 'hidden' | 'learningRates' | 'dropouts'>>): void;
+  sortBy(key: SweepSortKey): void;
+  run(): Promise<void>;
+  stop(): void;
+}
+
+let worker: TrainWorker | undefined;
+let running: AbortController | undefined;
+
+export const useSweepStore = create<SweepState>((set, get) => ({
+  hidden: '256; 512',
+  learningRates: '0.001, 0.0003',
+  dropouts: '0.2, 0.5',
+  status: empty('No sweep yet. Each combination trains with the MLP settings above (epochs, batch size, seed, early stopping).'),
+  rows: [],
+  sortKey: 'valAccuracy',
+  descending: true,
+
+  setGrid(grid) {
+    set(grid);
+  },
+
+  sortBy(key) {
+    set((s) => ({ sortKey: key, descending: s.sortKey === key ? !s.descending : key !== 'seconds' && key !== 'index' }));
+  },
+
+  async run() {
+    const datasetId = useDatasetStore.getState().activeId;
+    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
+    const { features, settings } = useTrainStore.getState();
+    const rep = currentRepresentation(useEmbedStore.getState());
+    if (features === 'clip' && !rep) return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first (or sweep on raw pixels).' } });
+    let configs;
+    try {
+      const s = get();
+      const grid = {
+        hidden: parseHiddenList(s.hidden),
+        learningRate: parseNumberList(s.learningRates, 'Sweep learning rates', (v) => v > 0, 'a positive number'),
+        dropout: parseNumberList(s.dropouts, 'Sweep dropouts', (v) => v >= 0 && v < 1, 'from 0 to below 1'),
+      };
+      configs = sweepConfigs(grid, settings);
+    } catch (error) {
+      return set({ status: { kind: 'error', message: (error as Error).message } });
+    }
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    if (!worker || worker.crashed) worker = startTrainWorker();
+    const tracker = new ProgressTracker('Configuration', configs.length, 'configs');
+    const trainedOn = features === 'clip' ? `CLIP ${rep!.model}` : 'raw pixels';
+    set({ rows: [], trainedOn, status: { kind: 'working', message: `Starting a sweep of ${configs.length} configurations…` } });
+    const describe = (i: number) => `${configs[i].hidden.join('-') || 'linear'}, lr ${configs[i].learningRate}, dropout ${configs[i].dropout}`;
+    try {
+      await worker.sweep(
+        { datasetId, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, configs },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.type === 'row') return set((s) => ({ rows: [...s.rows, p.row] }));
+            const done = get().rows.length;
+            const epochShare = p.type === 'epoch' ? p.epoch / p.epochs : 0;
+            set({
+              status: {
+                kind: 'working',
+                progress: tracker.update(done),
+                percent: (100 * (p.index + epochShare)) / configs.length,
+                message: `Configuration ${p.index + 1} of ${configs.length} (${describe(p.index)})${p.type === 'epoch' ? ` · epoch ${p.epoch} of at most ${p.epochs}` : ''}`,
+              },
+            });
+          },
+        },
+      );
+      const best = [...get().rows].sort((a, b) => b.valAccuracy - a.valAccuracy)[0];
+      set({ status: { kind: 'done', message: `Swept ${configs.length} configurations on ${trainedOn}; best validation accuracy ${(100 * best.valAccuracy).toFixed(2)}% (${describe(best.index)}).` } });
+    } catch (error) {
+      const kept = get().rows.length;
+      set({
+        status: isCancelled(error)
+          ? { kind: 'empty', message: `Sweep cancelled after ${kept} of ${configs.length} configurations; their rows are kept below.` }
+          : { kind: 'error', message: (error as Error).message },
+      });
+    } finally {
+      if (running === controller) running = undefined;
+    }
+  },
+
+  stop() {
+    running?.abort();
+  },
+}));
