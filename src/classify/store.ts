@@ -1,11 +1,321 @@
-/** Classify section state. */
+/**
+ * Classify section state: the open photo, its faces (found or drawn by hand), and for each face the 48×48 gray
+ * input, its CLIP embedding, the trained MLP's and CLIP zero-shot's probabilities and its nearest training faces.
+ * `classified` keeps every classified face's L2-normalized embedding and a short label, for the Explore map.
+ */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
+import { useDatasetStore } from '../dataset/store';
+import { representationKey, type Representation } from '../embed/embeddingCache';
+import { clipPixelValues } from '../embed/preprocess';
+import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
+import { currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
+import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
+import { isCancelled } from '../lib/rpc';
+import { l2NormalizeRows } from '../lib/vectors';
+import type { RunRecord } from '../train/runs';
+import { useTrainStore } from '../train/store';
+import { startClassifyWorker, type ClassifyWorker } from './classifyWorker';
+import type { Crop } from './crop';
+import type { DetectorKind } from './detector';
+import { FACE_SIDE } from './pixels';
+
+export interface OpenPhoto {
+  id: string;
+  name: string;
+  bitmap: ImageBitmap;
+  width: number;
+  height: number;
+  originalWidth: number;
+  originalHeight: number;
+}
+
+export interface Neighbour {
+  index: number;
+  imageId: string;
+  label: number;
+  similarity: number;
+  pixels: Uint8Array;
+}
+
+export interface FacePrediction {
+  mlp?: { probabilities: number[]; model: string };
+  /** why the trained model gave no probabilities (none trained, wrong representation…) */
+  mlpNote?: string;
+  zeroShot?: { probabilities: number[]; prompts: string };
+  embedding?: Float32Array;
+  rep?: Representation;
+  neighbours?: Neighbour[];
+  /** training faces searched (those embedded with the same model) */
+  searched?: number;
+  /** why there is no CLIP embedding (model not loaded…) */
+  clipNote?: string;
+  error?: string;
+}
+
+export interface Face {
+  key: string;
+  /** short label: "<photo> · face n" */
+  label: string;
+  source: 'detected' | 'drawn';
+  score?: number;
+  /** in the working image's pixels */
+  crop: Crop;
+  pixels?: Uint8Array;
+  prediction?: FacePrediction;
+  busy: boolean;
+}
+
+/** A classified face for the Explore map: place it near its nearest neighbours (approximate). */
+export interface ClassifiedFace {
+  key: string;
+  label: string;
+  embedding: Float32Array;
+  rep: Representation;
+  predicted: string;
+  neighbours: { index: number; similarity: number }[];
+}
 
 interface ClassifyState {
   status: SectionStatus;
+  detector: DetectorKind;
+  /** chosen run id; '' = CLIP zero-shot only; undefined = the best match for the loaded model */
+  runId?: string;
+  photo?: OpenPhoto;
+  faces: Face[];
+  selected: number;
+  classified: ClassifiedFace[];
+  openPhoto(file: Blob, name: string): Promise<void>;
+  setDetector(detector: DetectorKind): void;
+  setRun(runId: string | undefined): void;
+  setCrop(index: number, crop: Crop): void;
+  addDrawnFace(crop: Crop): void;
+  removeFace(index: number): void;
+  select(index: number): void;
+  reclassify(): void;
+  cancel(): void;
 }
 
-export const useClassifyStore = create<ClassifyState>(() => ({
-  status: empty('Nothing to classify yet. A photo is reduced to a 48×48 grayscale face, embedded by CLIP and classified by a trained model.'),
-}));
+let worker: ClassifyWorker | undefined;
+let running: AbortController | undefined;
+/** bumped by every new photo: results of an older photo are dropped */
+let generation = 0;
+const faceJobs = new Map<string, number>();
+let promptCache: { key: string; classes: Float32Array } | undefined;
+
+function classifyWorker(): ClassifyWorker {
+  if (!worker || worker.crashed) worker = startClassifyWorker();
+  return worker;
+}
+
+export const runLabel = (run: RunRecord) =>
+  `${run.featureKind === 'clip' ? 'CLIP' : 'raw-pixel'} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ` +
+  `${(100 * run.result.test.accuracy).toFixed(1)}% test, ${run.datasetName}, ${new Date(run.createdAt).toLocaleString()}`;
+
+/** The run that classifies: the chosen one, else the latest whose features match the loaded CLIP model. */
+export function chosenRun(runId: string | undefined, runs: RunRecord[], rep: Representation | undefined): RunRecord | undefined {
+  if (runId === '') return undefined;
+  if (runId) return runs.find((r) => r.id === runId);
+  const matching = runs.filter((r) => r.featureKind === 'clip' && rep && r.rep && representationKey(r.rep) === representationKey(rep));
+  return matching.at(-1) ?? runs.filter((r) => r.featureKind === 'raw-pixels').at(-1);
+}
+
+const describeRep = (rep: Representation) => `${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d)`;
+
+async function zeroShotClasses(rep: Representation): Promise<{ classes: Float32Array; prompts: string }> {
+  const embed = useEmbedStore.getState();
+  const templates = embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template];
+  const prompts = templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`;
+  const key = `${representationKey(rep)}|${templates.join('|')}`;
+  if (promptCache?.key !== key) {
+    const perClass = promptsFor(templates);
+    const { embeddings } = await loadedEmbedWorker()!.embedPrompts({ prompts: perClass.flat() });
+    const classes = classEmbeddings(embeddings, perClass.flatMap((list, c) => list.map(() => c)), EMOTION_COUNT, rep.dim);
+    promptCache = { key, classes };
+  }
+  return { classes: promptCache.classes, prompts };
+}
+
+/** Embeds, classifies and finds the neighbours of one 48×48 face. Never throws: problems become notes. */
+async function predict(pixels: Uint8Array, runId: string | undefined): Promise<FacePrediction> {
+  const prediction: FacePrediction = {};
+  const embed = useEmbedStore.getState();
+  const vision = embed.loaded.vision;
+  const rep = currentRepresentation(embed);
+  const embedWorker = loadedEmbedWorker();
+  if (vision && rep && embedWorker) {
+    const size = vision.iface.imageSize!;
+    const face = { data: pixels, width: FACE_SIDE, height: FACE_SIDE, channels: 1 as const };
+    const { embeddings } = await embedWorker.encodeImages({ pixelValues: clipPixelValues(face, size), count: 1 });
+    // Normalized exactly as the embedding cache stores dataset faces.
+    prediction.embedding = l2NormalizeRows(embeddings, rep.dim);
+    prediction.rep = rep;
+    if (embed.loaded.text) {
+      const { classes, prompts } = await zeroShotClasses(rep);
+      prediction.zeroShot = { probabilities: Array.from(zeroShotProbabilities(prediction.embedding, classes, rep.dim)), prompts };
+    }
+    const datasetId = useDatasetStore.getState().activeId;
+    if (datasetId) {
+      const near = await classifyWorker().nearestTrainingFaces({ datasetId, rep, vector: prediction.embedding, k: 8 });
+      const area = FACE_SIDE * FACE_SIDE;
+      prediction.neighbours = near.faces.map((f, i) => ({ ...f, pixels: near.pixels.slice(i * area, (i + 1) * area) }));
+      prediction.searched = near.embedded;
+    }
+  } else {
+    prediction.clipNote = 'CLIP is not loaded: load it in the Embed section to get the embedding, the zero-shot and the trained model’s prediction.';
+  }
+  const runs = useTrainStore.getState().runs;
+  const run = chosenRun(runId, runs, rep);
+  if (!run) {
+    prediction.mlpNote =
+      runId === ''
+        ? 'CLIP zero-shot only (no trained model chosen).'
+        : runs.length === 0
+          ? 'No trained model yet: embed the dataset and train an MLP on CLIP embeddings in the Train section; meanwhile CLIP zero-shot is shown.'
+          : `No saved run matches the loaded CLIP model${rep ? ` ${describeRep(rep)}` : ''}: train one on it, or choose a run and load its model.`;
+  } else if (run.featureKind === 'raw-pixels') {
+    const features = Float32Array.from(pixels, (v) => v / 255);
+    const p = await classifyWorker().predictWithRun({ runId: run.id, features, dim: FACE_SIDE * FACE_SIDE });
+    prediction.mlp = { probabilities: Array.from(p), model: runLabel(run) };
+  } else if (!prediction.embedding || !rep) {
+    prediction.mlpNote = `${runLabel(run)} needs CLIP ${run.rep ? describeRep(run.rep) : ''}: load it in the Embed section.`;
+  } else if (!run.rep || representationKey(run.rep) !== representationKey(rep)) {
+    prediction.mlpNote = `${runLabel(run)} was trained on ${run.rep ? describeRep(run.rep) : 'another model'}, but the loaded CLIP model is ${describeRep(rep)}: its embeddings do not fit. Load that model, or choose another run.`;
+  } else {
+    const p = await classifyWorker().predictWithRun({ runId: run.id, features: prediction.embedding, dim: rep.dim });
+    prediction.mlp = { probabilities: Array.from(p), model: runLabel(run) };
+  }
+  return prediction;
+}
+
+const percent = (p: number[]) => `${EMOTIONS[argmaxRows(Float32Array.from(p), EMOTION_COUNT)[0]]} ${(100 * Math.max(...p)).toFixed(0)}%`;
+
+export const useClassifyStore = create<ClassifyState>((set, get) => {
+  const updateFace = (key: string, change: Partial<Face>) => set((s) => ({ faces: s.faces.map((f) => (f.key === key ? { ...f, ...change } : f)) }));
+
+  /** Cuts and classifies one face; a newer request for the same face supersedes it. */
+  async function process(key: string) {
+    const photo = get().photo;
+    const face = get().faces.find((f) => f.key === key);
+    if (!photo || !face) return;
+    const job = (faceJobs.get(key) ?? 0) + 1;
+    faceJobs.set(key, job);
+    const stale = () => faceJobs.get(key) !== job || get().photo?.id !== photo.id;
+    updateFace(key, { busy: true });
+    try {
+      const pixels = await classifyWorker().cutFace({ id: photo.id, crop: face.crop });
+      if (stale()) return;
+      updateFace(key, { pixels });
+      const prediction = await predict(pixels, get().runId);
+      if (stale()) return;
+      updateFace(key, { prediction, busy: false });
+      if (prediction.embedding && prediction.rep) {
+        const best = prediction.mlp ?? prediction.zeroShot;
+        const entry: ClassifiedFace = {
+          key,
+          label: get().faces.find((f) => f.key === key)?.label ?? key,
+          embedding: prediction.embedding,
+          rep: prediction.rep,
+          predicted: best ? percent(best.probabilities) : '',
+          neighbours: (prediction.neighbours ?? []).map((n) => ({ index: n.index, similarity: n.similarity })),
+        };
+        set((s) => ({ classified: [...s.classified.filter((c) => c.key !== key), entry] }));
+      }
+    } catch (error) {
+      if (!stale()) updateFace(key, { busy: false, prediction: { error: (error as Error).message } });
+    }
+  }
+
+  return {
+    status: empty('Nothing to classify yet. A photo is reduced to a 48×48 grayscale face, embedded by CLIP and classified by a trained model.'),
+    detector: 'ssd',
+    faces: [],
+    selected: 0,
+    classified: [],
+
+    async openPhoto(file, name) {
+      running?.abort();
+      const controller = new AbortController();
+      running = controller;
+      const mine = ++generation;
+      get().photo?.bitmap.close();
+      set({ photo: undefined, faces: [], selected: 0, status: { kind: 'working', message: `Opening ${name}…` } });
+      try {
+        const opened = await classifyWorker().openPhoto({ file, name }, { signal: controller.signal });
+        if (mine !== generation) return opened.bitmap.close();
+        const photo: OpenPhoto = { ...opened, name };
+        set({ photo, status: { kind: 'working', message: 'Looking for faces…' } });
+        const { faces, ms } = await classifyWorker().detectFaces(
+          { id: photo.id, detector: get().detector },
+          { signal: controller.signal, onProgress: (message) => set({ status: { kind: 'working', message } }) },
+        );
+        if (mine !== generation) return;
+        const size =
+          photo.originalWidth === photo.width
+            ? `${photo.width}×${photo.height}`
+            : `${photo.originalWidth}×${photo.originalHeight}, worked on at ${photo.width}×${photo.height}`;
+        if (faces.length === 0) {
+          set({ status: { kind: 'done', message: `No face found in ${name} (${size}). Draw a square around the face on the photo (drag across it) to crop it by hand.` } });
+          return;
+        }
+        set({
+          faces: faces.map((f, i) => ({ key: `${photo.id}-${i}`, label: `${name} · face ${i + 1}`, source: 'detected', score: f.score, crop: f.crop, busy: true })),
+          status: {
+            kind: 'done',
+            message: `Found ${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (${size}) in ${(ms / 1000).toFixed(1)} s. Drag on the photo to add a face by hand; adjust a crop below.`,
+          },
+        });
+        for (const face of get().faces) await process(face.key);
+      } catch (error) {
+        if (mine !== generation) return;
+        set({ status: isCancelled(error) ? { kind: 'empty', message: 'Cancelled.' } : { kind: 'error', message: (error as Error).message } });
+      } finally {
+        if (running === controller) running = undefined;
+      }
+    },
+
+    setDetector(detector) {
+      set({ detector });
+    },
+
+    setRun(runId) {
+      set({ runId });
+      get().reclassify();
+    },
+
+    setCrop(index, crop) {
+      const face = get().faces[index];
+      if (!face) return;
+      updateFace(face.key, { crop });
+      void process(face.key);
+    },
+
+    addDrawnFace(crop) {
+      const photo = get().photo;
+      if (!photo) return;
+      const n = get().faces.length + 1;
+      const face: Face = { key: `${photo.id}-drawn-${Date.now().toString(36)}`, label: `${photo.name} · face ${n} (drawn)`, source: 'drawn', crop, busy: true };
+      set((s) => ({ faces: [...s.faces, face], selected: s.faces.length }));
+      void process(face.key);
+    },
+
+    removeFace(index) {
+      const face = get().faces[index];
+      if (!face) return;
+      set((s) => ({ faces: s.faces.filter((_, i) => i !== index), selected: 0, classified: s.classified.filter((c) => c.key !== face.key) }));
+    },
+
+    select(index) {
+      set({ selected: index });
+    },
+
+    reclassify() {
+      for (const face of get().faces) void process(face.key);
+    },
+
+    cancel() {
+      running?.abort();
+    },
+  };
+});
