@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
@@ -11,7 +12,8 @@ import { chosenRun, runLabel, useClassifyStore, type Face } from './store';
 export function ClassifySection() {
   const s = useClassifyStore();
   const runs = useTrainStore((t) => t.runs);
-  const rep = useEmbedStore((e) => currentRepresentation(e));
+  // A new object each call: compared field by field, or every render would subscribe anew.
+  const rep = useEmbedStore(useShallow((e) => currentRepresentation(e)));
   const working = s.status.kind === 'working';
   const run = chosenRun(s.runId, runs, rep);
   const { openPhoto } = s;

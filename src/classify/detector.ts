@@ -58,15 +58,44 @@ export interface FaceDetector {
   detect(rgba: Uint8ClampedArray, width: number, height: number, minConfidence?: number): Promise<DetectedFace[]>;
 }
 
+/**
+ * face-api sets up its environment for a window (DOM) or Node.js; a worker is neither, and even with tensor inputs
+ * it asks the environment whether an input is an image, canvas or video element. A worker gets OffscreenCanvas
+ * and classes no input is an instance of.
+ */
+function ensureEnvironment() {
+  try {
+    faceapi.env.getEnv();
+  } catch {
+    class NoElement {}
+    const refuse = () => {
+      throw new Error('face-api: no DOM elements in a worker');
+    };
+    faceapi.env.setEnv({
+      Canvas: OffscreenCanvas,
+      CanvasRenderingContext2D: OffscreenCanvasRenderingContext2D,
+      Image: NoElement,
+      ImageData,
+      Video: NoElement,
+      createCanvasElement: () => new OffscreenCanvas(1, 1),
+      createImageElement: refuse,
+      createVideoElement: refuse,
+      fetch: fetch.bind(globalThis),
+      readFile: refuse,
+    } as never);
+  }
+}
+
 /** Loads the chosen detector and the 68-point landmarks (once each) and returns a detector over RGBA pixels. */
 export async function createFaceDetector(kind: DetectorKind, read: ReadModelFile): Promise<FaceDetector> {
+  ensureEnvironment();
   const nets = faceapi.nets;
   const detectorNet = kind === 'ssd' ? nets.ssdMobilenetv1 : nets.tinyFaceDetector;
   if (!detectorNet.isLoaded) await loadWeights(detectorNet as never, DETECTORS[kind].model, read);
   if (!nets.faceLandmark68Net.isLoaded) await loadWeights(nets.faceLandmark68Net as never, LANDMARK_MODEL, read);
   return {
     kind,
-    async detect(rgba, width, height, minConfidence = kind === 'ssd' ? 0.4 : 0.4) {
+    async detect(rgba, width, height, minConfidence = 0.4) {
       const input = tf.tidy(() => tf.tensor3d(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length), [height, width, 4], 'int32').slice([0, 0, 0], [height, width, 3]).toFloat());
       try {
         const options =
