@@ -201,6 +201,22 @@ test('a picture without a face asks for a manual crop, and a drawn crop is class
   );
 });
 
+test('a photo pasted from the clipboard or dropped on the section is opened too', async () => {
+  const sample = readFileSync(SAMPLE).toString('base64');
+  await page.evaluate((b64) => {
+    const data = new DataTransfer();
+    data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'pasted.jpg', { type: 'image/jpeg' }));
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, sample);
+  await classify().getByRole('status').filter({ hasText: /Found 3 faces in pasted\.jpg/ }).waitFor({ timeout: 60_000 });
+  await page.evaluate((b64) => {
+    const data = new DataTransfer();
+    data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+    document.querySelector('#classify .dropzone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, sample);
+  await classify().getByRole('status').filter({ hasText: /Found 3 faces in dropped\.jpg/ }).waitFor({ timeout: 60_000 });
+});
+
 test('a file that is not an image, and a damaged image, are refused with the reason', async () => {
   await classify().getByLabel('Photo', { exact: true }).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
   await classify().getByRole('alert').filter({ hasText: /notes\.txt is not an image \(text\/plain\)/ }).waitFor({ timeout: 30_000 });
@@ -226,6 +242,19 @@ test('a huge photo is downscaled in the worker and still classified', async () =
   await classify().getByLabel('Photo', { exact: true }).setInputFiles({ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') });
   await classify().getByRole('status').filter({ hasText: /Found 3 faces in huge\.jpg \(7680×5120, worked on at 1600×1067\)/ }).waitFor({ timeout: 120_000 });
   await classify().getByRole('listitem', { name: 'Face 1', exact: true }).getByTestId('classify-zero-shot-bars').waitFor({ timeout: 60_000 });
+});
+
+test('a phone photo turned by its EXIF orientation is shown upright and downscaled without squashing', async () => {
+  // An APP1 Exif segment right after the JPEG's start: one IFD entry, Orientation (0x0112) = 6 (turn 90° clockwise).
+  const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff]), body]);
+  const sample = readFileSync(SAMPLE);
+  const turned = Buffer.concat([sample.subarray(0, 2), app1, sample.subarray(2)]);
+  await classify().getByLabel('Photo', { exact: true }).setInputFiles({ name: 'turned.jpg', mimeType: 'image/jpeg', buffer: turned });
+  await classify().getByRole('status').filter({ hasText: /in turned\.jpg \(1280×1920, worked on at 1067×1600\)/ }).waitFor({ timeout: 60_000 });
+  const photo = classify().getByRole('img', { name: /^turned\.jpg with/ });
+  assert.deepEqual(await photo.evaluate((el) => [(el as HTMLCanvasElement).width, (el as HTMLCanvasElement).height]), [1067, 1600]);
 });
 
 test('the camera stays off until asked; no camera gives a clear message', async () => {

@@ -237,7 +237,7 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
           Face {n}: {face.source === 'drawn' ? 'drawn by hand' : `detected (score ${(face.score ?? 0).toFixed(2)})`}; the 48×48 gray input the classifier sees.
         </p>
         <fieldset className="crop-fields">
-          <legend>Crop of face {n} (photo pixels)</legend>
+          <legend>Crop of face {n} (pixels of the photo as shown)</legend>
           {num('cx', 'Centre x')}
           {num('cy', 'Centre y')}
           {num('size', 'Side')}

@@ -35,20 +35,23 @@ export async function openPhoto(file: Blob, name: string, maxSide = WORKING_SIDE
   const header = readImageHeader(head);
   let bitmap: ImageBitmap;
   try {
-    if (header && header.width > 0 && header.height > 0) {
-      // The header gives the size: decode straight to the working size, never holding the full-size pixels.
-      const target = workingSize(header.width, header.height, maxSide);
-      const resize = target.width < header.width ? { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'high' as const } : {};
-      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', ...resize });
-      // EXIF orientation may have swapped the sides.
-      const swapped = (bitmap.width > bitmap.height) !== (header.width > header.height) && header.width !== header.height;
-      return { bitmap, originalWidth: swapped ? header.height : header.width, originalHeight: swapped ? header.width : header.height };
+    if (header && header.width > 0 && header.height > 0 && Math.max(header.width, header.height) > maxSide) {
+      // The header gives the size: decode straight down to about the working size, never holding the full-size
+      // pixels. Only the width is given (the height follows the aspect ratio): an EXIF rotation may swap the sides,
+      // and two fixed sides would then squash the photo. A rotated photo comes out a little larger; see below.
+      const scale = maxSide / Math.max(header.width, header.height);
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: Math.max(1, Math.round(header.width * scale)), resizeQuality: 'high' });
+    } else {
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
     }
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
     throw new Error(decodeProblem(name, file.type, head));
   }
-  const original = { originalWidth: bitmap.width, originalHeight: bitmap.height };
+  // The photo's own size, its sides swapped when the EXIF orientation turned it.
+  const turned = header && header.width !== header.height && bitmap.width > bitmap.height !== header.width > header.height;
+  const original = header
+    ? { originalWidth: turned ? header.height : header.width, originalHeight: turned ? header.width : header.height }
+    : { originalWidth: bitmap.width, originalHeight: bitmap.height };
   const target = workingSize(bitmap.width, bitmap.height, maxSide);
   if (target.width < bitmap.width) {
     const full = bitmap;

@@ -13,6 +13,7 @@ import { currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embe
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
 import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
+import { contributeToReport } from '../notebook/reportActions';
 import { l2NormalizeRows } from '../lib/vectors';
 import type { RunRecord } from '../train/runs';
 import { useTrainStore } from '../train/store';
@@ -172,7 +173,7 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
       runId === ''
         ? 'CLIP zero-shot only (no trained model chosen).'
         : runs.length === 0
-          ? 'No trained model yet: embed the dataset and train an MLP on CLIP embeddings in the Train section; meanwhile CLIP zero-shot is shown.'
+          ? `No trained model yet: embed the dataset and train an MLP on CLIP embeddings in the Train section.${prediction.zeroShot ? ' Meanwhile CLIP zero-shot is shown.' : ''}`
           : `No saved run matches the loaded CLIP model${rep ? ` ${describeRep(rep)}` : ''}: train one on it, or choose a run and load its model.`;
   } else if (run.featureKind === 'raw-pixels') {
     const features = Float32Array.from(pixels, (v) => v / 255);
@@ -318,4 +319,12 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
       running?.abort();
     },
   };
+});
+
+// The report lists what was classified (labels and predictions only: the photos stay in this browser).
+contributeToReport({
+  settings: () => {
+    const s = useClassifyStore.getState();
+    return ['classify', { detector: s.detector, runId: s.runId ?? 'auto', classified: s.classified.map((c) => ({ label: c.label, predicted: c.predicted, model: c.rep.model })) }];
+  },
 });

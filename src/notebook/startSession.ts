@@ -1,5 +1,6 @@
 /** Wires the session (session.ts) to the sections' stores; called once, before the page renders. */
 import { create } from 'zustand';
+import { useClassifyStore } from '../classify/store';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
 import { useTrainStore } from '../train/store';
@@ -30,6 +31,7 @@ export function startSession(): void {
 
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template']);
   persistFields('train', useTrainStore, ['features', 'settings']);
+  persistFields('classify', useClassifyStore, ['detector', 'runId']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
