@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -11,6 +12,7 @@ const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).path
 // committed): three people, the detector's own demo picture. FER2013 faces themselves are tight crops the detector
 // does not find on their own; they check the cut instead: a face drawn on a larger background and cropped by hand
 // exactly where it was drawn must come back as the FER face.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SAMPLE = new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname;
 const FACE_NAMES = ['train/happy/Training_10248095.jpg', 'train/happy/Training_10367793.jpg'];
 const FACE_SIDE = 192;
@@ -128,6 +130,17 @@ test('upload: every face is found and cropped as FER2013 frames it; the 48×48 i
     assert.ok(crop.size > 80 && crop.size < 400, `face ${n} side ${crop.size}`);
     console.log(`face ${n}: crop ${JSON.stringify(crop)}`);
   }
+});
+
+test('the classified photo, its faces and bars have no WCAG A/AA violations', async () => {
+  // axe through the DevTools protocol, as e2e/a11y.e2e.ts does, over this section in its fullest state.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run('#classify', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
+  assert.deepEqual(violations, []);
 });
 
 test('a crop drawn exactly over a FER2013 face gives back that face as the 48×48 input', async () => {
