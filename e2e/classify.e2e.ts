@@ -277,6 +277,25 @@ test('the camera stays off until asked; no camera gives a clear message', async 
   await classify().getByRole('alert').filter({ hasText: /No camera was found|Camera permission was denied|no camera to this page/ }).waitFor({ timeout: 30_000 });
 });
 
+test('with a camera: a live preview, a capture button, and the captured frame is classified', async () => {
+  // Chromium's fake camera (a moving test pattern) with the permission granted: the whole capture path runs.
+  const cameraHarness = await startHarness({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  try {
+    const cameraPage = await cameraHarness.newPage();
+    const section = cameraPage.getByRole('region', { name: /Classify/ });
+    await section.getByRole('button', { name: 'Use the camera' }).click();
+    const preview = section.getByLabel('Camera preview');
+    await cameraPage.waitForFunction((el) => (el as HTMLVideoElement).videoWidth > 0 && !(el as HTMLVideoElement).paused, await preview.elementHandle());
+    await section.getByRole('button', { name: 'Capture' }).click();
+    await section.getByRole('status').filter({ hasText: /in camera frame \(\d+×\d+\)/ }).waitFor({ timeout: 60_000 });
+    // Capturing stops the camera.
+    assert.equal(await section.getByLabel('Camera preview').count(), 0);
+    await section.getByRole('img', { name: /^camera frame with/ }).waitFor();
+  } finally {
+    await cameraHarness.close();
+  }
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });
