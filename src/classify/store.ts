@@ -264,7 +264,7 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
           faces: faces.map((f, i) => ({ key: `${photo.id}-${i}`, label: `${name} · face ${i + 1}`, source: 'detected', score: f.score, crop: f.crop, busy: true })),
           status: {
             kind: 'done',
-            message: `Found ${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (${size}) in ${(ms / 1000).toFixed(1)} s. Drag on the photo to add a face by hand; adjust a crop below.`,
+            message: `Found ${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (${size}) in ${(ms / 1000).toFixed(2)} s. Drag on the photo to add a face by hand; adjust a crop below.`,
           },
         });
         for (const face of get().faces) await process(face.key);
