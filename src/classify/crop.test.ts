@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { cropCorners, cropFromBox, cropFromDrag, cropFromEyes, FER_FRAMING, scaleCrop, toFrame } from './crop';
-import { nearestRows } from './neighbours';
 
 describe('crop geometry', () => {
   it('puts level eyes where FER2013 has them, centred', () => {
@@ -57,15 +56,5 @@ describe('crop geometry', () => {
       expect(frame[i].y).toBeCloseTo(y, 9);
     });
     expect(scaleCrop(crop, 2)).toEqual({ cx: 100, cy: 120, size: 80, angle: 0.7 });
-  });
-});
-
-describe('nearest training faces', () => {
-  it('ranks rows by cosine similarity, best first', () => {
-    const s = Math.SQRT1_2;
-    const vectors = Float32Array.from([1, 0, 0, 1, s, s, -1, 0]);
-    const near = nearestRows(vectors, 2, Float32Array.from([1, 0]), 3);
-    expect(near.map((n) => n.row)).toEqual([0, 2, 1]);
-    expect(near[1].similarity).toBeCloseTo(s, 6);
   });
 });

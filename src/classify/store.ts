@@ -68,14 +68,18 @@ export interface Face {
   busy: boolean;
 }
 
-/** A classified face for the Explore map: place it near its nearest neighbours (approximate). */
+/**
+ * A classified face for the Explore map: its L2-normalized embedding (same space as the cached dataset vectors) and
+ * its nearest training faces, which place it on a 2-D map with placeByNeighbours (approximate).
+ */
 export interface ClassifiedFace {
   key: string;
   label: string;
   embedding: Float32Array;
   rep: Representation;
   predicted: string;
-  neighbours: { index: number; similarity: number }[];
+  /** dataset row index and image id of each nearest training face, best first */
+  neighbours: { index: number; imageId: string; similarity: number }[];
 }
 
 interface ClassifyState {
@@ -219,7 +223,7 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
           embedding: prediction.embedding,
           rep: prediction.rep,
           predicted: best ? percent(best.probabilities) : '',
-          neighbours: (prediction.neighbours ?? []).map((n) => ({ index: n.index, similarity: n.similarity })),
+          neighbours: (prediction.neighbours ?? []).map((n) => ({ index: n.index, imageId: n.imageId, similarity: n.similarity })),
         };
         set((s) => ({ classified: [...s.classified.filter((c) => c.key !== key), entry] }));
       }
