@@ -8,6 +8,9 @@ import { readImageHeader } from '../dataset/imageHeader';
 /** The longest side photos are worked on at: plenty for a 48×48 face, small enough to detect in a second or two. */
 export const WORKING_SIDE = 1600;
 
+/** Larger photos are refused from their header: decoding them could exhaust the memory of the tab. */
+export const MAX_PHOTO_PIXELS = 100e6;
+
 export interface OpenedPhoto {
   bitmap: ImageBitmap;
   /** the photo's own size (before any downscale) */
@@ -33,6 +36,12 @@ export function decodeProblem(name: string, type: string, head: Uint8Array): str
 export async function openPhoto(file: Blob, name: string, maxSide = WORKING_SIDE): Promise<OpenedPhoto> {
   const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
   const header = readImageHeader(head);
+  if (header && header.width * header.height > MAX_PHOTO_PIXELS) {
+    throw new Error(
+      `${name} declares ${header.width}×${header.height} pixels (${Math.round((header.width * header.height) / 1e6)} megapixels), too large to open safely here: ` +
+        `save a smaller copy (up to ${MAX_PHOTO_PIXELS / 1e6} megapixels) and open that.`,
+    );
+  }
   let bitmap: ImageBitmap;
   try {
     if (header && header.width > 0 && header.height > 0 && Math.max(header.width, header.height) > maxSide) {
