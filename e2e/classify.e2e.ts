@@ -202,6 +202,10 @@ test('a picture without a face asks for a manual crop, and a drawn crop is class
   await card.getByRole('img', { name: 'The exact 48×48 grayscale input of face 1' }).waitFor();
   await card.getByTestId('classify-mlp-bars').waitFor({ timeout: 60_000 });
   assert.match(await card.innerText(), /drawn by hand/);
+  // Without a pointer: a centred crop, set by its fields.
+  await classify().getByRole('button', { name: 'Add a crop by hand' }).click();
+  await classify().getByRole('listitem', { name: 'Face 2', exact: true }).getByTestId('classify-mlp-bars').waitFor({ timeout: 60_000 });
+  assert.equal(await classify().getByRole('listitem', { name: 'Face 2', exact: true }).getByLabel('Side').inputValue(), '160');
   // Adjusting the crop by hand cuts a new input.
   const before = await canvasPixels('The exact 48×48 grayscale input of face 1');
   await card.getByLabel('Centre x').fill('400');

@@ -73,7 +73,22 @@ export function ClassifySection() {
           </p>
         </fieldset>
       </form>
-      {s.photo && <PhotoView photo={s.photo} faces={s.faces} selected={s.selected} onDraw={s.addDrawnFace} onSelect={s.select} />}
+      {s.photo && (
+        <>
+          <PhotoView photo={s.photo} faces={s.faces} selected={s.selected} onDraw={s.addDrawnFace} onSelect={s.select} />
+          <div className="controls-row">
+            <button
+              type="button"
+              className="secondary"
+              // The keyboard's way to crop by hand: a centred square, then its centre, side and rotation below.
+              onClick={() => s.addDrawnFace({ cx: s.photo!.width / 2, cy: s.photo!.height / 2, size: Math.round(Math.min(s.photo!.width, s.photo!.height) / 2), angle: 0 })}
+            >
+              Add a crop by hand
+            </button>
+            <span className="muted">or drag across the photo; click a crop to select it.</span>
+          </div>
+        </>
+      )}
       {s.faces.length > 0 && (
         <ol className="classify-faces">
           {s.faces.map((face, i) => (

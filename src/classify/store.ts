@@ -261,7 +261,7 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
             ? `${photo.width}×${photo.height}`
             : `${photo.originalWidth}×${photo.originalHeight}, worked on at ${photo.width}×${photo.height}`;
         if (faces.length === 0) {
-          set({ status: { kind: 'done', message: `No face found in ${name} (${size}). Draw a square around the face on the photo (drag across it) to crop it by hand.` } });
+          set({ status: { kind: 'done', message: `No face found in ${name} (${size}). Draw a square around the face on the photo (drag across it), or press Add a crop by hand and set it below.` } });
           return;
         }
         set({
