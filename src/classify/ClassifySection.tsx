@@ -7,7 +7,8 @@ import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { DETECTORS, type DetectorKind } from './detector';
 import { PhotoView } from './PhotoView';
-import { chosenRun, runLabel, useClassifyStore, type Face } from './store';
+import { chosenRun, runLabel } from './runChoice';
+import { useClassifyStore, type Face } from './store';
 
 export function ClassifySection() {
   const s = useClassifyStore();

@@ -15,12 +15,12 @@ import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
 import { contributeToReport } from '../notebook/reportActions';
 import { l2NormalizeRows } from '../lib/vectors';
-import type { RunRecord } from '../train/runs';
 import { useTrainStore } from '../train/store';
 import { startClassifyWorker, type ClassifyWorker } from './classifyWorker';
 import type { Crop } from './crop';
 import type { DetectorKind } from './detector';
 import { FACE_SIDE } from './pixels';
+import { planPrediction, runLabel } from './runChoice';
 
 export interface OpenPhoto {
   id: string;
@@ -114,20 +114,6 @@ function classifyWorker(): ClassifyWorker {
   return worker;
 }
 
-export const runLabel = (run: RunRecord) =>
-  `${run.featureKind === 'clip' ? 'CLIP' : 'raw-pixel'} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ` +
-  `${(100 * run.result.test.accuracy).toFixed(1)}% test, ${run.datasetName}, ${new Date(run.createdAt).toLocaleString()}`;
-
-/** The run that classifies: the chosen one, else the latest whose features match the loaded CLIP model. */
-export function chosenRun(runId: string | undefined, runs: RunRecord[], rep: Representation | undefined): RunRecord | undefined {
-  if (runId === '') return undefined;
-  if (runId) return runs.find((r) => r.id === runId);
-  const matching = runs.filter((r) => r.featureKind === 'clip' && rep && r.rep && representationKey(r.rep) === representationKey(rep));
-  return matching.at(-1) ?? runs.filter((r) => r.featureKind === 'raw-pixels').at(-1);
-}
-
-const describeRep = (rep: Representation) => `${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d)`;
-
 async function zeroShotClasses(rep: Representation): Promise<{ classes: Float32Array; prompts: string }> {
   const embed = useEmbedStore.getState();
   const templates = embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template];
@@ -170,26 +156,13 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
   } else {
     prediction.clipNote = 'CLIP is not loaded: load it in the Embed section to get the embedding, the zero-shot and the trained model’s prediction.';
   }
-  const runs = useTrainStore.getState().runs;
-  const run = chosenRun(runId, runs, rep);
-  if (!run) {
-    prediction.mlpNote =
-      runId === ''
-        ? 'CLIP zero-shot only (no trained model chosen).'
-        : runs.length === 0
-          ? `No trained model yet: embed the dataset and train an MLP on CLIP embeddings in the Train section.${prediction.zeroShot ? ' Meanwhile CLIP zero-shot is shown.' : ''}`
-          : `No saved run matches the loaded CLIP model${rep ? ` ${describeRep(rep)}` : ''}: train one on it, or choose a run and load its model.`;
-  } else if (run.featureKind === 'raw-pixels') {
-    const features = Float32Array.from(pixels, (v) => v / 255);
-    const p = await classifyWorker().predictWithRun({ runId: run.id, features, dim: FACE_SIDE * FACE_SIDE });
-    prediction.mlp = { probabilities: Array.from(p), model: runLabel(run) };
-  } else if (!prediction.embedding || !rep) {
-    prediction.mlpNote = `${runLabel(run)} needs CLIP ${run.rep ? describeRep(run.rep) : ''}: load it in the Embed section.`;
-  } else if (!run.rep || representationKey(run.rep) !== representationKey(rep)) {
-    prediction.mlpNote = `${runLabel(run)} was trained on ${run.rep ? describeRep(run.rep) : 'another model'}, but the loaded CLIP model is ${describeRep(rep)}: its embeddings do not fit. Load that model, or choose another run.`;
+  const plan = planPrediction(runId, useTrainStore.getState().runs, prediction.embedding ? rep : undefined, Boolean(prediction.zeroShot));
+  if ('note' in plan) {
+    prediction.mlpNote = plan.note;
   } else {
-    const p = await classifyWorker().predictWithRun({ runId: run.id, features: prediction.embedding, dim: rep.dim });
-    prediction.mlp = { probabilities: Array.from(p), model: runLabel(run) };
+    const features = plan.features === 'pixels' ? Float32Array.from(pixels, (v) => v / 255) : prediction.embedding!;
+    const p = await classifyWorker().predictWithRun({ runId: plan.run.id, features, dim: plan.features === 'pixels' ? FACE_SIDE * FACE_SIDE : rep!.dim });
+    prediction.mlp = { probabilities: Array.from(p), model: runLabel(plan.run) };
   }
   return prediction;
 }
