@@ -232,6 +232,11 @@ test('a photo pasted from the clipboard or dropped on the section is opened too'
     document.querySelector('#classify .dropzone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, sample);
   await classify().getByRole('status').filter({ hasText: /Found 3 faces in dropped\.jpg/ }).waitFor({ timeout: 60_000 });
+  // Another detector searches the open photo again.
+  await classify().getByLabel('Face detector').selectOption('tiny');
+  await classify().getByRole('status').filter({ hasText: /Found \d+ faces? in dropped\.jpg/ }).waitFor({ timeout: 60_000 });
+  await classify().getByRole('listitem', { name: 'Face 1', exact: true }).getByTestId('classify-mlp-bars').waitFor({ timeout: 60_000 });
+  await classify().getByLabel('Face detector').selectOption('ssd');
 });
 
 test('a file that is not an image, and a damaged image, are refused with the reason', async () => {

@@ -205,6 +205,32 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
     }
   }
 
+  /** Finds the open photo's faces with the chosen detector and classifies each. */
+  async function detect(mine: number, signal: AbortSignal) {
+    const photo = get().photo!;
+    const name = photo.name;
+    set({ status: { kind: 'working', message: 'Looking for faces…' } });
+    const { faces, ms } = await classifyWorker().detectFaces(
+      { id: photo.id, detector: get().detector },
+      { signal, onProgress: (message) => set({ status: { kind: 'working', message } }) },
+    );
+    if (mine !== generation) return;
+    const size =
+      photo.originalWidth === photo.width ? `${photo.width}×${photo.height}` : `${photo.originalWidth}×${photo.originalHeight}, worked on at ${photo.width}×${photo.height}`;
+    if (faces.length === 0) {
+      set({ status: { kind: 'done', message: `No face found in ${name} (${size}). Draw a square around the face on the photo (drag across it), or press Add a crop by hand and set it below.` } });
+      return;
+    }
+    set({
+      faces: faces.map((f, i) => ({ key: `${photo.id}-${mine}-${i}`, label: `${name} · face ${i + 1}`, source: 'detected', score: f.score, crop: f.crop, busy: true })),
+      status: {
+        kind: 'done',
+        message: `Found ${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (${size}) in ${(ms / 1000).toFixed(2)} s. Drag on the photo to add a face by hand; adjust a crop below.`,
+      },
+    });
+    for (const face of get().faces) if (mine === generation) await process(face.key);
+  }
+
   return {
     status: empty('Nothing to classify yet. A photo is reduced to a 48×48 grayscale face, embedded by CLIP and classified by a trained model.'),
     detector: 'ssd',
@@ -222,29 +248,8 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
       try {
         const opened = await classifyWorker().openPhoto({ file, name }, { signal: controller.signal });
         if (mine !== generation) return opened.bitmap.close();
-        const photo: OpenPhoto = { ...opened, name };
-        set({ photo, status: { kind: 'working', message: 'Looking for faces…' } });
-        const { faces, ms } = await classifyWorker().detectFaces(
-          { id: photo.id, detector: get().detector },
-          { signal: controller.signal, onProgress: (message) => set({ status: { kind: 'working', message } }) },
-        );
-        if (mine !== generation) return;
-        const size =
-          photo.originalWidth === photo.width
-            ? `${photo.width}×${photo.height}`
-            : `${photo.originalWidth}×${photo.originalHeight}, worked on at ${photo.width}×${photo.height}`;
-        if (faces.length === 0) {
-          set({ status: { kind: 'done', message: `No face found in ${name} (${size}). Draw a square around the face on the photo (drag across it), or press Add a crop by hand and set it below.` } });
-          return;
-        }
-        set({
-          faces: faces.map((f, i) => ({ key: `${photo.id}-${i}`, label: `${name} · face ${i + 1}`, source: 'detected', score: f.score, crop: f.crop, busy: true })),
-          status: {
-            kind: 'done',
-            message: `Found ${faces.length} face${faces.length === 1 ? '' : 's'} in ${name} (${size}) in ${(ms / 1000).toFixed(2)} s. Drag on the photo to add a face by hand; adjust a crop below.`,
-          },
-        });
-        for (const face of get().faces) await process(face.key);
+        set({ photo: { ...opened, name } });
+        await detect(mine, controller.signal);
       } catch (error) {
         if (mine !== generation) return;
         set({ status: isCancelled(error) ? { kind: 'empty', message: 'Cancelled.' } : { kind: 'error', message: (error as Error).message } });
@@ -255,6 +260,16 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
 
     setDetector(detector) {
       set({ detector });
+      // The open photo is searched again with the other detector (its hand-drawn crops go with the old faces).
+      if (!get().photo) return;
+      running?.abort();
+      const controller = new AbortController();
+      running = controller;
+      const mine = ++generation;
+      set({ faces: [], selected: 0 });
+      detect(mine, controller.signal)
+        .catch((error: Error) => mine === generation && set({ status: isCancelled(error) ? { kind: 'empty', message: 'Cancelled.' } : { kind: 'error', message: error.message } }))
+        .finally(() => running === controller && (running = undefined));
     },
 
     setRun(runId) {
