@@ -1,9 +1,10 @@
 /**
  * `npm run bench [group|name ...]`: runs benchmark scenarios (never part of the tests) and writes
  * bench/results/latest.json and bench/results/latest.md. Scenario names start with their group: ingest., embed.,
- * train., explore., cli.; `npm run bench embed` runs one group, no argument runs all.
+ * train., explore., classify., cli.; `npm run bench embed` runs one group, no argument runs all.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { classifyScenarios } from './classify';
 import { cliScenarios } from './cli';
 import { embedScenarios } from './embed';
 import { ingestScenarios } from './ingest';
@@ -15,7 +16,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

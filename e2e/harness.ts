@@ -31,7 +31,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { webgpu?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { webgpu?: boolean; args?: string[] } = {}): Promise<Harness> {
   const server: PreviewServer = await preview({
     logLevel: 'warn',
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
@@ -42,7 +42,7 @@ export async function startHarness(options: { webgpu?: boolean } = {}): Promise<
 
   // A fresh profile per run: no cache, storage or permissions carried over between tests.
   const profile = mkdtempSync(join(tmpdir(), 'facet-chromium-'));
-  const args = [...BASE_FLAGS];
+  const args = [...BASE_FLAGS, ...(options.args ?? [])];
   // Without a GPU, --enable-unsafe-webgpu exposes SwiftShader's software adapter: slow, but the WebGPU path runs.
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
   const context = await chromium.launchPersistentContext(profile, {

@@ -69,6 +69,9 @@ export function currentRepresentation(
 let worker: EmbedWorker | undefined;
 let running: AbortController | undefined;
 
+/** The embed worker holding the loaded encoders (the Classify section embeds its faces with them). */
+export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
+
 function currentSource(state: EmbedState): ModelSource {
   if (state.sourceKind === 'local') return localSource(state.localFiles);
   return state.sourceKind === 'hub' ? hubSource(state.repo) : mirrorSource(state.mirrorUrl, location.href);

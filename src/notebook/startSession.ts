@@ -1,5 +1,6 @@
 /** Wires the session (session.ts) to the sections' stores; called once, before the page renders. */
 import { create } from 'zustand';
+import { useClassifyStore } from '../classify/store';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
 import { useForestStore } from '../train/forestStore';
@@ -32,6 +33,7 @@ export function startSession(): void {
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
+  persistFields('classify', useClassifyStore, ['detector', 'runId']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);

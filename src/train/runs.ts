@@ -35,6 +35,9 @@ export async function saveRun(record: RunRecord, model: ModelFiles, db = store()
   await withQuotaMessage('the run', () => setMany([[`model:${record.id}`, model], [`run:${record.id}`, record]], db));
 }
 
+/** A run's stored model files (the Classify section predicts with them). */
+export const getRunModel = (id: string, db = store()) => get<ModelFiles>(`model:${id}`, db);
+
 export async function listRuns(db = store()): Promise<RunRecord[]> {
   const names = (await keys<string>(db)).filter((k) => k.startsWith('run:'));
   const runs = (await getMany<RunRecord>(names, db)).filter((r): r is RunRecord => Boolean(r));

@@ -1,0 +1,47 @@
+/**
+ * Which saved run classifies a face, and why none does: a run is usable only with the features it was trained on
+ * (raw pixels, or the embeddings of one CLIP model at one precision: another model's vectors do not fit it).
+ */
+import { representationKey, type Representation } from '../embed/embeddingCache';
+import type { RunRecord } from '../train/runs';
+
+export const runLabel = (run: RunRecord) =>
+  `${run.featureKind === 'clip' ? 'CLIP' : 'raw-pixel'} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ` +
+  `${(100 * run.result.test.accuracy).toFixed(1)}% test, ${run.datasetName}, ${new Date(run.createdAt).toLocaleString()}`;
+
+export const describeRep = (rep: Representation) => `${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d)`;
+
+const sameRep = (a: Representation | undefined, b: Representation | undefined) => Boolean(a && b && representationKey(a) === representationKey(b));
+
+/**
+ * The run that classifies: none when `runId` is '' (zero-shot only), the chosen one, else the latest trained on
+ * the loaded CLIP model's embeddings, else the latest raw-pixel run.
+ */
+export function chosenRun(runId: string | undefined, runs: RunRecord[], rep: Representation | undefined): RunRecord | undefined {
+  if (runId === '') return undefined;
+  if (runId) return runs.find((r) => r.id === runId);
+  return runs.filter((r) => r.featureKind === 'clip' && sameRep(r.rep, rep)).at(-1) ?? runs.filter((r) => r.featureKind === 'raw-pixels').at(-1);
+}
+
+export type RunPlan = { run: RunRecord; features: 'pixels' | 'embedding' } | { note: string };
+
+/** What to feed which run, or the reason no trained model can classify now. `rep`: the loaded CLIP model. */
+export function planPrediction(runId: string | undefined, runs: RunRecord[], rep: Representation | undefined, zeroShotShown: boolean): RunPlan {
+  const run = chosenRun(runId, runs, rep);
+  if (!run) {
+    if (runId === '') return { note: 'CLIP zero-shot only (no trained model chosen).' };
+    if (runId) return { note: 'The chosen run is no longer stored: choose another.' };
+    if (runs.length === 0) {
+      return { note: `No trained model yet: embed the dataset and train an MLP on CLIP embeddings in the Train section.${zeroShotShown ? ' Meanwhile CLIP zero-shot is shown.' : ''}` };
+    }
+    return { note: `No saved run fits the loaded CLIP model${rep ? ` ${describeRep(rep)}` : ''}: train one on it, or choose a run and load its model.` };
+  }
+  if (run.featureKind === 'raw-pixels') return { run, features: 'pixels' };
+  if (!rep) return { note: `${runLabel(run)} needs CLIP ${run.rep ? describeRep(run.rep) : ''}: load it in the Embed section.` };
+  if (!sameRep(run.rep, rep)) {
+    return {
+      note: `${runLabel(run)} was trained on ${run.rep ? describeRep(run.rep) : 'another model'}, but the loaded CLIP model is ${describeRep(rep)}: its embeddings do not fit. Load that model, or choose another run.`,
+    };
+  }
+  return { run, features: 'embedding' };
+}
