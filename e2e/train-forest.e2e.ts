@@ -142,6 +142,11 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
   assert.match(await page.locator('#results tr[data-row="raw-forest"]').innerText(), /48\.90%\s+[\d.]+%\s+[\d.]+%/);
   assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /68\.17%\s+[\d.]+%\s+[\d.]+%/);
+  // The session record carries the forest settings and figures.
+  const [download] = await Promise.all([page.waitForEvent('download'), region(/Results/).getByRole('button', { name: 'Download session record (JSON)' }).click()]);
+  const record = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  assert.equal(record.extra.randomForest.settings.trees, 8);
+  assert.deepEqual(record.extra.randomForest.runs.map((r: { features: string }) => r.features.split(' ')[0]).sort(), ['CLIP', 'raw']);
   await forest().getByRole('button', { name: 'Delete forest' }).first().click();
   await page.waitForFunction(() => document.querySelectorAll('table.forest-runs tbody tr').length === 1);
 });

@@ -5,6 +5,7 @@ import { FACE_AREA } from '../dataset/faceSet';
 import { useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
+import { contributeToReport } from '../notebook/reportActions';
 import { formatDuration, ProgressTracker } from '../lib/progress';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { useResultsStore } from '../results/store';
@@ -147,3 +148,30 @@ export const useForestStore = create<ForestState>((set, get) => ({
     set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.shownRunId === id ? { shownRunId: undefined } : {}) }));
   },
 }));
+
+// The session record carries the forest settings and each saved forest's figures, as it does for MLP runs.
+contributeToReport({
+  settings: () => {
+    const { features, settings, runs } = useForestStore.getState();
+    return [
+      'randomForest',
+      {
+        features,
+        settings,
+        runs: runs.map((run) => ({
+          id: run.id,
+          createdAt: run.createdAt,
+          dataset: run.datasetName,
+          features: run.result.features,
+          settings: run.result.settings,
+          trainAccuracy: run.result.trainAccuracy,
+          oobAccuracy: run.result.oobAccuracy,
+          testAccuracy: run.result.test.accuracy,
+          testAccuracyBySize: run.result.testAccuracyBySize,
+          secondsPerTree: run.result.msPerTree.map((ms) => ms / 1000),
+          seconds: run.result.seconds,
+        })),
+      },
+    ];
+  },
+});
