@@ -95,8 +95,11 @@ test('a 2-configuration sweep trains one after another and shows two sortable ro
   // Sorting by time, ascending: the times column reads in order.
   await sweep().getByRole('button', { name: /^Time/ }).click();
   assert.equal(await sweep().locator('th[aria-sort="ascending"]').innerText(), 'Time ↑');
-  const times = (await rows.locator('td:last-child').allInnerTexts()).map((t) => parseFloat(t));
+  const times = (await rows.locator('td:nth-child(7)').allInnerTexts()).map((t) => parseFloat(t));
   assert.ok(times[0] <= times[1], times.join(', '));
+  // A row's settings go to the MLP form.
+  await sweep().getByRole('button', { name: 'Use hidden 32, learning rate 0.001, dropout 0.2 for the MLP' }).click();
+  assert.equal(await train.getByLabel('Hidden layers').inputValue(), '32');
   // A bad grid entry is named.
   await sweep().getByLabel('Sweep dropouts').fill('0.2, 2');
   await sweep().getByRole('button', { name: 'Run sweep' }).click();
