@@ -107,6 +107,20 @@ test('a 2-configuration sweep trains one after another and shows two sortable ro
   assert.equal(await rows.count(), 2);
 });
 
+test('a sweep cancelled part-way keeps the rows it finished', async () => {
+  await sweep().getByLabel('Sweep hidden sizes').fill('256; 256; 256');
+  await sweep().getByLabel('Sweep learning rates').fill('0.001, 0.0005');
+  await sweep().getByLabel('Sweep dropouts').fill('0.2');
+  await sweep().getByRole('button', { name: 'Run sweep' }).click();
+  const rows = sweep().locator('table.sweep-results tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('table.sweep-results tbody tr').length === 1, undefined, { polling: 10, timeout: 120_000 });
+  await sweep().getByRole('button', { name: 'Cancel' }).click();
+  const status = sweep().getByRole('status').filter({ hasText: /^Sweep cancelled after [1-5] of 6 configurations; their rows are kept below\.$/ });
+  await status.waitFor({ timeout: 60_000 });
+  const kept = Number(/after (\d)/.exec(await status.innerText())![1]);
+  assert.equal(await rows.count(), kept);
+});
+
 test('two saved MLP runs compare side by side with their validation curves overlaid', async () => {
   const train = region(/Train/);
   for (const hidden of ['16', '48']) {
