@@ -33,7 +33,7 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   await forest().getByRole('button', { name: 'Grow forest' }).click();
   const status = forest().getByRole('status').filter({ hasText: /^Grew 8 trees on/ });
   await status.waitFor({ timeout: 120_000 });
-  assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%/);
+  assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%\. Stored: [\d.]+ (KB|MB)\./);
   assert.match(await forest().getByTestId('forest-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\) · PublicTest (—|[\d.]+%) · PrivateTest [\d.]+%/);
   assert.equal(await forest().locator('table.confusion tbody tr').count(), 7);
   // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
