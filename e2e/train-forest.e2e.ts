@@ -33,7 +33,7 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   await forest().getByRole('button', { name: 'Grow forest' }).click();
   const status = forest().getByRole('status').filter({ hasText: /^Grew 8 trees on/ });
   await status.waitFor({ timeout: 120_000 });
-  assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%/);
+  assert.match(await status.innerText(), /Grew 8 trees on \d+ images \(raw pixels.*\) in [\d.]+ s \([\d.]+ s per tree.*test accuracy [\d.]+%, out-of-bag [\d.]+%\. Stored: [\d.]+ (KB|MB)\./);
   assert.match(await forest().getByTestId('forest-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\) · PublicTest (—|[\d.]+%) · PrivateTest [\d.]+%/);
   assert.equal(await forest().locator('table.confusion tbody tr').count(), 7);
   // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
@@ -95,13 +95,30 @@ test('a 2-configuration sweep trains one after another and shows two sortable ro
   // Sorting by time, ascending: the times column reads in order.
   await sweep().getByRole('button', { name: /^Time/ }).click();
   assert.equal(await sweep().locator('th[aria-sort="ascending"]').innerText(), 'Time ↑');
-  const times = (await rows.locator('td:last-child').allInnerTexts()).map((t) => parseFloat(t));
+  const times = (await rows.locator('td:nth-child(7)').allInnerTexts()).map((t) => parseFloat(t));
   assert.ok(times[0] <= times[1], times.join(', '));
+  // A row's settings go to the MLP form.
+  await sweep().getByRole('button', { name: 'Use hidden 32, learning rate 0.001, dropout 0.2 for the MLP' }).click();
+  assert.equal(await train.getByLabel('Hidden layers').inputValue(), '32');
   // A bad grid entry is named.
   await sweep().getByLabel('Sweep dropouts').fill('0.2, 2');
   await sweep().getByRole('button', { name: 'Run sweep' }).click();
   await sweep().getByRole('alert').filter({ hasText: 'Sweep dropouts: "2" is not from 0 to below 1' }).waitFor();
   assert.equal(await rows.count(), 2);
+});
+
+test('a sweep cancelled part-way keeps the rows it finished', async () => {
+  await sweep().getByLabel('Sweep hidden sizes').fill('256; 256; 256');
+  await sweep().getByLabel('Sweep learning rates').fill('0.001, 0.0005');
+  await sweep().getByLabel('Sweep dropouts').fill('0.2');
+  await sweep().getByRole('button', { name: 'Run sweep' }).click();
+  const rows = sweep().locator('table.sweep-results tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('table.sweep-results tbody tr').length === 1, undefined, { polling: 10, timeout: 120_000 });
+  await sweep().getByRole('button', { name: 'Cancel' }).click();
+  const status = sweep().getByRole('status').filter({ hasText: /^Sweep cancelled after [1-5] of 6 configurations; their rows are kept below\.$/ });
+  await status.waitFor({ timeout: 60_000 });
+  const kept = Number(/after (\d)/.exec(await status.innerText())![1]);
+  assert.equal(await rows.count(), kept);
 });
 
 test('two saved MLP runs compare side by side with their validation curves overlaid', async () => {
@@ -142,6 +159,11 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
   assert.match(await page.locator('#results tr[data-row="raw-forest"]').innerText(), /48\.90%\s+[\d.]+%\s+[\d.]+%/);
   assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /68\.17%\s+[\d.]+%\s+[\d.]+%/);
+  // The session record carries the forest settings and figures.
+  const [download] = await Promise.all([page.waitForEvent('download'), region(/Results/).getByRole('button', { name: 'Download session record (JSON)' }).click()]);
+  const record = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  assert.equal(record.extra.randomForest.settings.trees, 8);
+  assert.deepEqual(record.extra.randomForest.runs.map((r: { features: string }) => r.features.split(' ')[0]).sort(), ['CLIP', 'raw']);
   await forest().getByRole('button', { name: 'Delete forest' }).first().click();
   await page.waitForFunction(() => document.querySelectorAll('table.forest-runs tbody tr').length === 1);
 });

@@ -1,5 +1,6 @@
 import { ProgressLine } from './ProgressLine';
 import { sortSweepRows, type SweepSortKey } from './sweep';
+import { useTrainStore } from './store';
 import { useSweepStore } from './sweepStore';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
@@ -61,6 +62,7 @@ export function SweepPanel() {
                   </button>
                 </th>
               ))}
+              <th scope="col">MLP</th>
             </tr>
           </thead>
           <tbody>
@@ -75,6 +77,17 @@ export function SweepPanel() {
                   {r.epochs} (best {r.bestEpoch})
                 </td>
                 <td>{r.seconds.toFixed(1)} s</td>
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={working}
+                    aria-label={`Use hidden ${r.hidden.join('-') || 'linear'}, learning rate ${r.learningRate}, dropout ${r.dropout} for the MLP`}
+                    onClick={() => useTrainStore.getState().setSettings({ hidden: r.hidden, learningRate: r.learningRate, dropout: r.dropout })}
+                  >
+                    Use
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

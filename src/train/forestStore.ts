@@ -5,7 +5,8 @@ import { FACE_AREA } from '../dataset/faceSet';
 import { useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
-import { formatDuration, ProgressTracker } from '../lib/progress';
+import { contributeToReport } from '../notebook/reportActions';
+import { formatBytes, formatDuration, ProgressTracker } from '../lib/progress';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { useResultsStore } from '../results/store';
 import { DEFAULT_FOREST, featuresPerSplit, type ForestSettings } from './forest';
@@ -62,7 +63,7 @@ export const forestSummary = (run: ForestRunRecord) => {
   return (
     `Grew ${r.settings.trees} trees on ${r.trainCount.toLocaleString('en-US')} images (${r.features}) in ${r.seconds.toFixed(1)} s ` +
     `(${(median(r.msPerTree) / 1000).toFixed(2)} s per tree, binning ${r.binningSeconds.toFixed(1)} s, mean depth ${r.meanDepth.toFixed(1)}): ` +
-    `test accuracy ${(100 * r.test.accuracy).toFixed(2)}%${oob}.`
+    `test accuracy ${(100 * r.test.accuracy).toFixed(2)}%${oob}. Stored: ${formatBytes(r.storedBytes ?? NaN)}.`
   );
 };
 
@@ -104,12 +105,15 @@ export const useForestStore = create<ForestState>((set, get) => ({
     const tracker = new ProgressTracker('Tree', settings.trees, 'trees');
     const dim = features === 'clip' ? rep!.dim : FACE_AREA;
     set({ shownRunId: undefined, status: { kind: 'working', message: 'Starting…' } });
+    // Progress travels on its own port: the last update can arrive after the result and must not undo it.
+    let settled = false;
     try {
       const run = await worker.trainForest(
         { datasetId, datasetName, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
         {
           signal: controller.signal,
           onProgress: (p) => {
+            if (settled) return;
             if (p.type === 'stage') return set({ status: { kind: 'working', message: p.message } });
             const progress = tracker.update(p.done);
             set({
@@ -122,10 +126,12 @@ export const useForestStore = create<ForestState>((set, get) => ({
           },
         },
       );
+      settled = true;
       set((state) => ({ runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: forestSummary(run) } }));
       announceChange('runs');
       reportForest(run);
     } catch (error) {
+      settled = true;
       set({ status: isCancelled(error) ? { kind: 'empty', message: 'The forest was cancelled; nothing of it was saved.' } : { kind: 'error', message: (error as Error).message } });
     } finally {
       if (running === controller) running = undefined;
@@ -147,3 +153,30 @@ export const useForestStore = create<ForestState>((set, get) => ({
     set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.shownRunId === id ? { shownRunId: undefined } : {}) }));
   },
 }));
+
+// The session record carries the forest settings and each saved forest's figures, as it does for MLP runs.
+contributeToReport({
+  settings: () => {
+    const { features, settings, runs } = useForestStore.getState();
+    return [
+      'randomForest',
+      {
+        features,
+        settings,
+        runs: runs.map((run) => ({
+          id: run.id,
+          createdAt: run.createdAt,
+          dataset: run.datasetName,
+          features: run.result.features,
+          settings: run.result.settings,
+          trainAccuracy: run.result.trainAccuracy,
+          oobAccuracy: run.result.oobAccuracy,
+          testAccuracy: run.result.test.accuracy,
+          testAccuracyBySize: run.result.testAccuracyBySize,
+          secondsPerTree: run.result.msPerTree.map((ms) => ms / 1000),
+          seconds: run.result.seconds,
+        })),
+      },
+    ];
+  },
+});

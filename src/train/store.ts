@@ -120,6 +120,8 @@ export const useTrainStore = create<TrainState>((set, get) => ({
     if (!worker || worker.crashed) worker = startTrainWorker();
     set({ history: [], batchLoss: [], result: undefined, paused: false, status: { kind: 'working', message: 'Starting…' } });
     let smoothed = NaN;
+    // Progress travels on its own port: a late batch update must not put a finished run back to "working".
+    let settled = false;
     try {
       set({ backend: await worker.backend(undefined) });
       const run = await worker.train(
@@ -127,6 +129,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
         {
           signal: controller.signal,
           onProgress: (p) => {
+            if (settled) return;
             if (p.type === 'stage') return set({ status: { kind: 'working', message: p.message } });
             if (p.type === 'batch') {
               smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
@@ -140,10 +143,12 @@ export const useTrainStore = create<TrainState>((set, get) => ({
           },
         },
       );
-      set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, status: { kind: 'done', message: summary(run) } }));
+      settled = true;
+      set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, history: run.result.history, status: { kind: 'done', message: summary(run) } }));
       announceChange('runs');
       reportRun(run);
     } catch (error) {
+      settled = true;
       set({ status: isCancelled(error) ? { kind: 'empty', message: 'Training was stopped before its first epoch ended.' } : { kind: 'error', message: (error as Error).message } });
     } finally {
       if (running === controller) running = undefined;

@@ -70,13 +70,16 @@ export const useSweepStore = create<SweepState>((set, get) => ({
     const tracker = new ProgressTracker('Configuration', configs.length, 'configs');
     const trainedOn = features === 'clip' ? `CLIP ${rep!.model}` : 'raw pixels';
     set({ rows: [], trainedOn, status: { kind: 'working', message: `Starting a sweep of ${configs.length} configurations…` } });
+    // Progress travels on its own port: a late update must not undo the final state.
+    let settled = false;
     const describe = (i: number) => `${configs[i].hidden.join('-') || 'linear'}, lr ${configs[i].learningRate}, dropout ${configs[i].dropout}`;
     try {
-      await worker.sweep(
+      const rows = await worker.sweep(
         { datasetId, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, configs },
         {
           signal: controller.signal,
           onProgress: (p) => {
+            if (settled) return;
             if (p.type === 'row') return set((s) => ({ rows: [...s.rows, p.row] }));
             const done = get().rows.length;
             const epochShare = p.type === 'epoch' ? p.epoch / p.epochs : 0;
@@ -91,9 +94,13 @@ export const useSweepStore = create<SweepState>((set, get) => ({
           },
         },
       );
-      const best = [...get().rows].sort((a, b) => b.valAccuracy - a.valAccuracy)[0];
+      settled = true;
+      // The returned rows are the complete list, whichever row updates arrived.
+      set({ rows });
+      const best = [...rows].sort((a, b) => b.valAccuracy - a.valAccuracy)[0];
       set({ status: { kind: 'done', message: `Swept ${configs.length} configurations on ${trainedOn}; best validation accuracy ${(100 * best.valAccuracy).toFixed(2)}% (${describe(best.index)}).` } });
     } catch (error) {
+      settled = true;
       const kept = get().rows.length;
       set({
         status: isCancelled(error)
