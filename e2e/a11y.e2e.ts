@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let harness: Harness;
@@ -42,17 +42,10 @@ test('the empty notebook has no WCAG A/AA violations', async () => {
 });
 
 test('with a dataset, a model and a trained run, it still has none', async () => {
-  const dataset = page.getByRole('region', { name: /Dataset/ });
-  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+  await importDataset(page);
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
   const embed = page.getByRole('region', { name: /Embed/ });
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
   await embed.getByRole('button', { name: /Run zero-shot/ }).click();
   await embed.locator('.zero-shot-table').waitFor({ timeout: 60_000 });
   const train = page.getByRole('region', { name: /Train/ });

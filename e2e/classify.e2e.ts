@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel, MINI } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 
 // Detection runs on a real photo that @vladmandic/face-api (MIT) ships in its package (read from node_modules, not
 // committed): three people, the detector's own demo picture. FER2013 faces themselves are tight crops the detector
@@ -89,16 +89,9 @@ test('without CLIP or a trained model, a photo still gets its faces cropped and 
 
 test('upload: every face is found and cropped as FER2013 frames it; the 48×48 input, MLP and zero-shot bars and the nearest training faces appear', async () => {
   // The tiny CLIP model, the mini dataset embedded, and a quick MLP run, as e2e/notebook.e2e.ts does.
-  await region('Dataset').getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await region('Dataset').getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
-  const embed = region('Embed');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
+  await importDataset(page);
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
   const train = region('Train');
   await train.getByLabel('Features').selectOption('clip');
   await train.getByLabel('Epochs').fill('2');

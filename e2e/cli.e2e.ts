@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel, MINI } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'facet-cli-e2e-'));
 const cliFile = join(work, 'mini.embeddings.zip');
 
@@ -40,19 +40,11 @@ test('the CLI and the browser embed the same faces to the same vectors under the
   assert.match(cli.stderr, /CLIP zero-shot \("A \{\} human face"\) on 105 test images: [\d.]+%/);
 
   const page = await harness.newPage();
-  const dataset = page.getByRole('region', { name: /Dataset/ });
-  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
-  const embed = page.getByRole('region', { name: /Embed/ });
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
+  await importDataset(page);
   // fp32 on both sides: int8 models quantize activations at run time, where the two runtimes' rounding differs
-  await embed.getByLabel('Precision').selectOption('fp32');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
+  await loadModel(page, `${harness.url}/models/tiny/`, { precision: 'fp32' });
+  await embedDataset(page);
+  const embed = page.getByRole('region', { name: /Embed/ });
   const [download] = await Promise.all([page.waitForEvent('download'), embed.getByRole('button', { name: /Export embeddings/ }).click()]);
 
   const browser = readEmbeddingFile(new Uint8Array(readFileSync((await download.path())!)));
@@ -72,9 +64,7 @@ test('the CLI file opens in a fresh browser as embeddings of its own, and an MLP
   const other = await startHarness();
   try {
     const page = await other.newPage();
-    const dataset = page.getByRole('region', { name: /Dataset/ });
-    await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-    await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+    await importDataset(page);
     const embed = page.getByRole('region', { name: /Embed/ });
     await embed.getByLabel('Import embeddings').setInputFiles(cliFile);
     await embed.getByRole('status').filter({ hasText: /Imported 384 embeddings made by/ }).waitFor({ timeout: 30_000 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel, region } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 
 let harness: Harness;
 before(async () => {
@@ -11,18 +10,12 @@ before(async () => {
 });
 after(() => harness?.close());
 
-const region = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(name) });
-
-async function importMini(page: Page) {
-  await region(page, 'Dataset').getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await region(page, 'Dataset').getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
-}
 
 test('two tabs share storage without going stale: an import or a deletion in one shows in the other', async () => {
   const first = await harness.newPage();
   const second = await harness.newPage();
   await region(second, 'Dataset').getByRole('status').filter({ hasText: /No dataset yet/ }).waitFor();
-  await importMini(first);
+  await importDataset(first);
   // The second tab was told, without a reload.
   await region(second, 'Dataset').getByText(/fer2013-mini\.zip: 385 faces/).first().waitFor({ timeout: 10_000 });
   second.once('dialog', (dialog) => void dialog.accept());
@@ -34,15 +27,10 @@ test('two tabs share storage without going stale: an import or a deletion in one
 
 test('the storage panel lists what is kept with sizes, deletes an item and asks for persistence', async () => {
   const page = await harness.newPage();
-  await importMini(page);
+  await importDataset(page);
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
   const embed = region(page, 'Embed');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
 
   await page.getByRole('button', { name: 'Manage storage' }).click();
   const panel = page.getByRole('dialog', { name: 'Stored in this browser' });
@@ -76,11 +64,7 @@ test('a reload keeps the settings, loads CLIP again and says which work it cut o
   await train.getByLabel('Epochs').fill('7');
   await train.getByLabel('Hidden layers').fill('96, 32');
   const embed = region(page, 'Embed');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  await loadModel(page, `${harness.url}/models/tiny/`);
   // The dataset's embeddings were deleted above: embedding starts from zero; reload while it runs.
   await embed.getByRole('button', { name: /Embed dataset|Continue embedding/ }).click();
   await page.waitForFunction(() => /Embedding [\d,]+ \//.test(document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''));

@@ -112,6 +112,9 @@ test('reports a missing model file with the URL and the server answer', async ()
 
 test('loads CLIP from files picked on this computer, without downloading anything', async () => {
   const page = await harness.newPage();
+  // A fresh session: the test before left CLIP loaded, which a new page would load again by itself.
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
   const embed = page.getByRole('region', { name: /Embed/ });
   await embed.getByLabel('Source').selectOption('local');
   await embed.getByLabel('Vision model (.onnx)').setInputFiles('models/tiny/onnx/vision_model.onnx');

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 // fer2013-mini with the tiny CLIP-shaped model: random forests on raw pixels and on CLIP embeddings fill their
@@ -24,9 +24,7 @@ const forest = () => region(/Train/).getByRole('group', { name: 'Random forest' 
 const sweep = () => region(/Train/).getByRole('group', { name: 'Hyperparameter sweep' });
 
 test('a small forest on raw pixels grows, is scored like the MLP and fills its Results row', async () => {
-  const dataset = region(/Dataset/);
-  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+  await importDataset(page);
 
   await forest().getByLabel('Forest input').selectOption('raw-pixels');
   await forest().getByLabel('Trees').fill('8');
@@ -63,14 +61,9 @@ test('a forest shows trees/s and an ETA while it grows, and a cancel saves nothi
 });
 
 test('a forest on the CLIP embeddings fills the CLIP + random forest row', async () => {
-  const embed = region(/Embed/);
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor({ timeout: 120_000 });
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
+  await region(/Embed/).getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
 
   await forest().getByLabel('Forest input').selectOption('clip');
   await forest().getByRole('button', { name: 'Grow forest' }).click();
