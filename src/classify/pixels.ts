@@ -5,9 +5,9 @@
  * the integer (scripts/fixtures/classify_golden.py makes the reference); canvas drawImage smooths with a filter
  * that differs between browsers.
  */
+import { FACE_SIDE } from '../dataset/faceSet';
+import { BOX, resizePillow } from '../embed/preprocess';
 import type { Crop } from './crop';
-
-export const FACE_SIDE = 48;
 
 /** An 8-bit grayscale image, row-major. */
 export interface Gray8 {
@@ -26,67 +26,10 @@ export function rgbaToGray(rgba: Uint8ClampedArray | Uint8Array, width: number, 
   return { data, width, height };
 }
 
-const PRECISION_BITS = 32 - 8 - 2;
-
-/** Pillow's box filter: support 0.5, 1 on (-0.5, 0.5]. */
-const box = (x: number) => (x > -0.5 && x <= 0.5 ? 1 : 0);
-
-/** Pillow's precompute_coeffs + normalize_coeffs_8bpc for the box filter (area averaging when downscaling). */
-function boxCoefficients(inSize: number, outSize: number) {
-  const scale = inSize / outSize;
-  const filterScale = Math.max(scale, 1);
-  const support = 0.5 * filterScale;
-  const ksize = Math.ceil(support) * 2 + 1;
-  const start = new Int32Array(outSize);
-  const taps = new Int32Array(outSize);
-  const weights = new Int32Array(outSize * ksize);
-  const row = new Float64Array(ksize);
-  for (let xx = 0; xx < outSize; xx++) {
-    const center = (xx + 0.5) * scale;
-    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
-    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    let total = 0;
-    for (let x = 0; x < xmax; x++) total += row[x] = box((x + xmin - center + 0.5) / filterScale);
-    for (let x = 0; x < xmax; x++) {
-      const w = total !== 0 ? row[x] / total : row[x];
-      weights[xx * ksize + x] = Math.trunc(w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
-    }
-    start[xx] = xmin;
-    taps[xx] = xmax;
-  }
-  return { start, taps, weights, ksize };
-}
-
-function boxPass(src: Gray8, outSize: number, horizontal: boolean): Gray8 {
-  const { width, height, data } = src;
-  const c = boxCoefficients(horizontal ? width : height, outSize);
-  const outW = horizontal ? outSize : width;
-  const outH = horizontal ? height : outSize;
-  const out = new Uint8Array(outW * outH);
-  const half = 1 << (PRECISION_BITS - 1);
-  for (let y = 0; y < outH; y++) {
-    for (let x = 0; x < outW; x++) {
-      const o = horizontal ? x : y;
-      const first = c.start[o];
-      const k = o * c.ksize;
-      let sum = half;
-      for (let i = 0; i < c.taps[o]; i++) {
-        const index = horizontal ? y * width + first + i : (first + i) * width + x;
-        sum = (sum + Math.imul(data[index], c.weights[k + i])) | 0;
-      }
-      const v = sum >> PRECISION_BITS;
-      out[y * outW + x] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-  return { data: out, width: outW, height: outH };
-}
-
 /** PIL's Image.resize((width, height), Image.BOX) for an 8-bit gray image: each output pixel averages its area. */
 export function resizeArea(src: Gray8, width: number, height: number): Gray8 {
-  let image = src;
-  if (width !== image.width) image = boxPass(image, width, true);
-  if (height !== image.height) image = boxPass(image, height, false);
-  return image;
+  const { data } = resizePillow({ ...src, channels: 1 }, width, height, BOX);
+  return { data, width, height };
 }
 
 /**

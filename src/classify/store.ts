@@ -19,7 +19,7 @@ import { useTrainStore } from '../train/store';
 import { startClassifyWorker, type ClassifyWorker } from './classifyWorker';
 import type { Crop } from './crop';
 import type { DetectorKind } from './detector';
-import { FACE_SIDE } from './pixels';
+import { FACE_SIDE } from '../dataset/faceSet';
 import { planPrediction, runLabel } from './runChoice';
 
 export interface OpenPhoto {

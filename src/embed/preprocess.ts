@@ -19,13 +19,25 @@ export interface Image8 {
 
 const PRECISION_BITS = 32 - 8 - 2;
 
-function bicubic(x: number): number {
-  const a = -0.5;
-  if (x < 0) x = -x;
-  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-  return 0;
+/** Pillow's resampling filters: the kernel and its support (half-width in input pixels before widening). */
+export interface ResampleFilter {
+  support: number;
+  weight(x: number): number;
 }
+
+export const BICUBIC: ResampleFilter = {
+  support: 2,
+  weight(x) {
+    const a = -0.5;
+    if (x < 0) x = -x;
+    if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+    if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+    return 0;
+  },
+};
+
+/** Pillow's BOX: when downscaling, each output pixel averages the input pixels its area covers. */
+export const BOX: ResampleFilter = { support: 0.5, weight: (x) => (x > -0.5 && x <= 0.5 ? 1 : 0) };
 
 interface Coefficients {
   /** first input index for each output index */
@@ -38,10 +50,10 @@ interface Coefficients {
 }
 
 /** Pillow's precompute_coeffs + normalize_coeffs_8bpc. */
-function coefficients(inSize: number, outSize: number): Coefficients {
+function coefficients(inSize: number, outSize: number, filter: ResampleFilter): Coefficients {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
-  const support = 2 * filterScale;
+  const support = filter.support * filterScale;
   const ksize = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const taps = new Int32Array(outSize);
@@ -53,7 +65,7 @@ function coefficients(inSize: number, outSize: number): Coefficients {
     const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
     let total = 0;
     for (let x = 0; x < xmax; x++) {
-      row[x] = bicubic((x + xmin - center + 0.5) / filterScale);
+      row[x] = filter.weight((x + xmin - center + 0.5) / filterScale);
       total += row[x];
     }
     for (let x = 0; x < xmax; x++) {
@@ -75,9 +87,9 @@ function clip8(sum: number): number {
  * One separable pass along x (horizontal) or y. Sums stay below 2^31 (255 × 2^22 × a few taps), so 32-bit
  * integer arithmetic with Math.imul reproduces Pillow's C ints.
  */
-function resamplePass(src: Image8, outSize: number, horizontal: boolean): Image8 {
+function resamplePass(src: Image8, outSize: number, horizontal: boolean, filter: ResampleFilter): Image8 {
   const { width, height, channels, data } = src;
-  const c = coefficients(horizontal ? width : height, outSize);
+  const c = coefficients(horizontal ? width : height, outSize, filter);
   const outW = horizontal ? outSize : width;
   const outH = horizontal ? height : outSize;
   const out = new Uint8Array(outW * outH * channels);
@@ -101,13 +113,16 @@ function resamplePass(src: Image8, outSize: number, horizontal: boolean): Image8
   return { data: out, width: outW, height: outH, channels };
 }
 
-/** PIL's Image.resize((width, height), Image.BICUBIC) for 8-bit gray or RGB images. */
-export function resizeBicubic(src: Image8, width: number, height: number): Image8 {
+/** PIL's Image.resize((width, height), filter) for 8-bit gray or RGB images (BICUBIC or BOX). */
+export function resizePillow(src: Image8, width: number, height: number, filter: ResampleFilter): Image8 {
   let image = src;
-  if (width !== image.width) image = resamplePass(image, width, true);
-  if (height !== image.height) image = resamplePass(image, height, false);
+  if (width !== image.width) image = resamplePass(image, width, true, filter);
+  if (height !== image.height) image = resamplePass(image, height, false, filter);
   return image;
 }
+
+/** PIL's Image.resize((width, height), Image.BICUBIC), CLIP's resize. */
+export const resizeBicubic = (src: Image8, width: number, height: number): Image8 => resizePillow(src, width, height, BICUBIC);
 
 /** The size CLIP resizes to: shortest edge `size`, the other edge scaled and rounded. */
 export function shortestEdgeSize(width: number, height: number, size: number): { width: number; height: number } {
