@@ -13,7 +13,7 @@ import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/tr
 import { runForest, type ForestProgress } from '../src/train/forestRun';
 import type { ForestSettings } from '../src/train/forest';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
-import { saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from '../src/train/runs';
+import { newRunIdentity, saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from '../src/train/runs';
 import { runTraining, type Features, type TrainProgress } from '../src/train/trainRun';
 
 let backend: Promise<string> | undefined;
@@ -67,15 +67,7 @@ const api = {
       trained = await runTraining(input.datasetId, input.features, input.settings, control);
     }
     const { result, model } = trained;
-    const record: RunRecord = {
-      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      createdAt: new Date().toISOString(),
-      datasetId: input.datasetId,
-      datasetName: input.datasetName,
-      featureKind: input.features.kind,
-      rep: input.features.kind === 'clip' ? input.features.rep : undefined,
-      result,
-    };
+    const record: RunRecord = { ...newRunIdentity(input), result };
     await saveRun(record, model);
     return record;
   },
@@ -116,15 +108,7 @@ const api = {
     ctx: JobContext<ForestProgress>,
   ): Promise<ForestRunRecord> {
     const { result, forest } = await runForest(input.datasetId, input.features, input.settings, { signal: ctx.signal, progress: ctx.progress });
-    const record: ForestRunRecord = {
-      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      createdAt: new Date().toISOString(),
-      datasetId: input.datasetId,
-      datasetName: input.datasetName,
-      featureKind: input.features.kind,
-      rep: input.features.kind === 'clip' ? input.features.rep : undefined,
-      result,
-    };
+    const record: ForestRunRecord = { ...newRunIdentity(input), result };
     if (input.save !== false) await saveForestRun(record, forest);
     return record;
   },

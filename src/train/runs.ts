@@ -10,14 +10,30 @@ import type { Forest } from './forest';
 import type { ForestResult } from './forestRun';
 import type { TrainResult } from './trainRun';
 
-export interface RunRecord {
+/** What every saved run records besides its result: which data and which features it learned from. */
+export interface RunIdentity {
   id: string;
   createdAt: string;
   datasetId: string;
   datasetName: string;
   featureKind: 'clip' | 'raw-pixels';
   rep?: Representation;
+}
+
+export interface RunRecord extends RunIdentity {
   result: TrainResult;
+}
+
+/** A new run's identity: a unique, time-ordered id and the features it trains on. */
+export function newRunIdentity(input: { datasetId: string; datasetName: string; features: { kind: 'clip'; rep: Representation } | { kind: 'raw-pixels' } }): RunIdentity {
+  return {
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    createdAt: new Date().toISOString(),
+    datasetId: input.datasetId,
+    datasetName: input.datasetName,
+    featureKind: input.features.kind,
+    rep: input.features.kind === 'clip' ? input.features.rep : undefined,
+  };
 }
 
 /** TensorFlow.js model files: model.json's topology and weight manifest, and the weights. */
@@ -73,13 +89,7 @@ export async function runArchive(record: RunRecord, db = store()): Promise<Uint8
  * Random-forest runs live in the same store under keys of their own (forest-run:, forest:), so the MLP run list,
  * the session record and the report keep seeing MLP runs only. The forest is its flat typed arrays, stored as is.
  */
-export interface ForestRunRecord {
-  id: string;
-  createdAt: string;
-  datasetId: string;
-  datasetName: string;
-  featureKind: 'clip' | 'raw-pixels';
-  rep?: Representation;
+export interface ForestRunRecord extends RunIdentity {
   result: ForestResult;
 }
 

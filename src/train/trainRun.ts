@@ -52,6 +52,51 @@ export async function loadFeatures(datasetId: string, features: Features) {
   return { x, dim: FACE_AREA, rows: columns.imageIds.map((_, i) => i), columns };
 }
 
+export const describeFeatures = (features: Features) =>
+  features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)';
+
+export type TrainingData = Awaited<ReturnType<typeof loadTrainingData>>;
+
+/** The features and labels of a stored dataset, split into train and test positions of `x`. */
+export async function loadTrainingData(datasetId: string, features: Features, onStage: (message: string) => void) {
+  onStage(features.kind === 'clip' ? 'Loading the CLIP embeddings…' : 'Loading the raw pixels…');
+  const { x, dim, rows, columns } = await loadFeatures(datasetId, features);
+  // x holds only the rows that have features: position k in x is dataset image rows[k].
+  const labels = Uint8Array.from(rows, (r) => columns.labels[r]);
+  const train = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('train') ? [k] : []));
+  const test = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('test') ? [k] : []));
+  if (train.length === 0 || test.length === 0) throw new Error('Training needs images of both the train and the test split');
+  return { x, dim, rows, columns, labels, train, test };
+}
+
+/**
+ * How a trained classifier scores, the same for every kind: train accuracy, the test split (whole, PublicTest,
+ * PrivateTest, without train duplicates) and each test image's prediction for the error browser.
+ * `predict(positions)` gives class probabilities, EMOTION_COUNT per position.
+ */
+export function scoreClassifier(data: TrainingData, predict: (positions: number[]) => Float32Array) {
+  const { labels, train, test, rows, columns } = data;
+  const trainPredicted = argmaxRows(predict(train), EMOTION_COUNT);
+  const testProbabilities = predict(test);
+  const testPredicted = argmaxRows(testProbabilities, EMOTION_COUNT);
+  const testTruth = test.map((k) => labels[k]);
+  const scores = scoreTestSplit(testTruth, testPredicted, test.map((k) => rows[k]), columns, EMOTION_COUNT);
+  return {
+    trainAccuracy: evaluate(train.map((k) => labels[k]), trainPredicted, EMOTION_COUNT).accuracy,
+    test: scores.evaluation,
+    publicTest: scores.publicTest,
+    privateTest: scores.privateTest,
+    clean: scores.clean,
+    trainCount: train.length,
+    testPredictions: {
+      indices: Uint32Array.from(test, (k) => rows[k]),
+      truth: Uint8Array.from(testTruth),
+      predicted: testPredicted,
+      probability: Float32Array.from(testPredicted, (p, j) => testProbabilities[j * EMOTION_COUNT + p]),
+    },
+  };
+}
+
 export async function runTraining(
   datasetId: string,
   features: Features,
@@ -59,14 +104,8 @@ export async function runTraining(
   control: { signal: AbortSignal; gate: () => Promise<void>; progress: (p: TrainProgress) => void },
 ): Promise<{ result: TrainResult; model: ModelFiles }> {
   const started = performance.now();
-  control.progress({ type: 'stage', message: features.kind === 'clip' ? 'Loading the CLIP embeddings…' : 'Loading the raw pixels…' });
-  const { x, dim, rows, columns } = await loadFeatures(datasetId, features);
-  // x holds only the rows that have features: position k in x is dataset image rows[k].
-  const labels = Uint8Array.from(rows, (r) => columns.labels[r]);
-  const train = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('train') ? [k] : []));
-  const test = rows.flatMap((r, k) => (columns.splits[r] === SPLITS.indexOf('test') ? [k] : []));
-  if (train.length === 0 || test.length === 0) throw new Error('Training needs images of both the train and the test split');
-
+  const data = await loadTrainingData(datasetId, features, (message) => control.progress({ type: 'stage', message }));
+  const { x, dim, labels, train } = data;
   const trained = await trainMlp(x, dim, labels, train, EMOTION_COUNT, settings, {
     signal: control.signal,
     gate: control.gate,
@@ -76,31 +115,16 @@ export async function runTraining(
   try {
     if (control.signal.aborted && trained.history.length === 0) throw new DOMException('Cancelled', 'AbortError');
     control.progress({ type: 'stage', message: 'Evaluating…' });
-    const trainPredicted = argmaxRows(predictRows(trained.model, x, dim, train), EMOTION_COUNT);
-    const testProbabilities = predictRows(trained.model, x, dim, test);
-    const testPredicted = argmaxRows(testProbabilities, EMOTION_COUNT);
-    const testTruth = test.map((k) => labels[k]);
-    const scores = scoreTestSplit(testTruth, testPredicted, test.map((k) => rows[k]), columns, EMOTION_COUNT);
+    const scores = scoreClassifier(data, (positions) => predictRows(trained.model, x, dim, positions));
     const result: TrainResult = {
-      features: features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)',
+      features: describeFeatures(features),
       settings,
       history: trained.history,
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
-      trainAccuracy: evaluate(train.map((k) => labels[k]), trainPredicted, EMOTION_COUNT).accuracy,
-      test: scores.evaluation,
-      publicTest: scores.publicTest,
-      privateTest: scores.privateTest,
-      clean: scores.clean,
-      trainCount: train.length,
+      ...scores,
       seconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
-      testPredictions: {
-        indices: Uint32Array.from(test, (k) => rows[k]),
-        truth: Uint8Array.from(testTruth),
-        predicted: testPredicted,
-        probability: Float32Array.from(testPredicted, (p, j) => testProbabilities[j * EMOTION_COUNT + p]),
-      },
     };
     return { result, model: await modelFiles(trained.model) };
   } finally {
