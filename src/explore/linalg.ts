@@ -211,42 +211,70 @@ export interface Neighbours {
 }
 
 /**
- * Exact k nearest neighbours of every row, by a vantage-point tree (Yianilos): each node splits the rest of its
- * points at the median distance to a (seeded) random vantage point, and a search skips a side when the triangle
- * inequality shows it cannot hold anything nearer than the k-th found. `onRow` lets a caller report progress and
- * stop (return false).
- */
-export function nearestNeighbours(data: ArrayLike<number>, n: number, dim: number, k: number, seed = 1, onRow?: (done: number) => boolean | void): Neighbours {
+ * Exact k nearest neighbours of every row (never itself), with a VpTree. */
+export function nearestNeighbours(data: ArrayLike<number>, n: number, dim: number, k: number, seed = 1): Neighbours {
   k = Math.min(k, n - 1);
-  const random = seededRandom(seed ^ 0x2545f491);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const radius = new Float64Array(n); // node at order position p: its vantage point is order[p]
-  const dist = new Float64Array(n);
-  const euclid = (i: number, j: number) => Math.sqrt(squaredDistance(data, i, data, j, dim));
-  // Node = range [lo, hi): order[lo] is the vantage point, (lo, mid] inside radius[lo], (mid, hi) outside.
-  const mids = new Int32Array(n);
-  const stack: number[] = [0, n];
-  while (stack.length) {
-    const hi = stack.pop()!;
-    const lo = stack.pop()!;
-    if (hi - lo <= 1) continue;
-    const pick = lo + Math.floor(random() * (hi - lo));
-    [order[lo], order[pick]] = [order[pick], order[lo]];
-    const vp = order[lo];
-    for (let p = lo + 1; p < hi; p++) dist[order[p]] = euclid(vp, order[p]);
-    const mid = (lo + 1 + hi) >> 1;
-    quickselect(order, dist, lo + 1, hi - 1, mid);
-    radius[lo] = dist[order[mid]];
-    mids[lo] = mid;
-    stack.push(lo + 1, mid + 1, mid + 1, hi);
-  }
+  const tree = new VpTree(data, n, dim, seed);
   const indices = new Int32Array(n * k);
   const distances = new Float64Array(n * k);
-  const heapIdx = new Int32Array(k);
-  const heapDist = new Float64Array(k);
-  const nodeLo = new Int32Array(64 + 4 * Math.ceil(Math.log2(n + 1)) * 4);
-  const nodeHi = new Int32Array(nodeLo.length);
-  for (let q = 0; q < n; q++) {
+  for (let q = 0; q < n; q++) tree.query(data, q, k, indices, distances, q * k, q);
+  return { k, indices, distances };
+}
+
+/**
+ * Exact k-nearest-neighbour search by a vantage-point tree (Yianilos): each node splits the rest of its points at
+ * the median distance to a (seeded) random vantage point, and a search skips a side when the triangle inequality
+ * shows it cannot hold anything nearer than the k-th found so far. Callers query row by row, so a worker can
+ * report progress and stop between rows.
+ */
+export class VpTree {
+  private readonly order: Int32Array;
+  private readonly radius: Float64Array;
+  private readonly mids: Int32Array;
+  private heapIdx = new Int32Array(0);
+  private heapDist = new Float64Array(0);
+  private readonly nodeLo: Int32Array;
+  private readonly nodeHi: Int32Array;
+
+  constructor(
+    private readonly data: ArrayLike<number>,
+    private readonly n: number,
+    private readonly dim: number,
+    seed = 1,
+  ) {
+    const random = seededRandom(seed ^ 0x2545f491);
+    const order = (this.order = Int32Array.from({ length: n }, (_, i) => i));
+    // Node = range [lo, hi): order[lo] is the vantage point, (lo, mid] within radius[lo], (mid, hi) outside.
+    this.radius = new Float64Array(n);
+    this.mids = new Int32Array(n);
+    const dist = new Float64Array(n);
+    const stack: number[] = [0, n];
+    while (stack.length) {
+      const hi = stack.pop()!;
+      const lo = stack.pop()!;
+      if (hi - lo <= 1) continue;
+      const pick = lo + Math.floor(random() * (hi - lo));
+      [order[lo], order[pick]] = [order[pick], order[lo]];
+      const vp = order[lo];
+      for (let p = lo + 1; p < hi; p++) dist[order[p]] = Math.sqrt(squaredDistance(data, vp, data, order[p], dim));
+      const mid = (lo + 1 + hi) >> 1;
+      quickselect(order, dist, lo + 1, hi - 1, mid);
+      this.radius[lo] = dist[order[mid]];
+      this.mids[lo] = mid;
+      stack.push(lo + 1, mid + 1, mid + 1, hi);
+    }
+    this.nodeLo = new Int32Array(64 + 16 * Math.ceil(Math.log2(n + 1)));
+    this.nodeHi = new Int32Array(this.nodeLo.length);
+  }
+
+  /**
+   * The k nearest rows of the tree to row `row` of `queries` (same dim), nearest first, written at `at` in
+   * `indices` / `distances` (squared); `exclude` (the query's own index) is skipped. Returns how many were found.
+   */
+  query(queries: ArrayLike<number>, row: number, k: number, indices: Int32Array, distances: Float64Array, at = 0, exclude = -1): number {
+    const { data, dim, order, radius, mids, nodeLo, nodeHi, n } = this;
+    if (this.heapIdx.length < k) ((this.heapIdx = new Int32Array(k)), (this.heapDist = new Float64Array(k)));
+    const { heapIdx, heapDist } = this;
     let size = 0;
     let tau = Infinity;
     let top = 0;
@@ -257,9 +285,8 @@ export function nearestNeighbours(data: ArrayLike<number>, n: number, dim: numbe
       const hi = nodeHi[top];
       if (hi <= lo) continue;
       const vp = order[lo];
-      const d = euclid(q, vp);
-      if (vp !== q && d < tau) {
-        // insert into a max-heap of the k nearest so far
+      const d = Math.sqrt(squaredDistance(queries, row, data, vp, dim));
+      if (vp !== exclude && d < tau) {
         if (size < k) {
           let c = size++;
           while (c > 0) {
@@ -271,15 +298,13 @@ export function nearestNeighbours(data: ArrayLike<number>, n: number, dim: numbe
           }
           heapDist[c] = d;
           heapIdx[c] = vp;
-        } else {
-          siftDown(heapDist, heapIdx, size, d, vp);
-        }
+        } else siftDown(heapDist, heapIdx, size, d, vp);
         if (size === k) tau = heapDist[0];
       }
       if (hi - lo <= 1) continue;
       const mid = mids[lo];
       const r = radius[lo];
-      // Visit the side the query is on last (pushed last = popped first).
+      // The side the query is on is pushed last, so it is searched first.
       if (d < r) {
         if (d + tau >= r && mid + 1 < hi) ((nodeLo[top] = mid + 1), (nodeHi[top++] = hi));
         if (d - tau <= r) ((nodeLo[top] = lo + 1), (nodeHi[top++] = mid + 1));
@@ -288,17 +313,14 @@ export function nearestNeighbours(data: ArrayLike<number>, n: number, dim: numbe
         if (d + tau >= r && mid + 1 < hi) ((nodeLo[top] = mid + 1), (nodeHi[top++] = hi));
       }
     }
-    // heap → sorted ascending
+    const found = size;
     for (let end = size - 1; end >= 0; end--) {
-      indices[q * k + end] = heapIdx[0];
-      distances[q * k + end] = heapDist[0] * heapDist[0];
-      const lastD = heapDist[end];
-      const lastI = heapIdx[end];
-      siftDown(heapDist, heapIdx, end, lastD, lastI);
+      indices[at + end] = heapIdx[0];
+      distances[at + end] = heapDist[0] * heapDist[0];
+      siftDown(heapDist, heapIdx, end, heapDist[end], heapIdx[end]);
     }
-    if (onRow && (q & 255) === 255 && onRow(q + 1) === false) break;
+    return found;
   }
-  return { k, indices, distances };
 }
 
 function siftDown(heapDist: Float64Array, heapIdx: Int32Array, size: number, d: number, idx: number): void {

@@ -47,6 +47,11 @@ export function clampPerplexity(perplexity: number, n: number): number {
   return Math.min(perplexity, maxPerplexity(n));
 }
 
+/** How many neighbours t-SNE uses per point: all others when exact, else 3·perplexity. */
+export function neighbourCount(n: number, settings: Pick<TsneSettings, 'perplexity' | 'exactBelow'>): number {
+  return n < settings.exactBelow ? n - 1 : Math.min(n - 1, Math.floor(3 * clampPerplexity(settings.perplexity, n)));
+}
+
 export function autoLearningRate(n: number, exaggeration = 12): number {
   return Math.max(n / exaggeration / 4, 50);
 }
@@ -266,13 +271,12 @@ export class Tsne {
   private readonly gradient: Float64Array;
   private readonly tree = new QuadTree();
   private stack = new Int32Array(256);
-  private lastZ = 1;
 
   /**
    * `data`: n rows of `dim` values. `init`: optional n × 2 starting positions (e.g. PCA), rescaled to a standard
    * deviation of 1e-4 as scikit-learn does; else seeded Gaussian noise of that size.
    */
-  constructor(data: ArrayLike<number>, n: number, dim: number, settings: Partial<TsneSettings> = {}, init?: ArrayLike<number>, onKnnRow?: (done: number) => boolean | void) {
+  constructor(data: ArrayLike<number>, n: number, dim: number, settings: Partial<TsneSettings> = {}, init?: ArrayLike<number>, neighbours?: Neighbours) {
     if (n < 2) throw new Error(`t-SNE needs at least 2 points, got ${n}`);
     const s = { ...DEFAULT_TSNE, ...settings };
     this.settings = s;
@@ -280,9 +284,9 @@ export class Tsne {
     this.perplexity = clampPerplexity(s.perplexity, n);
     this.exact = n < s.exactBelow;
     this.learningRate = s.learningRate > 0 ? s.learningRate : autoLearningRate(n, s.earlyExaggeration);
-    const k = this.exact ? n - 1 : Math.min(n - 1, Math.floor(3 * this.perplexity));
-    const neighbours = nearestNeighbours(data, n, dim, k, s.seed, onKnnRow);
-    this.p = jointProbabilities(neighbours, n, this.perplexity);
+    const k = neighbourCount(n, s);
+    if (neighbours && neighbours.k !== k) throw new Error(`t-SNE needs ${k} neighbours per point, was given ${neighbours.k}`);
+    this.p = jointProbabilities(neighbours ?? nearestNeighbours(data, n, dim, k, s.seed), n, this.perplexity);
     this.positions = new Float64Array(2 * n);
     if (init) {
       let mean0 = 0;
@@ -324,7 +328,6 @@ export class Tsne {
     const y = this.positions;
     const grad = this.gradient;
     const z = this.exact ? this.exactRepulsion() : this.barnesHutRepulsion();
-    this.lastZ = z;
     // grad currently holds Σ_j w²(y_i − y_j); combine with attraction.
     const { rowStart, columns, values } = this.p;
     let kl = NaN;
