@@ -24,6 +24,7 @@ export interface ProjectInput {
 }
 
 export type ProjectProgress =
+  | { stage: 'view'; labels: Uint8Array; modality: Uint8Array; lines: [number, number][] }
   | { stage: 'neighbours'; done: number; total: number }
   | { stage: 'optimising'; done: number; total: number; kl: number; positions: Float32Array };
 
@@ -111,6 +112,7 @@ const api = {
     const n = view.labels.length;
     const base = { labels: view.labels, modality: view.modality, lines: view.lines };
     if (n < 2) throw new Error(`This view has ${n} point: at least 2 are needed for a map`);
+    ctx.progress({ stage: 'view', ...base });
     let data = view.vectors;
     let dim = view.dim;
     let explained: number | undefined;
