@@ -275,7 +275,7 @@ export function ExploreSection() {
               </button>
             </p>
           )}
-          <div className="explore-stage">
+          <div className="explore-stage" data-completed={s.completed}>
             <MapCanvas
               handle={handle}
               model={model}

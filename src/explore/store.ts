@@ -102,6 +102,8 @@ interface ExploreState {
   pinnedNeighbours?: { rows: Int32Array; similarity: Float32Array };
   selection?: number[];
   probes: Probe[];
+  /** maps completed so far (tests wait for it to move) */
+  completed: number;
   setSettings(settings: Partial<ExploreSettings>): void;
   run(): Promise<void>;
   stop(): void;
@@ -142,6 +144,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   status: empty('No projection yet. t-SNE maps image and text embeddings to 2-d (the paper’s figures 6–8).'),
   hidden: [],
   probes: [],
+  completed: 0,
 
   setSettings(settings) {
     set((s) => ({ settings: { ...s.settings, ...settings } }));
@@ -215,10 +218,11 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       );
       const { positions, labels, modality, lines, ...info } = result;
       const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
-      set({
+      set((state) => ({
+        completed: state.completed + 1,
         map: { ...base, positions, labels, modality, lines, names: pointNames, running: false, iteration: result.iterations, kl: result.kl, info },
         status: { kind: 'done', message: summary(settings, result, sample) },
-      });
+      }));
     } catch (error) {
       const map = get().map;
       if (isCancelled(error)) {
