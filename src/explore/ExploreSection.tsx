@@ -128,7 +128,7 @@ export function ExploreSection() {
       highlight,
       selection: s.selection ? new Set(s.selection) : undefined,
       pinned: s.pinned,
-      probes: s.probes,
+      probes: imageView ? s.probes : [],
     };
   }, [map, imageView, settings.colourBy, predictions, sample, selectedCell, s.hidden, s.selection, s.pinned, s.probes]);
 

@@ -48,8 +48,16 @@ export function MapCanvas(props: {
       minY = Math.min(minY, positions[i + 1]);
       maxY = Math.max(maxY, positions[i + 1]);
     }
-    for (const p of model.probes) ((minX = Math.min(minX, p.x)), (maxX = Math.max(maxX, p.x)), (minY = Math.min(minY, p.y)), (maxY = Math.max(maxY, p.y)));
-    if (!Number.isFinite(minX)) ((minX = minY = -1), (maxX = maxY = 1));
+    for (const p of model.probes) {
+      minX = Math.min(minX, p.x);
+      maxX = Math.max(maxX, p.x);
+      minY = Math.min(minY, p.y);
+      maxY = Math.max(maxY, p.y);
+    }
+    if (!Number.isFinite(minX)) {
+      minX = minY = -1;
+      maxX = maxY = 1;
+    }
     const span = Math.max(maxX - minX, maxY - minY, 1e-9);
     const cx = (minX + maxX) / 2;
     const cy = (minY + maxY) / 2;

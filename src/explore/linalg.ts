@@ -273,7 +273,10 @@ export class VpTree {
    */
   query(queries: ArrayLike<number>, row: number, k: number, indices: Int32Array, distances: Float64Array, at = 0, exclude = -1): number {
     const { data, dim, order, radius, mids, nodeLo, nodeHi, n } = this;
-    if (this.heapIdx.length < k) ((this.heapIdx = new Int32Array(k)), (this.heapDist = new Float64Array(k)));
+    if (this.heapIdx.length < k) {
+      this.heapIdx = new Int32Array(k);
+      this.heapDist = new Float64Array(k);
+    }
     const { heapIdx, heapDist } = this;
     let size = 0;
     let tau = Infinity;
@@ -305,12 +308,24 @@ export class VpTree {
       const mid = mids[lo];
       const r = radius[lo];
       // The side the query is on is pushed last, so it is searched first.
+      const pushOutside = () => {
+        if (d + tau >= r && mid + 1 < hi) {
+          nodeLo[top] = mid + 1;
+          nodeHi[top++] = hi;
+        }
+      };
+      const pushInside = () => {
+        if (d - tau <= r) {
+          nodeLo[top] = lo + 1;
+          nodeHi[top++] = mid + 1;
+        }
+      };
       if (d < r) {
-        if (d + tau >= r && mid + 1 < hi) ((nodeLo[top] = mid + 1), (nodeHi[top++] = hi));
-        if (d - tau <= r) ((nodeLo[top] = lo + 1), (nodeHi[top++] = mid + 1));
+        pushOutside();
+        pushInside();
       } else {
-        if (d - tau <= r) ((nodeLo[top] = lo + 1), (nodeHi[top++] = mid + 1));
-        if (d + tau >= r && mid + 1 < hi) ((nodeLo[top] = mid + 1), (nodeHi[top++] = hi));
+        pushInside();
+        pushOutside();
       }
     }
     const found = size;

@@ -30,8 +30,15 @@ function separation(positions: ArrayLike<number>, labels: Uint8Array, n: number,
   const cx = new Float64Array(clusters);
   const cy = new Float64Array(clusters);
   const count = new Float64Array(clusters);
-  for (let i = 0; i < n; i++) ((cx[labels[i]] += positions[2 * i]), (cy[labels[i]] += positions[2 * i + 1]), count[labels[i]]++);
-  for (let c = 0; c < clusters; c++) ((cx[c] /= count[c]), (cy[c] /= count[c]));
+  for (let i = 0; i < n; i++) {
+    cx[labels[i]] += positions[2 * i];
+    cy[labels[i]] += positions[2 * i + 1];
+    count[labels[i]]++;
+  }
+  for (let c = 0; c < clusters; c++) {
+    cx[c] /= count[c];
+    cy[c] /= count[c];
+  }
   let radius = 0;
   for (let i = 0; i < n; i++) radius = Math.max(radius, Math.hypot(positions[2 * i] - cx[labels[i]], positions[2 * i + 1] - cy[labels[i]]));
   let gap = Infinity;

@@ -291,7 +291,10 @@ export class Tsne {
     if (init) {
       let mean0 = 0;
       let mean1 = 0;
-      for (let i = 0; i < n; i++) ((mean0 += init[2 * i]), (mean1 += init[2 * i + 1]));
+      for (let i = 0; i < n; i++) {
+        mean0 += init[2 * i];
+        mean1 += init[2 * i + 1];
+      }
       mean0 /= n;
       mean1 /= n;
       let sd = 0;

@@ -123,6 +123,9 @@ function pickRows(matrix: Float32Array, dim: number, rows: number[]): Float32Arr
 export function meanPosition(positions: ArrayLike<number>, rows: ArrayLike<number>): [number, number] {
   let x = 0;
   let y = 0;
-  for (let i = 0; i < rows.length; i++) ((x += positions[2 * rows[i]]), (y += positions[2 * rows[i] + 1]));
+  for (let i = 0; i < rows.length; i++) {
+    x += positions[2 * rows[i]];
+    y += positions[2 * rows[i] + 1];
+  }
   return [x / (rows.length || 1), y / (rows.length || 1)];
 }
