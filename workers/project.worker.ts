@@ -8,7 +8,7 @@ import { loadStoredEmbeddings, type Representation } from '../src/embed/embeddin
 import { stratifiedOrder } from '../src/embed/sampling';
 import { EMOTION_COUNT } from '../src/lib/emotions';
 import { exposeApi, throwIfCancelled, transfer, type JobContext } from '../src/lib/rpc';
-import { pca, VpTree, type Neighbours } from '../src/explore/linalg';
+import { approximateNeighbourSteps, pca, VpTree, type Neighbours } from '../src/explore/linalg';
 import { neighbourCount, pcaInit, Tsne, type TsneSettings } from '../src/explore/tsne';
 import { buildView, type ViewKind } from '../src/explore/views';
 
@@ -58,6 +58,8 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
+/** from this many points on, t-SNE's neighbours are approximate */
+const APPROXIMATE_FROM = 4000;
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const api = {
@@ -131,17 +133,36 @@ const api = {
     const k = neighbourCount(n, { perplexity: settings.perplexity, exactBelow: settings.exactBelow ?? 1000 });
     let neighbours: Neighbours | undefined;
     if (n >= (settings.exactBelow ?? 1000)) {
-      // kNN row by row, yielding now and then so that progress shows and Stop is heard.
-      const tree = new VpTree(data, n, dim, settings.seed);
-      neighbours = { k, indices: new Int32Array(n * k), distances: new Float64Array(n * k) };
+      // Neighbours step by step, yielding now and then so that progress shows and Stop is heard. Exact (vp-tree)
+      // up to a few thousand points; beyond, an exact search in 50+ dimensions is O(N²): approximate (RP forest
+      // + NN-descent), as openTSNE and FIt-SNE do.
       let last = performance.now();
-      for (let q = 0; q < n; q++) {
-        tree.query(data, q, k, neighbours.indices, neighbours.distances, q * k, q);
-        if (performance.now() - last > 100) {
-          ctx.progress({ stage: 'neighbours', done: q + 1, total: n });
-          await tick();
-          throwIfCancelled(ctx.signal);
-          last = performance.now();
+      if (n < APPROXIMATE_FROM) {
+        const tree = new VpTree(data, n, dim, settings.seed);
+        neighbours = { k, indices: new Int32Array(n * k), distances: new Float64Array(n * k) };
+        for (let q = 0; q < n; q++) {
+          tree.query(data, q, k, neighbours.indices, neighbours.distances, q * k, q);
+          if (performance.now() - last > 100) {
+            ctx.progress({ stage: 'neighbours', done: q + 1, total: n });
+            await tick();
+            throwIfCancelled(ctx.signal);
+            last = performance.now();
+          }
+        }
+      } else {
+        const steps = approximateNeighbourSteps(data, n, dim, k, settings.seed);
+        for (;;) {
+          const next = steps.next();
+          if (next.done) {
+            neighbours = next.value;
+            break;
+          }
+          if (performance.now() - last > 100) {
+            ctx.progress({ stage: 'neighbours', done: Math.round(next.value * n), total: n });
+            await tick();
+            throwIfCancelled(ctx.signal);
+            last = performance.now();
+          }
         }
       }
     }

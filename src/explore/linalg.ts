@@ -393,3 +393,164 @@ export function bruteNeighbours(data: ArrayLike<number>, n: number, dim: number,
   }
   return { k, indices, distances };
 }
+
+/**
+ * Approximate k nearest neighbours for large N, where an exact search in 50+ dimensions costs O(N²): a forest of
+ * random-projection trees (each node splits its points by the hyperplane halfway between two of them, as Annoy
+ * does) proposes as candidates the points sharing a leaf, then rounds of neighbour-of-neighbour refinement
+ * (NN-descent) catch most of what the trees missed. A generator: it yields the share done, so a worker can report
+ * progress and stop between steps; `approximateNeighbours` runs it to the end.
+ */
+export function* approximateNeighbourSteps(
+  data: ArrayLike<number>,
+  n: number,
+  dim: number,
+  k: number,
+  seed = 1,
+  options: { trees?: number; leafSize?: number; refinements?: number; fanout?: number } = {},
+  result: { neighbours?: Neighbours } = {},
+): Generator<number, Neighbours> {
+  k = Math.min(k, n - 1);
+  const trees = options.trees ?? 6;
+  const leafSize = Math.max(options.leafSize ?? 2 * k, k + 1);
+  const refinements = options.refinements ?? 2;
+  const fanout = Math.min(options.fanout ?? 10, k);
+  const random = seededRandom(seed ^ 0x1b873593);
+  // leaves[t]: a permutation of the points, leafStart/leafOf: where each point's leaf begins and ends
+  const members: Int32Array[] = [];
+  const leafFrom: Int32Array[] = [];
+  const leafTo: Int32Array[] = [];
+  const side = new Float64Array(n);
+  const normal = new Float64Array(dim);
+  for (let t = 0; t < trees; t++) {
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    const stack = [0, n];
+    while (stack.length) {
+      const hi = stack.pop()!;
+      const lo = stack.pop()!;
+      if (hi - lo <= leafSize) {
+        for (let p = lo; p < hi; p++) {
+          from[order[p]] = lo;
+          to[order[p]] = hi;
+        }
+        continue;
+      }
+      const a = order[lo + Math.floor(random() * (hi - lo))];
+      let b = order[lo + Math.floor(random() * (hi - lo))];
+      if (b === a) b = order[a === order[lo] ? hi - 1 : lo];
+      let offset = 0;
+      for (let c = 0; c < dim; c++) {
+        normal[c] = data[a * dim + c] - data[b * dim + c];
+        offset += (normal[c] * (data[a * dim + c] + data[b * dim + c])) / 2;
+      }
+      for (let p = lo; p < hi; p++) {
+        let s = -offset;
+        const row = order[p] * dim;
+        for (let c = 0; c < dim; c++) s += normal[c] * data[row + c];
+        side[order[p]] = s;
+      }
+      let i = lo;
+      let j = hi - 1;
+      while (i <= j) {
+        if (side[order[i]] <= 0) i++;
+        else {
+          const tmp = order[i];
+          order[i] = order[j];
+          order[j] = tmp;
+          j--;
+        }
+      }
+      // a degenerate split (duplicates) is cut in the middle instead
+      const mid = i === lo || i === hi ? (lo + hi) >> 1 : i;
+      stack.push(lo, mid, mid, hi);
+    }
+    members.push(order);
+    leafFrom.push(from);
+    leafTo.push(to);
+    yield (0.2 * (t + 1)) / trees;
+  }
+  const indices = new Int32Array(n * k);
+  const distances = new Float64Array(n * k).fill(Infinity);
+  const stamp = new Int32Array(n).fill(-1);
+  const heapIdx = new Int32Array(k);
+  const heapDist = new Float64Array(k);
+  // Each row of indices/distances is kept as a max-heap while searching, sorted at the end.
+  const offer = (q: number, j: number, size: number): number => {
+    const d = squaredDistance(data, q, data, j, dim);
+    if (size < k) {
+      let c = size++;
+      while (c > 0) {
+        const parent = (c - 1) >> 1;
+        if (heapDist[parent] >= d) break;
+        heapDist[c] = heapDist[parent];
+        heapIdx[c] = heapIdx[parent];
+        c = parent;
+      }
+      heapDist[c] = d;
+      heapIdx[c] = j;
+    } else if (d < heapDist[0]) siftDown(heapDist, heapIdx, size, d, j);
+    return size;
+  };
+  const rounds = 1 + refinements;
+  for (let round = 0; round < rounds; round++) {
+    const previous = round === 0 ? undefined : indices.slice();
+    for (let q = 0; q < n; q++) {
+      let size = 0;
+      const mark = round * n + q;
+      stamp[q] = mark;
+      if (round === 0) {
+        for (let t = 0; t < trees; t++) {
+          const order = members[t];
+          for (let p = leafFrom[t][q]; p < leafTo[t][q]; p++) {
+            const j = order[p];
+            if (stamp[j] === mark) continue;
+            stamp[j] = mark;
+            size = offer(q, j, size);
+          }
+        }
+        // a point in small leaves everywhere gets random candidates until it has k
+        while (size < k) {
+          const j = Math.floor(random() * n);
+          if (stamp[j] === mark) continue;
+          stamp[j] = mark;
+          size = offer(q, j, size);
+        }
+      } else {
+        const row = previous!.subarray(q * k, (q + 1) * k);
+        for (const j of row) {
+          if (stamp[j] === mark) continue;
+          stamp[j] = mark;
+          size = offer(q, j, size);
+        }
+        // neighbours of the nearest few neighbours
+        for (let f = 0; f < fanout; f++) {
+          const via = row[f];
+          for (let e = via * k; e < (via + 1) * k; e++) {
+            const j = previous![e];
+            if (stamp[j] === mark) continue;
+            stamp[j] = mark;
+            size = offer(q, j, size);
+          }
+        }
+      }
+      for (let end = size - 1; end >= 0; end--) {
+        indices[q * k + end] = heapIdx[0];
+        distances[q * k + end] = heapDist[0];
+        siftDown(heapDist, heapIdx, end, heapDist[end], heapIdx[end]);
+      }
+      if ((q & 1023) === 1023) yield 0.2 + (0.8 * (round + (q + 1) / n)) / rounds;
+    }
+  }
+  result.neighbours = { k, indices, distances };
+  return result.neighbours;
+}
+
+export function approximateNeighbours(data: ArrayLike<number>, n: number, dim: number, k: number, seed = 1, options = {}): Neighbours {
+  const steps = approximateNeighbourSteps(data, n, dim, k, seed, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}

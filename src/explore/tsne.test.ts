@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bruteNeighbours, gaussian, nearestNeighbours, pca, seededRandom } from './linalg';
+import { approximateNeighbours, bruteNeighbours, gaussian, nearestNeighbours, pca, seededRandom } from './linalg';
 import { clampPerplexity, jointProbabilities, neighbourhoodPreservation, Tsne } from './tsne';
 
 /** `clusters` Gaussian blobs of `per` points in `dim` dimensions, centres `spread` apart on random axes. */
@@ -84,6 +84,26 @@ describe('nearest neighbours', () => {
     const tree = nearestNeighbours(data, n, dim, 7);
     const brute = bruteNeighbours(data, n, dim, 7);
     for (let i = 0; i < n * 7; i++) expect(tree.distances[i]).toBeCloseTo(brute.distances[i], 4);
+  });
+});
+
+describe('approximate nearest neighbours', () => {
+  it('find most of the exact neighbours (recall above 85% on hard 20-d Gaussian blobs), more than without refinement', () => {
+    const { data, n, dim } = blobs(6, 400, 20, 2);
+    const k = 15;
+    const exact = bruteNeighbours(data, n, dim, k);
+    const recall = (found: { indices: Int32Array }) => {
+      let hit = 0;
+      for (let i = 0; i < n; i++) {
+        const truth = new Set(exact.indices.subarray(i * k, (i + 1) * k));
+        for (const j of found.indices.subarray(i * k, (i + 1) * k)) if (truth.has(j)) hit++;
+      }
+      return hit / (n * k);
+    };
+    const refined = recall(approximateNeighbours(data, n, dim, k, 1, { trees: 3, leafSize: 40 }));
+    const rough = recall(approximateNeighbours(data, n, dim, k, 1, { trees: 3, leafSize: 40, refinements: 0 }));
+    expect(refined).toBeGreaterThan(0.85);
+    expect(rough).toBeLessThan(refined);
   });
 });
 

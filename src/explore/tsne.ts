@@ -127,25 +127,29 @@ export function jointProbabilities(neighbours: Neighbours, n: number, perplexity
       cols[fill[t]] = i;
       vals[fill[t]++] = p;
     }
+  // Merge each row's duplicates (i→j found from both ends) in O(nnz): where[c] remembers c's slot in this row.
   const rowStart = new Int32Array(n + 1);
-  const outCols: number[] = [];
-  const outVals: number[] = [];
+  const outCols = new Int32Array(counts[n]);
+  const values = new Float64Array(counts[n]);
+  const where = new Int32Array(n).fill(-1);
+  let out = 0;
   let total = 0;
-  const merged = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    merged.clear();
-    for (let e = counts[i]; e < counts[i + 1]; e++) merged.set(cols[e], (merged.get(cols[e]) ?? 0) + vals[e]);
-    const sorted = [...merged.keys()].sort((a, b) => a - b);
-    for (const c of sorted) {
-      outCols.push(c);
-      outVals.push(merged.get(c)!);
-      total += merged.get(c)!;
+    const begin = out;
+    for (let e = counts[i]; e < counts[i + 1]; e++) {
+      const c = cols[e];
+      if (where[c] >= begin) values[where[c]] += vals[e];
+      else {
+        where[c] = out;
+        outCols[out] = c;
+        values[out++] = vals[e];
+      }
+      total += vals[e];
     }
-    rowStart[i + 1] = outCols.length;
+    rowStart[i + 1] = out;
   }
-  const values = Float64Array.from(outVals);
-  for (let e = 0; e < values.length; e++) values[e] /= total || 1;
-  return { n, rowStart, columns: Int32Array.from(outCols), values };
+  for (let e = 0; e < out; e++) values[e] /= total || 1;
+  return { n, rowStart, columns: outCols.slice(0, out), values: values.slice(0, out) };
 }
 
 /** A quadtree over 2-d points, rebuilt every iteration, in flat arrays (no object per node). */
