@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { embedScenarios } from './embed';
+import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
@@ -14,7 +15,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...exploreScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

@@ -129,63 +129,23 @@ const api = {
       dim = result.components;
       explained = result.explained;
     }
-    const settings = { ...input.tsne };
-    const k = neighbourCount(n, { perplexity: settings.perplexity, exactBelow: settings.exactBelow ?? 1000 });
-    let neighbours: Neighbours | undefined;
-    if (n >= (settings.exactBelow ?? 1000)) {
-      // Neighbours step by step, yielding now and then so that progress shows and Stop is heard. Exact (vp-tree)
-      // up to a few thousand points; beyond, an exact search in 50+ dimensions is O(N²): approximate (RP forest
-      // + NN-descent), as openTSNE and FIt-SNE do.
-      let last = performance.now();
-      if (n < APPROXIMATE_FROM) {
-        const tree = new VpTree(data, n, dim, settings.seed);
-        neighbours = { k, indices: new Int32Array(n * k), distances: new Float64Array(n * k) };
-        for (let q = 0; q < n; q++) {
-          tree.query(data, q, k, neighbours.indices, neighbours.distances, q * k, q);
-          if (performance.now() - last > 100) {
-            ctx.progress({ stage: 'neighbours', done: q + 1, total: n });
-            await tick();
-            throwIfCancelled(ctx.signal);
-            last = performance.now();
-          }
-        }
-      } else {
-        const steps = approximateNeighbourSteps(data, n, dim, k, settings.seed);
-        for (;;) {
-          const next = steps.next();
-          if (next.done) {
-            neighbours = next.value;
-            break;
-          }
-          if (performance.now() - last > 100) {
-            ctx.progress({ stage: 'neighbours', done: Math.round(next.value * n), total: n });
-            await tick();
-            throwIfCancelled(ctx.signal);
-            last = performance.now();
-          }
-        }
-      }
-    }
-    const tsne = new Tsne(data, n, dim, settings, pcaInit(data, n, dim, settings.seed), neighbours);
-    let last = 0;
-    let kl = NaN;
-    while (!tsne.done) {
-      const now = performance.now();
-      const report = now - last > 120 || tsne.iteration === tsne.settings.iterations - 1;
-      const step = tsne.step(report);
-      if (report) {
-        kl = step.kl;
-        last = now;
-        ctx.progress({ stage: 'optimising', done: step.iteration, total: tsne.settings.iterations, kl, positions: Float32Array.from(tsne.positions) });
-        await tick();
-        throwIfCancelled(ctx.signal);
-      }
-    }
+    const { tsne, kl } = await runTsne(data, n, dim, { ...input.tsne }, ctx);
     const positions = Float32Array.from(tsne.positions);
     return transfer(
       { ...base, positions, perplexity: tsne.perplexity, learningRate: tsne.learningRate, kl, iterations: tsne.iteration, seconds: (performance.now() - started) / 1000, explained },
       [positions.buffer],
     );
+  },
+
+  /** t-SNE of given rows, as the section runs it (for `npm run bench explore`): the map and where time went. */
+  async tsneOnData(
+    input: { data: Float32Array; n: number; dim: number; settings: Partial<TsneSettings> & { perplexity: number; seed: number } },
+    ctx: JobContext<ProjectProgress>,
+  ): Promise<{ positions: Float32Array; seconds: number; knnSeconds: number; kl: number }> {
+    const started = performance.now();
+    const { tsne, kl, knnSeconds } = await runTsne(input.data, input.n, input.dim, input.settings, ctx);
+    const positions = Float32Array.from(tsne.positions);
+    return transfer({ positions, seconds: (performance.now() - started) / 1000, knnSeconds, kl }, [positions.buffer]);
   },
 
   /** The k sampled images nearest (in the original embedding space) to sample row `row`, or to `vector`. */
@@ -207,4 +167,63 @@ const api = {
 };
 
 export type ProjectWorkerApi = typeof api;
+
+/** kNN (exact or approximate by size) then t-SNE, yielding to the event loop every ~120 ms (progress, Stop). */
+async function runTsne(data: Float32Array, n: number, dim: number, settings: Partial<TsneSettings> & { perplexity: number; seed: number }, ctx: JobContext<ProjectProgress>): Promise<{ tsne: Tsne; kl: number; knnSeconds: number }> {
+  const knnStarted = performance.now();
+  const k = neighbourCount(n, { perplexity: settings.perplexity, exactBelow: settings.exactBelow ?? 1000 });
+  let neighbours: Neighbours | undefined;
+  if (n >= (settings.exactBelow ?? 1000)) {
+    // Neighbours step by step, yielding now and then so that progress shows and Stop is heard. Exact (vp-tree)
+    // up to a few thousand points; beyond, an exact search in 50+ dimensions is O(N²): approximate (RP forest
+    // + NN-descent), as openTSNE and FIt-SNE do.
+    let last = performance.now();
+    if (n < APPROXIMATE_FROM) {
+      const tree = new VpTree(data, n, dim, settings.seed);
+      neighbours = { k, indices: new Int32Array(n * k), distances: new Float64Array(n * k) };
+      for (let q = 0; q < n; q++) {
+        tree.query(data, q, k, neighbours.indices, neighbours.distances, q * k, q);
+        if (performance.now() - last > 100) {
+          ctx.progress({ stage: 'neighbours', done: q + 1, total: n });
+          await tick();
+          throwIfCancelled(ctx.signal);
+          last = performance.now();
+        }
+      }
+    } else {
+      const steps = approximateNeighbourSteps(data, n, dim, k, settings.seed);
+      for (;;) {
+        const next = steps.next();
+        if (next.done) {
+          neighbours = next.value;
+          break;
+        }
+        if (performance.now() - last > 100) {
+          ctx.progress({ stage: 'neighbours', done: Math.round(next.value * n), total: n });
+          await tick();
+          throwIfCancelled(ctx.signal);
+          last = performance.now();
+        }
+      }
+    }
+  }
+  const knnSeconds = (performance.now() - knnStarted) / 1000;
+  const tsne = new Tsne(data, n, dim, settings, pcaInit(data, n, dim, settings.seed), neighbours);
+  let last = 0;
+  let kl = NaN;
+  while (!tsne.done) {
+    const now = performance.now();
+    const report = now - last > 120 || tsne.iteration === tsne.settings.iterations - 1;
+    const step = tsne.step(report);
+    if (report) {
+      kl = step.kl;
+      last = now;
+      ctx.progress({ stage: 'optimising', done: step.iteration, total: tsne.settings.iterations, kl, positions: Float32Array.from(tsne.positions) });
+      await tick();
+      throwIfCancelled(ctx.signal);
+    }
+  }
+  return { tsne, kl, knnSeconds };
+}
+
 exposeApi(api);
