@@ -239,18 +239,20 @@ class QuadTree {
     const midY = this.partition(y, lo, hi, 1, y0 + half);
     const bottomMid = this.partition(y, lo, midY, 0, x0 + half);
     const topMid = this.partition(y, midY, hi, 0, x0 + half);
-    const ranges = [
-      [lo, bottomMid, x0, y0],
-      [bottomMid, midY, x0 + half, y0],
-      [midY, topMid, x0, y0 + half],
-      [topMid, hi, x0 + half, y0 + half],
-    ].filter(([a, b]) => b > a);
-    if (this.size + ranges.length > this.comX.length) this.grow(this.comX.length * 2);
+    // quadrants as [start, end) of order, without allocating per node
+    const bounds = [lo, bottomMid, midY, topMid, hi];
+    let children = 0;
+    for (let q = 0; q < 4; q++) if (bounds[q + 1] > bounds[q]) children++;
+    if (this.size + children > this.comX.length) this.grow(this.comX.length * 2);
     const first = this.size;
-    this.size += ranges.length;
+    this.size += children;
     this.firstChild[node] = first;
-    this.childCount[node] = ranges.length;
-    ranges.forEach(([a, b, cx, cy], c) => this.split(y, first + c, a, b, cx, cy, half, depth + 1));
+    this.childCount[node] = children;
+    let c = 0;
+    for (let q = 0; q < 4; q++) {
+      if (bounds[q + 1] <= bounds[q]) continue;
+      this.split(y, first + c++, bounds[q], bounds[q + 1], q & 1 ? x0 + half : x0, q & 2 ? y0 + half : y0, half, depth + 1);
+    }
   }
 }
 
