@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
+import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
 
@@ -30,6 +31,7 @@ export function startSession(): void {
 
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template']);
   persistFields('train', useTrainStore, ['features', 'settings']);
+  persistFields('explore', useExploreStore, ['settings']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
