@@ -365,7 +365,23 @@ export function ExploreSection() {
             <FaceList
               datasetId={sample.datasetId}
               testId="explore-pinned"
-              caption={<>Pinned {describe(s.pinned)}; its nearest neighbours in the original embedding space (cosine similarity):</>}
+              caption={
+                <>
+                  Pinned {describe(s.pinned)}; its nearest neighbours in the original embedding space (cosine similarity):{' '}
+                  {predictions?.get(sample.datasetIndex[s.pinned]) && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => {
+                        useTrainStore.getState().selectCell([map.labels[s.pinned!], predictions.get(sample.datasetIndex[s.pinned!])!.predicted]);
+                        document.getElementById('train')?.scrollIntoView();
+                      }}
+                    >
+                      Show its confusion cell in Train
+                    </button>
+                  )}
+                </>
+              }
               items={[
                 { index: sample.datasetIndex[s.pinned], text: `pinned ${describe(s.pinned)}` },
                 ...Array.from(s.pinnedNeighbours?.rows ?? [], (row, k) => ({

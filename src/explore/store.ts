@@ -299,7 +299,8 @@ function nameView(view: ViewKind, labels: Uint8Array, modality: Uint8Array, text
 
 function summary(settings: ExploreSettings, result: ProjectOutput, sample?: Sample): string {
   const n = result.labels.length;
-  const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (a stratified sample of ${sample?.embedded.toLocaleString('en-US')} embedded)` : `${n} points`;
+  const sampled = n < (sample?.embedded ?? 0) ? `a stratified sample of the ${sample?.embedded.toLocaleString('en-US')} embedded` : 'all embedded';
+  const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`;
   if (settings.method === 'pca') return `PCA of ${what}: the two axes keep ${(100 * (result.explained ?? 0)).toFixed(1)}% of the variance.`;
   const clamped = result.perplexity !== undefined && result.perplexity < settings.perplexity ? ` (clamped from ${settings.perplexity}: ${n} points allow at most ${result.perplexity.toFixed(2)})` : '';
   return (
