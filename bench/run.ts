@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { classifyScenarios } from './classify';
 import { cliScenarios } from './cli';
 import { embedScenarios } from './embed';
+import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
@@ -16,7 +17,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

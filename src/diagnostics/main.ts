@@ -1,9 +1,13 @@
 import { describeBackend } from '../lib/compute';
 import type { Precision } from '../embed/modelSource';
 import { Diagnostics } from './speedTest';
+import { startProjectWorker } from '../explore/projectWorker';
+import { panFramesPerSecond } from '../explore/panSpeed';
 
 const diagnostics = new Diagnostics();
 (globalThis as { facetDiagnostics?: Diagnostics }).facetDiagnostics = diagnostics;
+// For `npm run bench explore`: the Explore section's t-SNE worker and map drawing, driven from the benchmark.
+(globalThis as { facetProjection?: unknown }).facetProjection = { worker: startProjectWorker(), panFramesPerSecond };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 $<HTMLInputElement>('base-url').value = new URL('/models/tiny/', location.href).href;

@@ -72,6 +72,12 @@ let running: AbortController | undefined;
 /** The embed worker holding the loaded encoders (the Classify section embeds its faces with them). */
 export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
 
+/** Text embeddings (L2-normalized, in prompt order) by the loaded text encoder, for other sections (Explore). */
+export async function embedPromptTexts(prompts: string[]): Promise<{ embeddings: Float32Array; dim: number }> {
+  if (!worker || !useEmbedStore.getState().loaded.text) throw new Error('Load CLIP in the Embed section first: the prompts need its text encoder');
+  return worker.embedPrompts({ prompts });
+}
+
 function currentSource(state: EmbedState): ModelSource {
   if (state.sourceKind === 'local') return localSource(state.localFiles);
   return state.sourceKind === 'hub' ? hubSource(state.repo) : mirrorSource(state.mirrorUrl, location.href);

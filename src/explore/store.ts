@@ -1,11 +1,310 @@
-/** Explore section state. */
+/**
+ * Explore section state: the projection settings, the sampled images, the current map (streamed while t-SNE
+ * iterates), and what the user picked on it (hidden classes, pinned point, brushed selection, probes).
+ */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
+import { useDatasetStore } from '../dataset/store';
+import { representationKey } from '../embed/embeddingCache';
+import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
+import { currentRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
+import { EMOTIONS } from '../lib/emotions';
+import { ProgressTracker, formatProgress } from '../lib/progress';
+import { isCancelled } from '../lib/rpc';
+import { useTrainStore } from '../train/store';
+import type { ProjectionMethod, ProjectOutput } from '../../workers/project.worker';
+import { startProjectWorker, type ProjectWorker } from './projectWorker';
+import { meanPosition, type ViewKind } from './views';
 
-interface ExploreState {
-  status: SectionStatus;
+export type ColourBy = 'truth' | 'predicted';
+
+export interface ExploreSettings {
+  view: ViewKind;
+  method: ProjectionMethod;
+  perplexity: number;
+  /** 0: auto (N / 48, at least 50) */
+  learningRate: number;
+  iterations: number;
+  seed: number;
+  pcaFirst: boolean;
+  sampleSize: number;
+  colourBy: ColourBy;
+  /** centre image and text embeddings each on their own mean before projecting (removes the modality gap) */
+  centre: boolean;
 }
 
-export const useExploreStore = create<ExploreState>(() => ({
+export const DEFAULT_EXPLORE: ExploreSettings = {
+  view: 'images',
+  method: 'tsne',
+  perplexity: 30,
+  learningRate: 0,
+  iterations: 750,
+  seed: 1,
+  pcaFirst: true,
+  sampleSize: 5000,
+  colourBy: 'truth',
+  centre: false,
+};
+
+/** The sampled images (in map order for the images view). */
+export interface Sample {
+  key: string;
+  datasetId: string;
+  embedded: number;
+  total: number;
+  datasetIndex: Int32Array;
+  labels: Uint8Array;
+  splits: Uint8Array;
+  imageIds: string[];
+}
+
+export interface MapState {
+  view: ViewKind;
+  method: ProjectionMethod;
+  positions: Float32Array;
+  labels: Uint8Array;
+  modality: Uint8Array;
+  lines: [number, number][];
+  /** a name per point for the centroid and prompt views */
+  names: string[];
+  running: boolean;
+  iteration: number;
+  iterations: number;
+  kl?: number;
+  info?: Omit<ProjectOutput, 'positions' | 'labels' | 'modality' | 'lines'>;
+  /** the settings that made it */
+  settings: ExploreSettings;
+}
+
+/** A point placed on the map by its nearest image embeddings (a prompt, or a photo from another section). */
+export interface Probe {
+  source: string;
+  label: string;
+  x: number;
+  y: number;
+  /** sample rows of its nearest images, with their cosine similarity */
+  rows: Int32Array;
+  similarity: Float32Array;
+}
+
+export interface Prediction {
+  predicted: number;
+  probability: number;
+}
+
+interface ExploreState {
+  settings: ExploreSettings;
+  status: SectionStatus;
+  sample?: Sample;
+  map?: MapState;
+  hidden: number[];
+  pinned?: number;
+  pinnedNeighbours?: { rows: Int32Array; similarity: Float32Array };
+  selection?: number[];
+  probes: Probe[];
+  /** maps completed so far (tests wait for it to move) */
+  completed: number;
+  setSettings(settings: Partial<ExploreSettings>): void;
+  run(): Promise<void>;
+  stop(): void;
+  toggleClass(label: number): void;
+  pin(point?: number): Promise<void>;
+  select(points?: number[]): void;
+  probe(prompt: string): Promise<void>;
+  placeByNeighbours(source: string, points: { label: string; vector: Float32Array }[]): Promise<void>;
+  clearProbes(): void;
+}
+
+let worker: ProjectWorker | undefined;
+let running: AbortController | undefined;
+const NEIGHBOURS = 12;
+const PROBE_NEIGHBOURS = 10;
+
+const projectWorker = () => (worker && !worker.crashed ? worker : (worker = startProjectWorker()));
+
+/** Per dataset index: the trained model's prediction, for test images of the run shown in Train. */
+export function predictionsFor(datasetId: string | undefined): Map<number, Prediction> | undefined {
+  const train = useTrainStore.getState();
+  const run = train.runs.find((r) => r.id === train.shownRunId);
+  const predictions = train.result?.testPredictions;
+  if (!predictions || !run || run.datasetId !== datasetId) return undefined;
+  const byIndex = new Map<number, Prediction>();
+  predictions.indices.forEach((index, j) => byIndex.set(index, { predicted: predictions.predicted[j], probability: predictions.probability[j] }));
+  return byIndex;
+}
+
+function promptTexts(): { texts: string[]; classOf: Uint8Array } {
+  const embed = useEmbedStore.getState();
+  const lists = promptsFor(embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template]);
+  return { texts: lists.flat(), classOf: Uint8Array.from(lists.flatMap((list, c) => list.map(() => c))) };
+}
+
+export const useExploreStore = create<ExploreState>((set, get) => ({
+  settings: DEFAULT_EXPLORE,
   status: empty('No projection yet. t-SNE maps image and text embeddings to 2-d (the paper’s figures 6–8).'),
+  hidden: [],
+  probes: [],
+  completed: 0,
+
+  setSettings(settings) {
+    set((s) => ({ settings: { ...s.settings, ...settings } }));
+  },
+
+  async run() {
+    const settings = get().settings;
+    const datasetId = useDatasetStore.getState().activeId;
+    const rep = currentRepresentation(useEmbedStore.getState());
+    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
+    if (!rep || rep.kind !== 'clip') return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first.' } });
+    if (!(settings.sampleSize >= 2)) return set({ status: { kind: 'error', message: `Sample size must be at least 2, not ${settings.sampleSize}.` } });
+    if (!(settings.perplexity > 0)) return set({ status: { kind: 'error', message: `Perplexity must be positive, not ${settings.perplexity}.` } });
+    if (!(settings.iterations >= 1)) return set({ status: { kind: 'error', message: `Iterations must be at least 1, not ${settings.iterations}.` } });
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    const client = projectWorker();
+    try {
+      const key = `${datasetId}|${representationKey(rep)}|${settings.sampleSize}|${settings.seed}`;
+      let sample = get().sample;
+      if (sample?.key !== key) {
+        set({ status: { kind: 'working', message: 'Loading the stored embeddings…' } });
+        const loaded = await client.load({ datasetId, rep, sampleSize: settings.sampleSize, seed: settings.seed });
+        sample = { key, datasetId, ...loaded };
+        set({ sample, pinned: undefined, pinnedNeighbours: undefined, selection: undefined, probes: [] });
+      }
+      let prompts: { vectors: Float32Array; classOf: Uint8Array } | undefined;
+      let names: string[] = [];
+      if (settings.view !== 'images') {
+        const { texts, classOf } = promptTexts();
+        if (settings.view !== 'centroids') {
+          set({ status: { kind: 'working', message: `Embedding ${texts.length} prompts…` } });
+          prompts = { vectors: (await embedPromptTexts(texts)).embeddings, classOf };
+        }
+        names = texts;
+      }
+      const tracker = new ProgressTracker('Iteration', settings.iterations, 'it');
+      let knnTracker: ProgressTracker | undefined;
+      let view: { labels: Uint8Array; modality: Uint8Array; lines: [number, number][] } = { labels: new Uint8Array(0), modality: new Uint8Array(0), lines: [] };
+      const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: settings.method === 'pca' ? 0 : settings.iterations };
+      set({ status: { kind: 'working', message: settings.method === 'pca' ? 'PCA…' : 'Finding nearest neighbours…' } });
+      const result = await client.project(
+        {
+          view: settings.view,
+          method: settings.method,
+          tsne: { perplexity: settings.perplexity, learningRate: settings.learningRate, iterations: settings.iterations, seed: settings.seed },
+          pcaFirst: settings.pcaFirst,
+          centre: settings.centre,
+          prompts,
+        },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.stage === 'view') {
+              view = { labels: p.labels, modality: p.modality, lines: p.lines };
+              return;
+            }
+            if (p.stage === 'neighbours') {
+              knnTracker ??= new ProgressTracker('Nearest neighbours', p.total, 'points');
+              const progress = knnTracker.update(p.done);
+              return set({ status: { kind: 'working', message: formatProgress(progress), progress } });
+            }
+            const progress = tracker.update(p.done);
+            set({
+              map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, kl: p.kl },
+              status: { kind: 'working', message: `${formatProgress(progress)} · KL ${Number.isFinite(p.kl) ? p.kl.toFixed(3) : '…'}`, progress },
+            });
+          },
+        },
+      );
+      const { positions, labels, modality, lines, ...info } = result;
+      const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
+      set((state) => ({
+        completed: state.completed + 1,
+        map: { ...base, positions, labels, modality, lines, names: pointNames, running: false, iteration: result.iterations, kl: result.kl, info },
+        status: { kind: 'done', message: summary(settings, result, sample) },
+      }));
+    } catch (error) {
+      const map = get().map;
+      if (isCancelled(error)) {
+        set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'done', message: `Stopped at iteration ${map?.iteration ?? 0}: the map shows where the points were then. Run again to start over.` } });
+      } else {
+        set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'error', message: (error as Error).message } });
+      }
+    } finally {
+      if (running === controller) running = undefined;
+    }
+  },
+
+  stop() {
+    running?.abort();
+  },
+
+  toggleClass(label) {
+    set((s) => ({ hidden: s.hidden.includes(label) ? s.hidden.filter((c) => c !== label) : [...s.hidden, label] }));
+  },
+
+  async pin(point) {
+    const { map } = get();
+    if (point === undefined || !map || map.view !== 'images') return set({ pinned: undefined, pinnedNeighbours: undefined });
+    set({ pinned: point, pinnedNeighbours: undefined });
+    try {
+      const found = await projectWorker().neighbours({ row: point, k: NEIGHBOURS });
+      if (get().pinned === point) set({ pinnedNeighbours: { rows: found.rows, similarity: found.similarity } });
+    } catch (error) {
+      set({ status: { kind: 'error', message: (error as Error).message } });
+    }
+  },
+
+  select(points) {
+    set({ selection: points && points.length > 0 ? points : undefined });
+  },
+
+  async probe(prompt) {
+    const text = prompt.trim();
+    if (!text) return set({ status: { kind: 'error', message: 'Type a prompt to place it on the map.' } });
+    try {
+      const { embeddings } = await embedPromptTexts([text]);
+      await get().placeByNeighbours('prompt', [{ label: text, vector: embeddings }]);
+    } catch (error) {
+      set({ status: { kind: 'error', message: (error as Error).message } });
+    }
+  },
+
+  async placeByNeighbours(source, points) {
+    const { map } = get();
+    if (!map || map.view !== 'images' || map.running) throw new Error('Map the images first (view “Images”), then place points on it.');
+    const placed: Probe[] = [];
+    for (const point of points) {
+      const found = await projectWorker().neighbours({ vector: point.vector, k: PROBE_NEIGHBOURS });
+      const [x, y] = meanPosition(map.positions, found.rows);
+      placed.push({ source, label: point.label, x, y, rows: found.rows, similarity: found.similarity });
+    }
+    set((s) => ({ probes: [...s.probes, ...placed] }));
+  },
+
+  clearProbes() {
+    set({ probes: [] });
+  },
 }));
+
+/** Names for the points of the centroid, prompt and overlay views. */
+function nameView(view: ViewKind, labels: Uint8Array, modality: Uint8Array, texts: string[], classOf?: Uint8Array): string[] {
+  if (view === 'prompts') return texts;
+  return Array.from(labels, (label, i) => {
+    if (modality[i] === 0) return `${EMOTIONS[label]} (mean image)`;
+    const own = texts.filter((_, t) => classOf?.[t] === label);
+    return own.length === 1 ? own[0] : `${EMOTIONS[label]} (mean of ${own.length} prompts)`;
+  });
+}
+
+function summary(settings: ExploreSettings, result: ProjectOutput, sample?: Sample): string {
+  const n = result.labels.length;
+  const sampled = n < (sample?.embedded ?? 0) ? `a stratified sample of the ${sample?.embedded.toLocaleString('en-US')} embedded` : 'all embedded';
+  const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`;
+  if (settings.method === 'pca') return `PCA of ${what}: the two axes keep ${(100 * (result.explained ?? 0)).toFixed(1)}% of the variance.`;
+  const clamped = result.perplexity !== undefined && result.perplexity < settings.perplexity ? ` (clamped from ${settings.perplexity}: ${n} points allow at most ${result.perplexity.toFixed(2)})` : '';
+  return (
+    `t-SNE of ${what} in ${result.seconds.toFixed(1)} s: ${result.iterations} iterations, perplexity ${result.perplexity?.toFixed(2)}${clamped}, ` +
+    `learning rate ${result.learningRate?.toFixed(0)}, KL ${result.kl?.toFixed(3)}${result.explained !== undefined ? `, PCA-50 first (${(100 * result.explained).toFixed(1)}% of the variance)` : ''}.`
+  );
+}

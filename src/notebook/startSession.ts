@@ -4,6 +4,7 @@ import { useClassifyStore } from '../classify/store';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
 import { useForestStore } from '../train/forestStore';
+import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
 
@@ -34,6 +35,7 @@ export function startSession(): void {
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
+  persistFields('explore', useExploreStore, ['settings']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);

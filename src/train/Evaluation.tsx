@@ -3,6 +3,7 @@ import { FaceCanvas } from '../app/FaceCanvas';
 import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
+import { useTrainStore } from './store';
 import type { TrainResult } from './trainRun';
 
 const CELL_FACES = 48;
@@ -16,7 +17,8 @@ export type ScoredResult = Pick<TrainResult, 'trainAccuracy' | 'test' | 'publicT
 export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { result: ScoredResult; datasetId: string; testId?: string }) {
   const k = EMOTIONS.length;
   const { confusion, perClass } = result.test;
-  const [cell, setCell] = useState<[number, number]>();
+  const cell = useTrainStore((s) => s.selectedCell);
+  const setCell = useTrainStore((s) => s.selectCell);
   return (
     <div className="evaluation">
       <p role="status" data-testid={testId}>

@@ -25,6 +25,9 @@ interface TrainState {
   result?: TrainResult;
   runs: RunRecord[];
   shownRunId?: string;
+  /** the confusion-matrix cell shown (and highlighted on the Explore map): [true class, predicted class] */
+  selectedCell?: [number, number];
+  selectCell(cell?: [number, number]): void;
   init(): Promise<void>;
   showRun(id: string): void;
   removeRun(id: string): Promise<void>;
@@ -98,6 +101,10 @@ export const useTrainStore = create<TrainState>((set, get) => ({
     const link = Object.assign(document.createElement('a'), { href: url, download: `facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip` });
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+
+  selectCell(selectedCell) {
+    set({ selectedCell });
   },
 
   setFeatures(features) {

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startHarness, type Harness } from './harness';
+
+const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
+
+let harness: Harness;
+let page: Page;
+before(async () => {
+  harness = await startHarness();
+  page = await harness.newPage();
+});
+after(() => harness?.close());
+
+const region = (name: string) => page.getByRole('region', { name: new RegExp(name) });
+const explore = () => region('Explore');
+const map = () => explore().getByTestId('explore-map');
+
+/** Non-white pixels on the map canvas, and the CSS position of one of them (a drawn point). */
+async function inkOnMap(): Promise<{ inked: number; at?: { x: number; y: number } }> {
+  return map().evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d')!;
+    const { width, height } = canvas;
+    const data = context.getImageData(0, 0, width, height).data;
+    let inked = 0;
+    let at: { x: number; y: number } | undefined;
+    const ratio = width / canvas.getBoundingClientRect().width;
+    for (let p = 0; p < width * height; p++) {
+      const [r, g, b] = [data[4 * p], data[4 * p + 1], data[4 * p + 2]];
+      if (r < 235 || g < 235 || b < 235) {
+        inked++;
+        // a pixel whose right and lower neighbours are inked too lies inside a point, not on an edge
+        if (!at && data[4 * (p + 1)] < 235 && data[4 * (p + width)] < 235) at = { x: (p % width) / ratio + 0.5, y: Math.floor(p / width) / ratio + 0.5 };
+      }
+    }
+    return { inked, at };
+  });
+}
+
+async function mapView(view: string, expectedPoints: number) {
+  const completed = () => page.locator('#explore .explore-stage').getAttribute('data-completed', { timeout: 1000 }).catch(() => '0');
+  const before = Number(await completed());
+  await explore().getByLabel('View').selectOption({ label: view });
+  await explore().getByRole('button', { name: 'Map' }).click();
+  await page
+    .waitForFunction((n) => Number(document.querySelector('#explore .explore-stage')?.getAttribute('data-completed') ?? 0) > n || document.querySelector('#explore [role=alert]'), before, { timeout: 120_000 })
+    .catch(async (error: Error) => assert.fail(`${view}: ${error.message}; the section says “${await explore().locator('.status-line').innerText()}”`));
+  const alert = explore().getByRole('alert');
+  if (await alert.count()) assert.fail(`${view}: ${await alert.innerText()}`);
+  await map().and(page.locator(`[data-points="${expectedPoints}"]`)).waitFor();
+  const { inked } = await inkOnMap();
+  assert.ok(inked > expectedPoints, `${view}: ${inked} inked pixels for ${expectedPoints} points`);
+}
+
+test('maps the mini dataset’s images, shows a face on hover, pins neighbours and exports the view', async () => {
+  const dataset = region('Dataset');
+  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
+  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
+  const embed = region('Embed');
+  await embed.getByLabel('Source').selectOption('mirror');
+  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
+  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  await embed.getByRole('button', { name: 'Embed dataset' }).click();
+  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
+  const train = region('Train');
+  await train.getByLabel('Epochs').fill('3');
+  await train.getByLabel('Hidden layers').fill('32');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
+
+  await explore().getByLabel('Sample size').fill('1000');
+  await explore().getByLabel('Iterations').fill('300');
+  // 385 faces (two share their pixels, so 384 distinct embeddings): one point per face.
+  await mapView('Images', 385);
+  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 385 images .* 300 iterations, perplexity 30/);
+
+  // Hover a drawn point: its face appears, with its true emotion.
+  const { at } = await inkOnMap();
+  assert.ok(at, 'a point is drawn');
+  await map().hover({ position: at });
+  const tooltip = explore().getByTestId('explore-tooltip');
+  await tooltip.getByRole('img', { name: /^face #\d+ (angry|disgust|fear|happy|sad|surprise|neutral)/ }).waitFor();
+
+  // Click pins it; its nearest neighbours in the original space are listed with their faces.
+  await map().click({ position: at });
+  const pinned = explore().getByTestId('explore-pinned');
+  await pinned.getByRole('img').nth(12).waitFor();
+  assert.equal(await pinned.getByRole('img').count(), 13);
+
+  // The legend hides a class: fewer points are drawn.
+  await explore().getByRole('button', { name: 'happy' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-map]')?.getAttribute('data-points') !== '385');
+  const shown = Number(await map().getAttribute('data-points'));
+  assert.ok(shown < 385 && shown > 0, `${shown} points drawn with happy hidden`);
+  await explore().getByRole('button', { name: 'happy' }).click();
+  await map().and(page.locator('[data-points="385"]')).waitFor();
+
+  // Colour by prediction: test images of the trained run keep a class colour, the others turn grey.
+  await explore().getByLabel('Colour by').selectOption('predicted');
+  await explore().getByRole('button', { name: 'no prediction' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-map]')?.getAttribute('data-points') !== '385');
+  const predicted = Number(await map().getAttribute('data-points'));
+  assert.ok(predicted > 0 && predicted < 385, `${predicted} test images drawn`);
+  await explore().getByRole('button', { name: 'no prediction' }).click();
+
+  // Exports: CSV with one row per point, PNG and SVG, the settings.
+  const [csv] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'image_id,label,split,x,y');
+  assert.equal(lines.length, 386);
+  assert.match(lines[1], /^[0-9a-f]+,(angry|disgust|fear|happy|sad|surprise|neutral),(train|test),-?[\d.e-]+,-?[\d.e-]+$/);
+  const [png] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download PNG' }).click()]);
+  assert.deepEqual([...readFileSync((await png.path())!).subarray(1, 4)], [...Buffer.from('PNG')]);
+  const [svg] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download SVG' }).click()]);
+  const svgText = readFileSync((await svg.path())!, 'utf8');
+  assert.equal(svgText.match(/<circle /g)?.length, 385);
+  const [settings] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download settings' }).click()]);
+  const used = JSON.parse(readFileSync((await settings.path())!, 'utf8'));
+  assert.equal(used.iterations, 300);
+  assert.equal(used.points, 385);
+
+  // The prompt probe lands on the map with its nearest faces.
+  await explore().getByRole('button', { name: 'Place prompt' }).click();
+  await explore().getByTestId('explore-probe-faces').getByRole('img').nth(9).waitFor();
+
+  // A confusion cell chosen in Train rings its faces on the map.
+  await train.getByRole('button', { name: /happy faces predicted happy/ }).click();
+  await explore().getByText(/Ringed: happy faces predicted happy/).waitFor();
+});
+
+test('the centroid, prompt and overlay views render, with perplexity clamped for 7 and 14 points', async () => {
+  await mapView('Emotion centroids (fig. 6)', 7);
+  assert.match(await explore().getByRole('status').innerText(), /perplexity 2\.00 \(clamped from 30/);
+  await mapView('Prompts (fig. 7)', 7);
+  await explore().getByLabel(/Centre each modality/).check();
+  await mapView('Images and prompts (fig. 8)', 14);
+  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 14 points .* perplexity 4\.33 \(clamped/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 15);
+  assert.ok(lines.some((l) => /^A happy human face,happy,prompt,/.test(l)), lines.join('\n'));
+});

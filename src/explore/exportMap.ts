@@ -1,0 +1,115 @@
+/** Exports of the map shown: PNG, SVG, CSV of coordinates, the settings as JSON, and its figure in the HTML report. */
+import { EMOTIONS } from '../lib/emotions';
+import { contributeToReport } from '../notebook/reportActions';
+import { drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
+import { MAP_HEIGHT, MAP_WIDTH } from './MapCanvas';
+import { useExploreStore } from './store';
+import { VIEWS } from './views';
+
+let shown: DrawModel | undefined;
+/** The section tells this module what it draws, so exports match the screen (colours, hidden classes, probes). */
+export function setShownModel(model: DrawModel | undefined): void {
+  shown = model;
+}
+
+function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  Object.assign(document.createElement('a'), { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const baseName = () => {
+  const { map } = useExploreStore.getState();
+  return `facet-explore-${map?.view ?? 'map'}-${map?.method ?? ''}-seed${map?.settings.seed ?? ''}`;
+};
+
+/** A frame that fits every point (the report's picture, without the user's zoom). */
+export function fittedFrame(positions: Float32Array, width = MAP_WIDTH, height = MAP_HEIGHT): Frame {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < positions.length; i += 2) {
+    minX = Math.min(minX, positions[i]);
+    maxX = Math.max(maxX, positions[i]);
+    minY = Math.min(minY, positions[i + 1]);
+    maxY = Math.max(maxY, positions[i + 1]);
+  }
+  const scale = Math.min(width - 200, height - 48) / Math.max(maxX - minX, maxY - minY, 1e-9);
+  return { width, height, x: (v) => 24 + (v - minX) * scale, y: (v) => height - 24 - (v - minY) * scale };
+}
+
+function title(): string {
+  const { map } = useExploreStore.getState();
+  if (!map) return 'Explore map';
+  return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${map.method === 'pca' ? 'PCA' : 't-SNE'} (${map.labels.length} points, seed ${map.settings.seed})`;
+}
+
+export function downloadPng(frame: Frame): void {
+  if (!shown) return;
+  const scale = 2;
+  const canvas = document.createElement('canvas');
+  canvas.width = frame.width * scale;
+  canvas.height = frame.height * scale;
+  const context = canvas.getContext('2d')!;
+  context.scale(scale, scale);
+  drawMap(context, shown, frame);
+  canvas.toBlob((blob) => blob && download(`${baseName()}.png`, blob), 'image/png');
+}
+
+export function downloadSvg(frame: Frame): void {
+  if (shown) download(`${baseName()}.svg`, new Blob([mapSvg(shown, frame, title())], { type: 'image/svg+xml' }));
+}
+
+/** Rows of the CSV: image id, label, split, x, y for images; the point's name for centroids and prompts. */
+export function coordinateRows(): { id: string; label: string; split: string; x: number; y: number }[] {
+  const { map, sample } = useExploreStore.getState();
+  if (!map) return [];
+  const images = map.view === 'images' && sample && sample.labels.length === map.labels.length;
+  return Array.from(map.labels, (label, i) => ({
+    id: images ? sample.imageIds[i] : (map.names[i] ?? `${map.modality[i] ? 'text' : 'image'}:${EMOTIONS[label]}`),
+    label: EMOTIONS[label],
+    split: images ? splitName(sample.splits[i]) : map.modality[i] ? 'prompt' : 'centroid',
+    x: map.positions[2 * i],
+    y: map.positions[2 * i + 1],
+  }));
+}
+
+export function downloadCsv(): void {
+  download(`${baseName()}.csv`, new Blob([mapCsv(coordinateRows())], { type: 'text/csv' }));
+}
+
+/** The settings that made the map shown, with what was really used (clamped perplexity, learning rate). */
+export function mapSettings(): Record<string, unknown> | undefined {
+  const { map, sample } = useExploreStore.getState();
+  if (!map) return undefined;
+  return {
+    ...map.settings,
+    points: map.labels.length,
+    ...(map.view === 'images' ? { sampleOf: sample?.embedded } : {}),
+    usedPerplexity: map.info?.perplexity,
+    usedLearningRate: map.info?.learningRate,
+    iterationsRun: map.iteration,
+    kl: map.kl,
+    seconds: map.info?.seconds,
+  };
+}
+
+export function downloadSettings(): void {
+  download(`${baseName()}-settings.json`, new Blob([JSON.stringify(mapSettings(), null, 2)], { type: 'application/json' }));
+}
+
+let registered = false;
+/** Puts the map shown (fitted, unzoomed) and its settings into the HTML report; once per page. */
+export function registerReportFigure(): void {
+  if (registered) return;
+  registered = true;
+  contributeToReport({
+    figures: async () => {
+      const { map } = useExploreStore.getState();
+      if (!shown || !map || map.running) return [];
+      return [{ title: title(), svg: mapSvg(shown, fittedFrame(map.positions), title()) }];
+    },
+    settings: () => ['explore', mapSettings() ?? null],
+  });
+}
