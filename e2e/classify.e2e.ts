@@ -125,6 +125,22 @@ test('upload: every face is found and cropped as FER2013 frames it; the 48×48 i
   }
 });
 
+test('the classified faces go on the Explore map, placed by their nearest mapped faces', async () => {
+  const explore = region('Explore');
+  // Before the images are mapped there is nowhere to put them: the section says what to do.
+  await classify().getByRole('button', { name: 'Place on the Explore map' }).click();
+  await classify().getByRole('alert').filter({ hasText: /Map the images first/ }).waitFor();
+  await explore.getByLabel('View').selectOption({ label: 'Images' });
+  await explore.getByLabel('Iterations').fill('300');
+  await explore.getByRole('button', { name: 'Map' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#explore .explore-stage')?.getAttribute('data-completed') ?? 0) > 0, undefined, { timeout: 120_000 });
+  await classify().getByRole('button', { name: 'Place on the Explore map' }).click();
+  await classify().getByRole('status').filter({ hasText: /Placed 3 faces on the Explore map, approximately/ }).waitFor();
+  const placed = explore.getByTestId('explore-probe-faces');
+  assert.equal(await placed.count(), 3);
+  assert.match(await placed.first().locator('figcaption').innerText(), /“sample1\.jpg · face 1: .*” \(photo\): its nearest faces/);
+});
+
 test('the classified photo, its faces and bars have no WCAG A/AA violations', async () => {
   // axe through the DevTools protocol, as e2e/a11y.e2e.ts does, over this section in its fullest state.
   await page.evaluate(AXE);

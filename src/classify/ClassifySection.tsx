@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
+import { useExploreStore } from '../explore/store';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { DETECTORS, type DetectorKind } from './detector';
@@ -97,6 +98,7 @@ export function ClassifySection() {
           ))}
         </ol>
       )}
+      <PlaceOnMap />
     </Section>
   );
 }
@@ -295,5 +297,35 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * Puts the classified faces on the Explore map. A t-SNE map cannot take a new point without being computed again,
+ * so each face goes where its nearest mapped faces are: approximate, and the map says so.
+ */
+function PlaceOnMap() {
+  const classified = useClassifyStore((s) => s.classified);
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  if (classified.length === 0) return null;
+  const place = async () => {
+    try {
+      await useExploreStore.getState().placeByNeighbours(
+        'photo',
+        classified.map((c) => ({ label: `${c.label}: ${c.predicted}`, vector: c.embedding })),
+      );
+      const n = classified.length;
+      setMessage({ ok: true, text: `Placed ${n} face${n === 1 ? '' : 's'} on the Explore map, approximately: each where its nearest mapped faces are.` });
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+  return (
+    <div className="classify-map">
+      <button type="button" className="secondary" onClick={() => void place()}>
+        Place on the Explore map
+      </button>
+      {message && <p role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+    </div>
   );
 }

@@ -16,24 +16,3 @@ export function nearestRows(vectors: Float32Array, dim: number, query: Float32Ar
   }
   return best;
 }
-
-/**
- * Where a classified face goes on a 2-D map of the training faces (t-SNE and the like cannot place a new point
- * without recomputing): the mean of its nearest neighbours' map positions, weighted by exp(similarity / 0.05) so
- * the closest count most. Approximate by nature: the map should mark it so. Neighbours not on the map are skipped.
- */
-export function placeByNeighbours(neighbours: readonly { similarity: number; position?: readonly [number, number] }[]): [number, number] | undefined {
-  const placed = neighbours.filter((n) => n.position);
-  if (placed.length === 0) return undefined;
-  const top = Math.max(...placed.map((n) => n.similarity));
-  let x = 0;
-  let y = 0;
-  let total = 0;
-  for (const n of placed) {
-    const w = Math.exp((n.similarity - top) / 0.05);
-    x += w * n.position![0];
-    y += w * n.position![1];
-    total += w;
-  }
-  return [x / total, y / total];
-}

@@ -70,7 +70,7 @@ export interface Face {
 
 /**
  * A classified face for the Explore map: its L2-normalized embedding (same space as the cached dataset vectors) and
- * its nearest training faces, which place it on a 2-D map with placeByNeighbours (approximate).
+ * its nearest training faces; the Explore map places it by its nearest mapped faces (approximate).
  */
 export interface ClassifiedFace {
   key: string;
