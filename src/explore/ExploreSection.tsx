@@ -243,15 +243,16 @@ export function ExploreSection() {
         <span className="hint" id="explore-colour-help">
           Predicted colours come from the MLP run shown in Train; grey points have no prediction.
         </span>
-        <fieldset className="explore-mode">
-          <legend>Drag to</legend>
-          <label className="inline">
-            <input type="radio" name="explore-mode" checked={mode === 'pan'} onChange={() => setMode('pan')} /> pan (wheel zooms)
-          </label>
-          <label className="inline">
-            <input type="radio" name="explore-mode" checked={mode === 'select'} onChange={() => setMode('select')} /> select a rectangle
-          </label>
-        </fieldset>
+        <label>
+          Drag to
+          <select aria-describedby="explore-mode-help" value={mode} onChange={(e) => setMode(e.target.value as 'pan' | 'select')}>
+            <option value="pan">pan the map</option>
+            <option value="select">select a rectangle of faces</option>
+          </select>
+        </label>
+        <span className="hint" id="explore-mode-help">
+          The mouse wheel zooms in both modes; a click pins the point under the pointer.
+        </span>
       </div>
       {model && map && (
         <>

@@ -36,6 +36,46 @@ export interface Frame {
 
 const pointSize = (n: number) => (n > 20_000 ? 2 : n > 2_000 ? 3 : n > 100 ? 4 : 9);
 
+/** From this many points on, points are written straight into the pixel buffer (fillRect per point is too slow). */
+const FAST_FROM = 4000;
+
+const rgba = (hex: string) => {
+  const v = parseInt(hex.slice(1), 16);
+  // little-endian RGBA in a Uint32: 0xAABBGGRR
+  return ((255 << 24) | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
+};
+const PIXEL_COLOURS = [rgba(NO_CLASS_COLOUR), ...CLASS_COLOURS.map(rgba)];
+
+/**
+ * Image points as opaque squares written into an ImageData in device pixels, then one putImageData: 36,000 points
+ * in a few milliseconds. Lines, rings, names and probes are drawn on top with the ordinary canvas calls.
+ */
+function drawPixels(context: CanvasRenderingContext2D, model: DrawModel, frame: Frame, background: boolean): number {
+  const { width, height } = context.canvas;
+  const ratio = width / frame.width;
+  const image = background ? context.createImageData(width, height) : context.getImageData(0, 0, width, height);
+  const pixels = new Uint32Array(image.data.buffer);
+  if (background) pixels.fill(0xffffffff);
+  const visible = Array.from({ length: EMOTIONS.length + 1 }, (_, c) => !model.hidden.has(c - 1));
+  const side = Math.max(1, Math.round(pointSize(model.colour.length) * ratio));
+  let drawn = 0;
+  for (let i = 0; i < model.colour.length; i++) {
+    const c = model.colour[i] + 1;
+    if (!visible[c]) continue;
+    drawn++;
+    const x0 = Math.round(frame.x(model.positions[2 * i]) * ratio - side / 2);
+    const y0 = Math.round(frame.y(model.positions[2 * i + 1]) * ratio - side / 2);
+    if (x0 >= width || y0 >= height || x0 + side <= 0 || y0 + side <= 0) continue;
+    const colour = PIXEL_COLOURS[c];
+    for (let y = Math.max(0, y0); y < Math.min(height, y0 + side); y++) {
+      const row = y * width;
+      for (let x = Math.max(0, x0); x < Math.min(width, x0 + side); x++) pixels[row + x] = colour;
+    }
+  }
+  context.putImageData(image, 0, 0);
+  return drawn;
+}
+
 /** Whether point i is drawn (its class is not hidden in the legend). */
 export const isVisible = (model: DrawModel, i: number) => !model.hidden.has(model.colour[i]);
 
@@ -60,7 +100,8 @@ export function drawMap(context: CanvasRenderingContext2D, model: DrawModel, fra
   const size = pointSize(n);
   const half = size / 2;
   let drawn = 0;
-  for (let c = -1; c < EMOTIONS.length; c++) {
+  if (n > FAST_FROM) drawn = drawPixels(context, model, frame, background);
+  else for (let c = -1; c < EMOTIONS.length; c++) {
     if (model.hidden.has(c)) continue;
     context.fillStyle = c < 0 ? NO_CLASS_COLOUR : CLASS_COLOURS[c];
     context.globalAlpha = model.selection && model.selection.size > 0 ? 0.35 : 0.85;
