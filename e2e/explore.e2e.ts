@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
+import { embedDataset, importDataset, loadModel } from './steps';
 
-const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 
 let harness: Harness;
 let page: Page;
@@ -55,17 +55,9 @@ async function mapView(view: string, expectedPoints: number) {
 }
 
 test('maps the mini dataset’s images, shows a face on hover, pins neighbours and exports the view', async () => {
-  const dataset = region('Dataset');
-  await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(MINI);
-  await dataset.getByRole('status').filter({ hasText: /Imported/ }).waitFor({ timeout: 60_000 });
-  const embed = region('Embed');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${harness.url}/models/tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
-  await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
+  await importDataset(page);
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
   const train = region('Train');
   await train.getByLabel('Epochs').fill('3');
   await train.getByLabel('Hidden layers').fill('32');
