@@ -9,7 +9,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../src/lib/compute';
 import { exposeApi, isCancelled, throwIfCancelled, type JobContext } from '../src/lib/rpc';
-import { DEFAULT_MLP, seededRandom, trainMlp, type MlpSettings } from '../src/train/mlp';
+import { seededRandom } from '../src/lib/random';
+import { DEFAULT_MLP, trainMlp, type MlpSettings } from '../src/train/mlp';
 import { runForest, type ForestProgress } from '../src/train/forestRun';
 import type { ForestSettings } from '../src/train/forest';
 import { sweepRow, type SweepRow } from '../src/train/sweep';

@@ -4,19 +4,7 @@
  * exact k-nearest neighbours with a vantage-point tree.
  */
 
-/**
- * xorshift32, the same generator as src/train/mlp.ts seededRandom; repeated here because importing mlp.ts would
- * pull TensorFlow.js into the projection worker.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../lib/random';
 
 /** Standard normal draws from a uniform source (Box-Muller). */
 export function gaussian(random: () => number): () => number {
@@ -290,18 +278,8 @@ export class VpTree {
       const vp = order[lo];
       const d = Math.sqrt(squaredDistance(queries, row, data, vp, dim));
       if (vp !== exclude && d < tau) {
-        if (size < k) {
-          let c = size++;
-          while (c > 0) {
-            const parent = (c - 1) >> 1;
-            if (heapDist[parent] >= d) break;
-            heapDist[c] = heapDist[parent];
-            heapIdx[c] = heapIdx[parent];
-            c = parent;
-          }
-          heapDist[c] = d;
-          heapIdx[c] = vp;
-        } else siftDown(heapDist, heapIdx, size, d, vp);
+        if (size < k) siftUp(heapDist, heapIdx, size++, d, vp);
+        else siftDown(heapDist, heapIdx, size, d, vp);
         if (size === k) tau = heapDist[0];
       }
       if (hi - lo <= 1) continue;
@@ -336,6 +314,19 @@ export class VpTree {
     }
     return found;
   }
+}
+
+/** Adds (d, idx) at slot `c` (the heap's new last slot) of a max-heap on distance, moving it up to its place. */
+function siftUp(heapDist: Float64Array, heapIdx: Int32Array, c: number, d: number, idx: number): void {
+  while (c > 0) {
+    const parent = (c - 1) >> 1;
+    if (heapDist[parent] >= d) break;
+    heapDist[c] = heapDist[parent];
+    heapIdx[c] = heapIdx[parent];
+    c = parent;
+  }
+  heapDist[c] = d;
+  heapIdx[c] = idx;
 }
 
 function siftDown(heapDist: Float64Array, heapIdx: Int32Array, size: number, d: number, idx: number): void {
@@ -479,18 +470,8 @@ export function* approximateNeighbourSteps(
   // Each row of indices/distances is kept as a max-heap while searching, sorted at the end.
   const offer = (q: number, j: number, size: number): number => {
     const d = squaredDistance(data, q, data, j, dim);
-    if (size < k) {
-      let c = size++;
-      while (c > 0) {
-        const parent = (c - 1) >> 1;
-        if (heapDist[parent] >= d) break;
-        heapDist[c] = heapDist[parent];
-        heapIdx[c] = heapIdx[parent];
-        c = parent;
-      }
-      heapDist[c] = d;
-      heapIdx[c] = j;
-    } else if (d < heapDist[0]) siftDown(heapDist, heapIdx, size, d, j);
+    if (size < k) siftUp(heapDist, heapIdx, size++, d, j);
+    else if (d < heapDist[0]) siftDown(heapDist, heapIdx, size, d, j);
     return size;
   };
   const rounds = 1 + refinements;

@@ -1,6 +1,6 @@
 /** Frames per second while panning a map of n points, drawn as the section draws it (for the benchmark). */
 import { drawMap, type DrawModel } from './draw';
-import { seededRandom } from './linalg';
+import { seededRandom } from '../lib/random';
 
 export function panFramesPerSecond(n: number, ms: number): Promise<{ fps: number; drawn: number; msPerFrame: number }> {
   const random = seededRandom(3);

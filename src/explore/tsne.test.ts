@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approximateNeighbours, bruteNeighbours, gaussian, nearestNeighbours, pca, seededRandom } from './linalg';
+import { seededRandom } from '../lib/random';
+import { approximateNeighbours, bruteNeighbours, gaussian, nearestNeighbours, pca } from './linalg';
 import { clampPerplexity, jointProbabilities, neighbourhoodPreservation, Tsne } from './tsne';
 
 /** `clusters` Gaussian blobs of `per` points in `dim` dimensions, centres `spread` apart on random axes. */

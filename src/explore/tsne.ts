@@ -7,7 +7,8 @@
  *
  * `Tsne` is stepped by the caller (the worker), which streams positions to the page between steps.
  */
-import { gaussian, nearestNeighbours, pca, seededRandom, type Neighbours } from './linalg';
+import { seededRandom } from '../lib/random';
+import { gaussian, nearestNeighbours, pca, type Neighbours } from './linalg';
 
 export interface TsneSettings {
   perplexity: number;

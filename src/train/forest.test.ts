@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyBySize, binFeatures, DEFAULT_FOREST, predictForest, sizeCheckpoints, trainForest, treeDepths, type ForestSettings } from './forest';
-import { seededRandom } from './mlp';
+import { seededRandom } from '../lib/random';
 
 const CLASSES = 3;
 

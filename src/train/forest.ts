@@ -11,7 +11,7 @@
  * Everything random comes from one seeded generator: the same seed and data give the same forest.
  */
 import { throwIfCancelled } from '../lib/rpc';
-import { seededRandom } from './mlp';
+import { seededRandom } from '../lib/random';
 
 export interface ForestSettings {
   trees: number;

@@ -4,6 +4,7 @@
  * give the same model), the caller sees every batch and epoch, and it can pause, stop and keep the best epoch
  * (early stopping on a validation split carved from the training set, never from the test set).
  */
+import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
 
 export interface MlpSettings {
@@ -60,17 +61,6 @@ export interface TrainControl {
   gate?: () => Promise<void>;
   onBatch?: (log: BatchLog) => void;
   onEpoch?: (log: EpochLog) => void;
-}
-
-/** xorshift32: a small seeded generator for shuffles and splits. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
 }
 
 export function shuffled(indices: number[], random: () => number): number[] {
