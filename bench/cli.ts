@@ -32,7 +32,8 @@ function cliImagesPerSecond(out: string): Promise<number> {
   });
 }
 
-async function browserImagesPerSecond(): Promise<number> {
+/** The Embed section in headless Chromium: fer2013-mini imported, the model loaded, then "Embed dataset" timed to the end. */
+export async function browserImagesPerSecond(): Promise<number> {
   const harness = await startHarness();
   try {
     const page = await harness.newPage();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cliScenarios } from './cli';
 import { embedScenarios } from './embed';
 import { ingestScenarios } from './ingest';
+import { peerScenarios } from './peer';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
 
@@ -15,7 +16,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
