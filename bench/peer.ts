@@ -96,6 +96,7 @@ async function transformersJsRun(config: InlineConfig, checkAgreement: boolean):
     const run = await page.evaluate((batch) => peerBench.embedAll(batch), BATCH);
     if (run.dim !== 512) throw new Error(`transformers.js returned ${run.dim}-d embeddings, not 512`);
     const agreement = checkAgreement ? await page.evaluate((k) => peerBench.agreement(k), AGREEMENT_FACES) : undefined;
+    if (agreement) console.log(`  same face through both preprocessings: cosine ${agreement.sameFace.map((c) => c.toFixed(4)).join(' ')}`);
     const foreign = foreignRequests(harness);
     if (foreign.length) throw new Error(`the peer page reached the network: ${foreign.join(', ')}`);
     return {
@@ -130,7 +131,6 @@ async function runPeerTransformersJs(): Promise<BenchRecord[]> {
   const agreement = peer[0].agreement!;
   const minSame = Math.min(...agreement.sameFace);
   const maxNeighbour = Math.max(...agreement.neighbourFaces);
-  console.log(`  same face, transformers.js vs Facet preprocessing: cosine ${agreement.sameFace.map((c) => c.toFixed(4)).join(' ')}`);
   console.log(`  neighbouring faces: cosine ${agreement.neighbourFaces.map((c) => c.toFixed(4)).join(' ')}`);
   console.log(`  pixel_values differ by ${agreement.meanPixelDiff.toFixed(4)} on average, ${agreement.maxPixelDiff.toFixed(3)} at most`);
   if (!(minSame > 0.99)) console.warn(`  ⚠ the two preprocessings give different embeddings (cosine down to ${minSame.toFixed(4)})`);

@@ -67,7 +67,8 @@ async function agreement(k: number) {
   const theirs = pixel_values.data as Float32Array;
   const ours = new Float32Array(theirs.length);
   const plane = 3 * 224 * 224;
-  for (let i = 0; i < k; i++) clipPixelValues({ data: images[i].data as Uint8Array, width: SIDE, height: SIDE, channels: 1 }, 224, ours, i * plane);
+  // From the original bytes: the processor's rgb() has replaced each RawImage's data with an RGB copy in place.
+  for (let i = 0; i < k; i++) clipPixelValues({ data: faces!.subarray(i * AREA, (i + 1) * AREA), width: SIDE, height: SIDE, channels: 1 }, 224, ours, i * plane);
   let maxPixelDiff = 0;
   let sumPixelDiff = 0;
   for (let i = 0; i < theirs.length; i++) {
