@@ -31,7 +31,7 @@ const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).path
 const PRESET = 'vit-b-32';
 const BATCH = 16;
 /** Facet and transformers.js alternate, so the other jobs' load on the machine falls on both alike. */
-const ROUNDS = 2;
+const ROUNDS = 3;
 const AGREEMENT_FACES = 8;
 
 /** fer2013-mini's distinct faces as Facet's import decodes them (in Node, into fake IndexedDB), 48×48 gray each. */
@@ -138,6 +138,7 @@ async function runPeerTransformersJs(): Promise<BenchRecord[]> {
   const note =
     `Embedding fer2013-mini (384 faces) with the generated vit-b-32 model, int8, WASM, all cores, batches of ${BATCH}, in headless Chromium: ` +
     `Facet's Embed section (incl. reading IndexedDB and storing) vs ${peer[0].versions} AutoProcessor + CLIPVisionModelWithProjection on RawImage 48×48 gray faces; ` +
+    `runs alternate (transformers.js ${peer.map((p) => p.imagesPerSecond.toFixed(2)).join(', ')} img/s; Facet ${facet.map((v) => v.toFixed(2)).join(', ')}); ` +
     `same face through both preprocessings: cosine ≥ ${minSame.toFixed(4)} (neighbouring faces ≤ ${maxNeighbour.toFixed(4)}); machine shared with other jobs`;
   return [record({ name: `embed.peer.transformers-js.${PRESET}.int8`, unit: 'img/s', n: 384, samples: facet, note }, { name: 'transformers.js', value: peerMedian })];
 }
