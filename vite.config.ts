@@ -4,7 +4,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 
 // Cross-origin isolation gives the page SharedArrayBuffer, which onnxruntime-web needs for multi-threaded WASM.
-const isolationHeaders = {
+export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -15,7 +15,7 @@ const isolationHeaders = {
  * layout) at /models/<preset>/... in dev and preview, so tests and benchmarks load them through the same
  * mirror-URL code path as a self-hosted copy of the real model. They are never copied into the build.
  */
-function serveGeneratedModels(): Plugin {
+export function serveGeneratedModels(): Plugin {
   const root = resolve(import.meta.dirname, 'models');
   const handler: Connect.NextHandleFunction = (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://local');

@@ -9,6 +9,7 @@ import { cliScenarios } from './cli';
 import { embedScenarios } from './embed';
 import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
+import { peerScenarios } from './peer';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
 
@@ -17,7 +18,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...trainScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { preview, type InlineConfig, type PreviewServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -31,10 +31,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { webgpu?: boolean; args?: string[] } = {}): Promise<Harness> {
+/** `args`: extra Chromium flags (a fake camera); `config` serves another build than the app's (bench/peer.ts). */
+export async function startHarness(options: { webgpu?: boolean; args?: string[]; config?: InlineConfig } = {}): Promise<Harness> {
   const server: PreviewServer = await preview({
+    ...options.config,
     logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    preview: { ...options.config?.preview, host: '127.0.0.1', port: 0, strictPort: false, open: false },
   });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

@@ -6,11 +6,76 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLIP_MEAN, CLIP_STD } from '../../src/embed/preprocess';
 import { clipTokenizerJson } from '../tokenizer/clipTokenizerJson';
-import { buildTextModel, buildVisionModel, PRESETS } from './clip';
+import { buildTextModel, buildVisionModel, PRESETS, type ClipShape } from './clip';
 
 const GENERATOR_VERSION = 1;
 const SEED = 20240601;
+
+/**
+ * config.json and preprocessor_config.json as openai/clip-vit-base-patch32 has them, for this shape: Facet does not
+ * read them, but transformers.js (the peer benchmark, bench/peer.ts) will not load a model folder without them.
+ */
+export function transformersJsConfigs(shape: ClipShape): { config: object; preprocessor: object } {
+  const { vision, text, embedDim } = shape;
+  const config = {
+    architectures: ['CLIPModel'],
+    model_type: 'clip',
+    projection_dim: embedDim,
+    logit_scale_init_value: 2.6592,
+    text_config: {
+      model_type: 'clip_text_model',
+      hidden_size: text.width,
+      intermediate_size: text.mlp,
+      num_attention_heads: text.heads,
+      num_hidden_layers: text.layers,
+      max_position_embeddings: text.context,
+      vocab_size: text.vocab,
+      hidden_act: 'quick_gelu',
+      layer_norm_eps: 1e-5,
+      projection_dim: embedDim,
+      bos_token_id: 49406,
+      eos_token_id: 49407,
+      pad_token_id: 1,
+    },
+    vision_config: {
+      model_type: 'clip_vision_model',
+      hidden_size: vision.width,
+      intermediate_size: vision.mlp,
+      num_attention_heads: vision.heads,
+      num_hidden_layers: vision.layers,
+      image_size: vision.imageSize,
+      patch_size: vision.patch,
+      num_channels: 3,
+      hidden_act: 'quick_gelu',
+      layer_norm_eps: 1e-5,
+      projection_dim: embedDim,
+    },
+  };
+  const preprocessor = {
+    image_processor_type: 'CLIPImageProcessor',
+    do_convert_rgb: true,
+    do_resize: true,
+    size: { shortest_edge: vision.imageSize },
+    resample: 3, // PIL bicubic
+    do_center_crop: true,
+    crop_size: { height: vision.imageSize, width: vision.imageSize },
+    do_rescale: true,
+    rescale_factor: 1 / 255,
+    do_normalize: true,
+    image_mean: [...CLIP_MEAN],
+    image_std: [...CLIP_STD],
+  };
+  return { config, preprocessor };
+}
+
+/** Writes the transformers.js configs beside onnx/ (cheap, so also into model folders generated before they existed). */
+export function writeTransformersJsConfigs(dir: string, shape: ClipShape): void {
+  const { config, preprocessor } = transformersJsConfigs(shape);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify(preprocessor, null, 2));
+}
 
 export function generatePreset(preset: string, outRoot = 'models', force = false): string {
   const shape = PRESETS[preset];
@@ -25,6 +90,7 @@ export function generatePreset(preset: string, outRoot = 'models', force = false
   };
   const manifestPath = join(dir, 'facet-model.json');
   if (!force && existsSync(manifestPath) && readFileSync(manifestPath, 'utf8') === JSON.stringify(manifest, null, 2)) {
+    writeTransformersJsConfigs(dir, shape);
     return `models/${preset}: up to date`;
   }
   mkdirSync(join(dir, 'onnx'), { recursive: true });
@@ -35,6 +101,7 @@ export function generatePreset(preset: string, outRoot = 'models', force = false
     writeFileSync(join(dir, 'onnx', `text_model${suffix}.onnx`), buildTextModel(shape, SEED, int8));
   }
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(clipTokenizerJson()));
+  writeTransformersJsConfigs(dir, shape);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return `models/${preset}: written in ${((performance.now() - started) / 1000).toFixed(1)} s`;
 }

@@ -106,3 +106,16 @@ describe('CLIP-shaped test models', () => {
     expect(Buffer.from(buildVisionModel(PRESETS.tiny, 5, false)).equals(Buffer.from(buildVisionModel(PRESETS.tiny, 6, false)))).toBe(false);
   });
 });
+
+describe('transformers.js configs', () => {
+  it('describe the generated shape as CLIP ViT-B/32 does, so transformers.js can load the folder', () => {
+    const config = JSON.parse(readFileSync(join(dir, 'tiny', 'config.json'), 'utf8'));
+    const preprocessor = JSON.parse(readFileSync(join(dir, 'tiny', 'preprocessor_config.json'), 'utf8'));
+    const shape = PRESETS.tiny;
+    expect(config.model_type).toBe('clip');
+    expect(config.vision_config).toMatchObject({ model_type: 'clip_vision_model', hidden_size: shape.vision.width, patch_size: shape.vision.patch, image_size: 224 });
+    expect(config.projection_dim).toBe(shape.embedDim);
+    expect(preprocessor).toMatchObject({ image_processor_type: 'CLIPImageProcessor', size: { shortest_edge: 224 }, resample: 3, crop_size: { height: 224, width: 224 } });
+    expect(preprocessor.image_mean[0]).toBeCloseTo(0.48145466, 8);
+  });
+});
