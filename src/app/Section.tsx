@@ -24,6 +24,17 @@ export function Section(props: {
         </h2>
         <span className={`badge badge-${status.kind}`}>{BADGE[status.kind]}</span>
       </header>
+      <StatusLine status={status} label={`${title} progress`} onCancel={onCancel} />
+      {next && status.kind !== 'working' && <p className="next">Next: {next}</p>}
+      {children}
+    </section>
+  );
+}
+
+/** A status line (or an alert with its retry) and, while working, the progress bar: sections and their panels. */
+export function StatusLine({ status, label, onCancel }: { status: SectionStatus; label: string; onCancel?: () => void }) {
+  return (
+    <>
       {status.kind === 'error' ? (
         <p role="alert" className="error">
           {status.message}
@@ -41,10 +52,8 @@ export function Section(props: {
           {status.message}
         </p>
       )}
-      {status.kind === 'working' && <ProgressBar status={status} label={`${title} progress`} onCancel={onCancel} />}
-      {next && status.kind !== 'working' && <p className="next">Next: {next}</p>}
-      {children}
-    </section>
+      {status.kind === 'working' && <ProgressBar status={status} label={label} onCancel={onCancel} />}
+    </>
   );
 }
 

@@ -3,8 +3,8 @@ import { formatDuration } from '../lib/progress';
 import { Evaluation } from './Evaluation';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
-import { ProgressLine } from './ProgressLine';
-import type { FeatureKind } from './store';
+import { StatusLine } from '../app/Section';
+import type { FeatureKind } from './trainingInput';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
@@ -75,7 +75,7 @@ export function ForestPanel() {
           <button type="submit">Grow forest</button>
         </fieldset>
       </form>
-      <ProgressLine status={s.status} label="Forest progress" onCancel={s.stop} />
+      <StatusLine status={s.status} label="Forest progress" onCancel={s.stop} />
       {shown && (
         <>
           <p className="muted">

@@ -1,4 +1,4 @@
-import { ProgressLine } from './ProgressLine';
+import { StatusLine } from '../app/Section';
 import { sortSweepRows, type SweepSortKey } from './sweep';
 import { useTrainStore } from './store';
 import { useSweepStore } from './sweepStore';
@@ -45,7 +45,7 @@ export function SweepPanel() {
           <button type="submit">Run sweep</button>
         </fieldset>
       </form>
-      <ProgressLine status={s.status} label="Sweep progress" onCancel={s.stop} />
+      <StatusLine status={s.status} label="Sweep progress" onCancel={s.stop} />
       {s.rows.length > 0 && (
         <table className="sweep-results">
           <caption>Sweep on {s.trainedOn}: click a column heading to sort</caption>

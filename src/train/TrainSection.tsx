@@ -4,7 +4,8 @@ import { CompareRuns } from './CompareRuns';
 import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
 import { ForestPanel } from './ForestPanel';
-import { useTrainStore, type FeatureKind } from './store';
+import { useTrainStore } from './store';
+import type { FeatureKind } from './trainingInput';
 import { SweepPanel } from './SweepPanel';
 
 export function TrainSection() {

@@ -2,8 +2,6 @@
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
 import { FACE_AREA } from '../dataset/faceSet';
-import { useDatasetStore } from '../dataset/store';
-import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
 import { contributeToReport } from '../notebook/reportActions';
 import { formatBytes, formatDuration, ProgressTracker } from '../lib/progress';
@@ -11,7 +9,7 @@ import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { useResultsStore } from '../results/store';
 import { DEFAULT_FOREST, featuresPerSplit, type ForestSettings } from './forest';
 import { deleteForestRun, listForestRuns, type ForestRunRecord } from './runs';
-import type { FeatureKind } from './store';
+import { trainingInput, type FeatureKind } from './trainingInput';
 import { startTrainWorker, type TrainWorker } from './trainWorker';
 
 interface ForestState {
@@ -92,24 +90,21 @@ export const useForestStore = create<ForestState>((set, get) => ({
   },
 
   async train() {
-    const datasetId = useDatasetStore.getState().activeId;
-    const datasetName = useDatasetStore.getState().datasets.find((d) => d.id === datasetId)?.name ?? 'dataset';
-    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     const { features, settings } = get();
-    const rep = currentRepresentation(useEmbedStore.getState());
-    if (features === 'clip' && !rep) return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first (or grow the forest on raw pixels).' } });
+    const input = trainingInput(features, 'grow the forest on raw pixels');
+    if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     running?.abort();
     const controller = new AbortController();
     running = controller;
     if (!worker || worker.crashed) worker = startTrainWorker();
     const tracker = new ProgressTracker('Tree', settings.trees, 'trees');
-    const dim = features === 'clip' ? rep!.dim : FACE_AREA;
+    const dim = input.features.kind === 'clip' ? input.features.rep.dim : FACE_AREA;
     set({ shownRunId: undefined, status: { kind: 'working', message: 'Starting…' } });
     // Progress travels on its own port: the last update can arrive after the result and must not undo it.
     let settled = false;
     try {
       const run = await worker.trainForest(
-        { datasetId, datasetName, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
+        { datasetId: input.datasetId, datasetName: input.datasetName, features: input.features, settings },
         {
           signal: controller.signal,
           onProgress: (p) => {

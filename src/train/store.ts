@@ -1,17 +1,15 @@
 /** Train section state: settings, the run in progress with its live curves, and the last result. */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
-import { useDatasetStore } from '../dataset/store';
-import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { isCancelled } from '../lib/rpc';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { useResultsStore } from '../results/store';
+import { trainingInput, type FeatureKind } from './trainingInput';
 import { DEFAULT_MLP, type EpochLog, type MlpSettings } from './mlp';
 import { deleteRun, listRuns, runArchive, type RunRecord } from './runs';
 import type { TrainResult } from './trainRun';
 import { startTrainWorker, type TrainWorker } from './trainWorker';
 
-export type FeatureKind = 'clip' | 'raw-pixels';
 
 interface TrainState {
   features: FeatureKind;
@@ -115,12 +113,9 @@ export const useTrainStore = create<TrainState>((set, get) => ({
   },
 
   async train() {
-    const datasetId = useDatasetStore.getState().activeId;
-    const datasetName = useDatasetStore.getState().datasets.find((d) => d.id === datasetId)?.name ?? 'dataset';
-    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     const { features, settings } = get();
-    const rep = currentRepresentation(useEmbedStore.getState());
-    if (features === 'clip' && !rep) return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first (or train on raw pixels).' } });
+    const input = trainingInput(features, 'train on raw pixels');
+    if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     running?.abort();
     const controller = new AbortController();
     running = controller;
@@ -132,7 +127,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
     try {
       set({ backend: await worker.backend(undefined) });
       const run = await worker.train(
-        { datasetId, datasetName, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, settings },
+        { datasetId: input.datasetId, datasetName: input.datasetName, features: input.features, settings },
         {
           signal: controller.signal,
           onProgress: (p) => {

@@ -1,9 +1,8 @@
 /** Hyperparameter sweep state: the grid as typed, the rows as configurations finish, sorting, progress, cancel. */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
-import { useDatasetStore } from '../dataset/store';
-import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { ProgressTracker } from '../lib/progress';
+import { trainingInput } from './trainingInput';
 import { isCancelled } from '../lib/rpc';
 import { useTrainStore } from './store';
 import { parseHiddenList, parseNumberList, sweepConfigs, type SweepRow, type SweepSortKey } from './sweep';
@@ -46,11 +45,9 @@ export const useSweepStore = create<SweepState>((set, get) => ({
   },
 
   async run() {
-    const datasetId = useDatasetStore.getState().activeId;
-    if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     const { features, settings } = useTrainStore.getState();
-    const rep = currentRepresentation(useEmbedStore.getState());
-    if (features === 'clip' && !rep) return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first (or sweep on raw pixels).' } });
+    const input = trainingInput(features, 'sweep on raw pixels');
+    if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     let configs;
     try {
       const s = get();
@@ -68,14 +65,14 @@ export const useSweepStore = create<SweepState>((set, get) => ({
     running = controller;
     if (!worker || worker.crashed) worker = startTrainWorker();
     const tracker = new ProgressTracker('Configuration', configs.length, 'configs');
-    const trainedOn = features === 'clip' ? `CLIP ${rep!.model}` : 'raw pixels';
+    const trainedOn = input.features.kind === 'clip' ? `CLIP ${input.features.rep.model}` : 'raw pixels';
     set({ rows: [], trainedOn, status: { kind: 'working', message: `Starting a sweep of ${configs.length} configurations…` } });
     // Progress travels on its own port: a late update must not undo the final state.
     let settled = false;
     const describe = (i: number) => `${configs[i].hidden.join('-') || 'linear'}, lr ${configs[i].learningRate}, dropout ${configs[i].dropout}`;
     try {
       const rows = await worker.sweep(
-        { datasetId, features: features === 'clip' ? { kind: 'clip', rep: rep! } : { kind: 'raw-pixels' }, configs },
+        { datasetId: input.datasetId, features: input.features, configs },
         {
           signal: controller.signal,
           onProgress: (p) => {
