@@ -124,6 +124,19 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   await explore().getByText(/Ringed: happy faces predicted happy/).waitFor();
 });
 
+test('UMAP and PCA map the images too, and the same seed gives the same UMAP map', async () => {
+  await explore().getByLabel('Projection').selectOption('umap');
+  await mapView('Images', 385);
+  assert.match(await explore().getByRole('status').innerText(), /UMAP of 385 images .* epochs, 15 neighbours, min\. distance 0\.1, seed/);
+  const first = await map().evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
+  await mapView('Images', 385);
+  assert.equal(await map().evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL()), first, 'same settings, same map');
+  await explore().getByLabel('Projection').selectOption('pca');
+  await mapView('Images', 385);
+  assert.match(await explore().getByRole('status').innerText(), /PCA of 385 images/);
+  await explore().getByLabel('Projection').selectOption('tsne');
+});
+
 test('the centroid, prompt and overlay views render, with perplexity clamped for 7 and 14 points', async () => {
   await mapView('Emotion centroids (fig. 6)', 7);
   assert.match(await explore().getByRole('status').innerText(), /perplexity 2\.00 \(clamped from 30/);

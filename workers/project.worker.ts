@@ -3,6 +3,8 @@
  * streaming positions while it iterates, and answers nearest-neighbour questions in the original space. Keeps the
  * page's main thread free. Logic lives in src/explore/.
  */
+import { UMAP } from 'umap-js';
+import { seededRandom } from '../src/lib/random';
 import { getColumns } from '../src/dataset/storage';
 import { loadStoredEmbeddings, type Representation } from '../src/embed/embeddingCache';
 import { stratifiedOrder } from '../src/embed/sampling';
@@ -12,7 +14,7 @@ import { approximateNeighbourSteps, pca, VpTree, type Neighbours } from '../src/
 import { neighbourCount, pcaInit, Tsne, type TsneSettings } from '../src/explore/tsne';
 import { buildView, type ViewKind } from '../src/explore/views';
 
-export type ProjectionMethod = 'tsne' | 'pca';
+export type ProjectionMethod = 'tsne' | 'umap' | 'pca';
 
 export interface ProjectInput {
   view: ViewKind;
@@ -41,6 +43,8 @@ export interface ProjectOutput {
   seconds: number;
   /** share of variance kept by PCA-50 (or by the 2 PCA axes) */
   explained?: number;
+  /** UMAP's neighbour count */
+  neighbours?: number;
 }
 
 interface Loaded {
@@ -128,6 +132,10 @@ const api = {
       data = result.projected;
       dim = result.components;
       explained = result.explained;
+    }
+    if (input.method === 'umap') {
+      const { positions, epochs, neighbours } = await runUmap(data, n, dim, input.tsne.seed, ctx);
+      return transfer({ ...base, positions, iterations: epochs, neighbours, seconds: (performance.now() - started) / 1000, explained }, [positions.buffer]);
     }
     const { tsne, kl } = await runTsne(data, n, dim, { ...input.tsne }, ctx);
     const positions = Float32Array.from(tsne.positions);
@@ -224,6 +232,31 @@ async function runTsne(data: Float32Array, n: number, dim: number, settings: Par
     }
   }
   return { tsne, kl, knnSeconds };
+}
+
+/**
+ * UMAP through umap-js (seeded with the map's seed), stepping its epochs here so the map moves, progress shows and
+ * Stop is heard. 15 neighbours as UMAP's default, fewer when the view has fewer points.
+ */
+async function runUmap(data: Float32Array, n: number, dim: number, seed: number, ctx: JobContext<ProjectProgress>): Promise<{ positions: Float32Array; epochs: number; neighbours: number }> {
+  const neighbours = Math.max(2, Math.min(15, n - 1));
+  const umap = new UMAP({ nComponents: 2, nNeighbors: neighbours, minDist: 0.1, random: seededRandom(seed) });
+  const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * dim, (i + 1) * dim)));
+  ctx.progress({ stage: 'neighbours', done: 0, total: n });
+  const epochs = umap.initializeFit(rows);
+  const flat = () => Float32Array.from(umap.getEmbedding().flat());
+  let last = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    umap.step();
+    const now = performance.now();
+    if (now - last > 120 || epoch === epochs - 1) {
+      last = now;
+      ctx.progress({ stage: 'optimising', done: epoch + 1, total: epochs, kl: NaN, positions: flat() });
+      await tick();
+      throwIfCancelled(ctx.signal);
+    }
+  }
+  return { positions: flat(), epochs, neighbours };
 }
 
 exposeApi(api);

@@ -186,10 +186,11 @@ export function ExploreSection() {
               </select>
             )}
           </Field>
-          <Field label="Projection" help="t-SNE keeps neighbours together; PCA keeps the two widest directions (fast, linear).">
+          <Field label="Projection" help="t-SNE keeps neighbours together; UMAP too, and keeps more of the global layout; PCA keeps the two widest directions (fast, linear).">
             {(d) => (
-              <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as 'tsne' | 'pca' })}>
+              <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as 'tsne' | 'umap' | 'pca' })}>
                 <option value="tsne">t-SNE (Barnes-Hut)</option>
+                <option value="umap">UMAP (umap-js)</option>
                 <option value="pca">PCA</option>
               </select>
             )}
@@ -281,7 +282,7 @@ export function ExploreSection() {
               handle={handle}
               model={model}
               mode={mode}
-              label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${map.method === 'pca' ? 'PCA' : 't-SNE'}: ${map.labels.length} points`}
+              label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${map.method === 'pca' ? 'PCA' : map.method === 'umap' ? 'UMAP' : 't-SNE'}: ${map.labels.length} points`}
               onHover={(point, at) => setHover(point === undefined ? undefined : { point, ...at })}
               onClick={(point) => void s.pin(point)}
               onBrush={(points) => s.select(points)}

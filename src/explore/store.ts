@@ -182,11 +182,13 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         }
         names = texts;
       }
-      const tracker = new ProgressTracker('Iteration', settings.iterations, 'it');
+      let tracker: ProgressTracker | undefined;
       let knnTracker: ProgressTracker | undefined;
       let view: { labels: Uint8Array; modality: Uint8Array; lines: [number, number][] } = { labels: new Uint8Array(0), modality: new Uint8Array(0), lines: [] };
       const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: settings.method === 'pca' ? 0 : settings.iterations };
       set({ status: { kind: 'working', message: settings.method === 'pca' ? 'PCA…' : 'Finding nearest neighbours…' } });
+      // Progress travels on its own port: an update can arrive after the result and must not undo it.
+      let settled = false;
       const result = await client.project(
         {
           view: settings.view,
@@ -199,6 +201,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         {
           signal: controller.signal,
           onProgress: (p) => {
+            if (settled) return;
             if (p.stage === 'view') {
               view = { labels: p.labels, modality: p.modality, lines: p.lines };
               return;
@@ -208,14 +211,16 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
               const progress = knnTracker.update(p.done);
               return set({ status: { kind: 'working', message: formatProgress(progress), progress } });
             }
+            tracker ??= new ProgressTracker(settings.method === 'umap' ? 'Epoch' : 'Iteration', p.total, settings.method === 'umap' ? 'epochs' : 'it');
             const progress = tracker.update(p.done);
             set({
-              map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, kl: p.kl },
-              status: { kind: 'working', message: `${formatProgress(progress)} · KL ${Number.isFinite(p.kl) ? p.kl.toFixed(3) : '…'}`, progress },
+              map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, iterations: p.total, kl: p.kl },
+              status: { kind: 'working', message: settings.method === 'umap' ? formatProgress(progress) : `${formatProgress(progress)} · KL ${Number.isFinite(p.kl) ? p.kl.toFixed(3) : '…'}`, progress },
             });
           },
         },
       );
+      settled = true;
       const { positions, labels, modality, lines, ...info } = result;
       const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
       set((state) => ({
@@ -302,9 +307,11 @@ function summary(settings: ExploreSettings, result: ProjectOutput, sample?: Samp
   const sampled = n < (sample?.embedded ?? 0) ? `a stratified sample of the ${sample?.embedded.toLocaleString('en-US')} embedded` : 'all embedded';
   const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`;
   if (settings.method === 'pca') return `PCA of ${what}: the two axes keep ${(100 * (result.explained ?? 0)).toFixed(1)}% of the variance.`;
+  const pcaFirst = result.explained !== undefined ? `, PCA-50 first (${(100 * result.explained).toFixed(1)}% of the variance)` : '';
+  if (settings.method === 'umap') return `UMAP of ${what} in ${result.seconds.toFixed(1)} s: ${result.iterations} epochs, ${result.neighbours} neighbours, min. distance 0.1, seed ${settings.seed}${pcaFirst}.`;
   const clamped = result.perplexity !== undefined && result.perplexity < settings.perplexity ? ` (clamped from ${settings.perplexity}: ${n} points allow at most ${result.perplexity.toFixed(2)})` : '';
   return (
     `t-SNE of ${what} in ${result.seconds.toFixed(1)} s: ${result.iterations} iterations, perplexity ${result.perplexity?.toFixed(2)}${clamped}, ` +
-    `learning rate ${result.learningRate?.toFixed(0)}, KL ${result.kl?.toFixed(3)}${result.explained !== undefined ? `, PCA-50 first (${(100 * result.explained).toFixed(1)}% of the variance)` : ''}.`
+    `learning rate ${result.learningRate?.toFixed(0)}, KL ${result.kl?.toFixed(3)}${pcaFirst}.`
   );
 }
