@@ -1,6 +1,6 @@
 import { quadtree, scaleLinear, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
-import { drawMap, isVisible, type DrawModel, type Frame } from './draw';
+import { bounds, drawMap, isVisible, type DrawModel, type Frame } from './draw';
 
 export const MAP_WIDTH = 760;
 export const MAP_HEIGHT = 520;
@@ -37,23 +37,7 @@ export function MapCanvas(props: {
 
   // Base scales fit the data (recomputed as t-SNE streams); the zoom transform applies on top.
   const base = useMemo(() => {
-    const { positions } = model;
-    let minX = Infinity;
-    let maxX = -Infinity;
-    let minY = Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < positions.length; i += 2) {
-      minX = Math.min(minX, positions[i]);
-      maxX = Math.max(maxX, positions[i]);
-      minY = Math.min(minY, positions[i + 1]);
-      maxY = Math.max(maxY, positions[i + 1]);
-    }
-    for (const p of model.probes) {
-      minX = Math.min(minX, p.x);
-      maxX = Math.max(maxX, p.x);
-      minY = Math.min(minY, p.y);
-      maxY = Math.max(maxY, p.y);
-    }
+    let { minX, maxX, minY, maxY } = bounds(model.positions, model.probes);
     if (!Number.isFinite(minX)) {
       minX = minY = -1;
       maxX = maxY = 1;

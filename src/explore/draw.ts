@@ -217,3 +217,24 @@ export function mapCsv(rows: { id: string; label: string; split: string; x: numb
 }
 
 export const splitName = (split: number) => SPLITS[split] ?? String(split);
+
+/** The extent of the map's points (and of extra points such as probes), in map coordinates. */
+export function bounds(positions: Float32Array, extra: readonly { x: number; y: number }[] = []): { minX: number; maxX: number; minY: number; maxY: number } {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < positions.length; i += 2) {
+    minX = Math.min(minX, positions[i]);
+    maxX = Math.max(maxX, positions[i]);
+    minY = Math.min(minY, positions[i + 1]);
+    maxY = Math.max(maxY, positions[i + 1]);
+  }
+  for (const p of extra) {
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y);
+    maxY = Math.max(maxY, p.y);
+  }
+  return { minX, maxX, minY, maxY };
+}

@@ -1,7 +1,7 @@
 /** Exports of the map shown: PNG, SVG, CSV of coordinates, the settings as JSON, and its figure in the HTML report. */
 import { EMOTIONS } from '../lib/emotions';
 import { contributeToReport } from '../notebook/reportActions';
-import { drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
+import { bounds, drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
 import { MAP_HEIGHT, MAP_WIDTH } from './MapCanvas';
 import { useExploreStore } from './store';
 import { VIEWS } from './views';
@@ -25,16 +25,7 @@ const baseName = () => {
 
 /** A frame that fits every point (the report's picture, without the user's zoom). */
 export function fittedFrame(positions: Float32Array, width = MAP_WIDTH, height = MAP_HEIGHT): Frame {
-  let minX = Infinity;
-  let maxX = -Infinity;
-  let minY = Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < positions.length; i += 2) {
-    minX = Math.min(minX, positions[i]);
-    maxX = Math.max(maxX, positions[i]);
-    minY = Math.min(minY, positions[i + 1]);
-    maxY = Math.max(maxY, positions[i + 1]);
-  }
+  const { minX, maxX, minY, maxY } = bounds(positions);
   const scale = Math.min(width - 200, height - 48) / Math.max(maxX - minX, maxY - minY, 1e-9);
   return { width, height, x: (v) => 24 + (v - minX) * scale, y: (v) => height - 24 - (v - minY) * scale };
 }
