@@ -1,3 +1,4 @@
+import { useFileDrop } from '../app/useFileDrop';
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
@@ -104,22 +105,9 @@ export function ClassifySection() {
 }
 
 function PhotoInput({ onFile, disabled }: { onFile: (file: Blob, name: string) => void; disabled: boolean }) {
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useFileDrop((file) => onFile(file, file.name), disabled);
   return (
-    <div
-      className={`dropzone compact${over ? ' over' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const file = e.dataTransfer.files[0];
-        if (file) onFile(file, file.name);
-      }}
-    >
+    <div className={`dropzone compact${over ? ' over' : ''}`} {...handlers}>
       <div className="controls-row">
         <label>
           Photo

@@ -1,4 +1,5 @@
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useFileDrop } from '../app/useFileDrop';
+import { useDeferredValue, useEffect, useRef } from 'react';
 import { Section } from '../app/Section';
 import { DatasetSummary } from './DatasetSummary';
 import { FaceBrowser } from './FaceBrowser';
@@ -60,23 +61,9 @@ export function DatasetSection() {
 
 function DropZone({ onFile, disabled, compact }: { onFile: (file: File) => void; disabled: boolean; compact: boolean }) {
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useFileDrop(onFile, disabled);
   return (
-    <div
-      className={`dropzone${over ? ' over' : ''}${compact ? ' compact' : ''}`}
-      data-testid="dataset-dropzone"
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const file = e.dataTransfer.files[0];
-        if (file && !disabled) onFile(file);
-      }}
-    >
+    <div className={`dropzone${over ? ' over' : ''}${compact ? ' compact' : ''}`} data-testid="dataset-dropzone" {...handlers}>
       <p>
         Drop <strong>fer2013.zip</strong> (train/ and test/ folders of emotion folders) or <strong>fer2013.csv</strong> here, or{' '}
         <button type="button" onClick={() => input.current?.click()} disabled={disabled}>
