@@ -26,6 +26,22 @@ describe('progress', () => {
     expect(p.rate).toBeCloseTo(100);
   });
 
+  it('reads work that lands in bursts at its average rate, not the burst rate', () => {
+    // Two encoder sessions store their batches of 16 almost together, every 5.5 s: 32 images per 5.5 s.
+    let t = 0;
+    const tracker = new ProgressTracker('Embedding', 384, 'img', 5000, () => t);
+    tracker.update(0);
+    let p = tracker.update(0);
+    for (let burst = 1; burst <= 4; burst++) {
+      t = burst * 5500;
+      tracker.update(burst * 32 - 16);
+      t += 20;
+      p = tracker.update(burst * 32);
+    }
+    expect(p.rate).toBeGreaterThan(4);
+    expect(p.rate).toBeLessThan(7);
+  });
+
   it('has no rate before a second sample and no ETA when done', () => {
     const tracker = new ProgressTracker('Training', 5, 'epochs', 5000, () => 0);
     const first = tracker.update(0);

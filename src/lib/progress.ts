@@ -26,7 +26,9 @@ export class ProgressTracker {
   update(done: number): Progress {
     const t = this.now();
     this.samples.push({ t, done });
-    while (this.samples.length > 2 && t - this.samples[0].t > this.windowMs) this.samples.shift();
+    // The rate spans at least the window whenever there is that much history: work that finishes in bursts (several
+    // encoder sessions storing their batches at once) would otherwise read as a burst's instant rate.
+    while (this.samples.length > 2 && t - this.samples[1].t >= this.windowMs) this.samples.shift();
     const first = this.samples[0];
     const elapsed = (t - first.t) / 1000;
     const rate = elapsed > 0 ? (done - first.done) / elapsed : NaN;
