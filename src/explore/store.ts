@@ -163,6 +163,9 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     const controller = new AbortController();
     running = controller;
     const client = projectWorker();
+    // Progress travels on its own port: an update can arrive after the result, a cancel or an error, and must not
+    // undo what they showed.
+    let settled = false;
     try {
       const key = `${datasetId}|${representationKey(rep)}|${settings.sampleSize}|${settings.seed}`;
       let sample = get().sample;
@@ -187,8 +190,6 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       let view: { labels: Uint8Array; modality: Uint8Array; lines: [number, number][] } = { labels: new Uint8Array(0), modality: new Uint8Array(0), lines: [] };
       const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: settings.method === 'pca' ? 0 : settings.iterations };
       set({ status: { kind: 'working', message: settings.method === 'pca' ? 'PCA…' : 'Finding nearest neighbours…' } });
-      // Progress travels on its own port: an update can arrive after the result and must not undo it.
-      let settled = false;
       const result = await client.project(
         {
           view: settings.view,
@@ -229,6 +230,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         status: { kind: 'done', message: summary(settings, result, sample) },
       }));
     } catch (error) {
+      settled = true;
       const map = get().map;
       if (isCancelled(error)) {
         set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'done', message: `Stopped at iteration ${map?.iteration ?? 0}: the map shows where the points were then. Run again to start over.` } });
