@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { build } from 'vite';
-import { syntheticPixelValues } from '../src/diagnostics/speedTest';
+import { syntheticPixelValues } from '../src/embed/preprocess';
 import type { Diagnostics } from '../src/diagnostics/speedTest';
 import { modelFilePath, type Precision } from '../src/embed/modelSource';
 import { startHarness } from '../e2e/harness';

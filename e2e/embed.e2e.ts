@@ -58,6 +58,14 @@ test('after a reload it continues where it stopped, computing nothing twice', as
   const message = await done.innerText();
   const now = Number(/\(([\d,]+) now, ([\d,]+) from the cache\)/.exec(message)![1]);
   assert.equal(now, 384 - embeddedBefore, message);
+  // The run says its rate and how much of its time the encoder sessions were busy (the rest is reading and storing).
+  const busy = Number(/[\d.]+ img\/s(?: on \d+ sessions)?, encoding (\d+)% of the time/.exec(message)?.[1]);
+  assert.ok(busy > 0 && busy <= 100, message);
+  // On WASM with several cores, one single-threaded session per core encodes; the status bar names them.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const backend = await page.getByTestId('compute-backend').innerText();
+  if (cores > 1) assert.match(backend, new RegExp(`WASM · ${Math.min(cores, 4)} sessions × \\d+ threads?`), backend);
+  if (cores > 1) assert.match(message, new RegExp(`on ${Math.min(cores, 4)} sessions`), message);
   await coverage().filter({ hasText: /^384 of 384/ }).waitFor();
 });
 

@@ -15,11 +15,11 @@ export async function importDataset(page: Page, file = MINI): Promise<void> {
 }
 
 /** `baseUrl`: a folder in the hub's layout, e.g. `${harness.url}/models/tiny/`. */
-export async function loadModel(page: Page, baseUrl: string, options: { precision?: string; timeout?: number } = {}): Promise<void> {
+export async function loadModel(page: Page, baseUrl: string, options: { precision?: string; backend?: string; timeout?: number } = {}): Promise<void> {
   const embed = region(page, 'Embed');
   await embed.getByLabel('Source').selectOption('mirror');
   await embed.getByLabel('Mirror URL').fill(baseUrl);
-  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByLabel('Backend').selectOption(options.backend ?? 'wasm');
   if (options.precision) await embed.getByLabel('Precision').selectOption(options.precision);
   await embed.getByRole('button', { name: 'Load model' }).click();
   await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: options.timeout ?? 60_000 });

@@ -2,8 +2,8 @@
  * Embed worker: downloads (or takes from cache) CLIP encoder files, creates onnxruntime-web sessions and runs them.
  * Thin by design: the logic lives in src/embed/.
  */
-import type { BackendInUse, BackendPreference } from '../src/lib/compute';
-import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../src/lib/compute';
+import { connect, exposeApi, transfer, type Client, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
 import { missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
@@ -12,11 +12,13 @@ import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDatas
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
+import { planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import type { EncoderInterface } from '../src/embed/modelInterface';
 import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
 import { ClipTokenizer } from '../src/embed/tokenizer';
 import { l2NormalizeRows } from '../src/lib/vectors';
+import type { EncodeWorkerApi } from './encode.worker';
 
 const encoders = new Map<EncoderKind, Encoder>();
 let tokenizer: ClipTokenizer | undefined;
@@ -27,12 +29,55 @@ function encoderFor(kind: EncoderKind): Encoder {
   return encoder;
 }
 
+/**
+ * Copies of the image encoder for dataset runs (src/embed/encoderPool.ts): started in encode workers when a run
+ * begins and stopped when it ends, so the extra model copies take memory only while a dataset is being embedded.
+ * The model bytes stay here while copies are planned.
+ */
+let copiesPlanned: { count: number; bytes: Uint8Array; threads: number } | undefined;
+
+function startEncodeWorker(): Client<EncodeWorkerApi> {
+  return connect<EncodeWorkerApi>(new Worker(new URL('./encode.worker.ts', import.meta.url), { type: 'module', name: 'encode' }));
+}
+
+/** Runs `job` on a pool of this worker's image encoder plus the planned copies, which stop when it settles. */
+async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Promise<T> {
+  const encoder = encoderFor('vision');
+  const size = encoder.iface.imageSize!;
+  const own: EncoderSession = { run: (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]) };
+  const plan = copiesPlanned;
+  const copies = plan ? Array.from({ length: plan.count }, startEncodeWorker) : [];
+  try {
+    await Promise.all(copies.map((copy) => copy.load({ bytes: plan!.bytes.slice(), threads: plan!.threads })));
+    const sessions = copies.map((copy) => ({
+      run: (pixelValues: Float32Array, count: number) => copy.encode(transfer({ pixelValues, count }, [pixelValues.buffer])),
+    }));
+    return await job(new SessionPool([own, ...sessions]));
+  } finally {
+    copies.forEach((copy) => copy.terminate());
+  }
+}
+
+function backendOf(kind: EncoderKind, encoder: Encoder): BackendInUse {
+  return kind === 'vision' && copiesPlanned ? { ...encoder.backend, sessions: copiesPlanned.count + 1 } : encoder.backend;
+}
+
 export interface LoadEncoderInput {
   source: ModelSource;
   kind: EncoderKind;
   precision: Precision;
   backend: BackendPreference;
   threads?: number;
+  /** vision encoder sessions working at once (default: planned from the cores and the model's size) */
+  sessions?: number;
+}
+
+/** How a dataset run used its encoder sessions: the rest of `seconds` went to reading, preprocessing and storing. */
+export interface EncoderUse {
+  seconds: number;
+  sessions: number;
+  /** share of the run's time the sessions spent encoding, 0–1 */
+  encoderBusy: number;
 }
 
 export interface LoadedEncoder {
@@ -52,8 +97,23 @@ const api = {
     const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
+    if (input.kind === 'vision') copiesPlanned = undefined;
+    const caps = await detectCompute();
+    const plan = planSessions({
+      backend: chooseBackend(caps, input.backend).kind,
+      cores: navigator.hardwareConcurrency || 1,
+      modelBytes: bytes.byteLength,
+      threads: input.threads,
+      sessions: input.kind === 'vision' ? input.sessions : 1,
+    });
     // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
-    const encoder = await createEncoder(input.kind, new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+    const encoder =
+      input.kind === 'vision'
+        ? await createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
+        : await createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+    if (input.kind === 'vision' && encoder.backend.kind === 'wasm' && plan.sessions > 1) {
+      copiesPlanned = { count: plan.sessions - 1, bytes: new Uint8Array(bytes), threads: encoder.backend.threads ?? 1 };
+    }
     if (input.kind === 'text') tokenizer = await loadTokenizer(input.source, ctx);
     if (!fromCache && !local) await cacheModelFile(url, bytes);
     encoders.set(input.kind, encoder);
@@ -61,7 +121,7 @@ const api = {
       url,
       bytes: bytes.byteLength,
       fromCache,
-      backend: encoder.backend,
+      backend: backendOf(input.kind, encoder),
       iface: encoder.iface,
       loadMs: performance.now() - started,
     };
@@ -83,29 +143,36 @@ const api = {
   async embedFaces(input: { rep: Representation; faces: FaceBatch; batchSize: number }, ctx: JobContext<number>): Promise<number> {
     const encoder = encoderFor('vision');
     if (input.rep.dim !== encoder.iface.dim) throw new Error(`The loaded model makes ${encoder.iface.dim}-d embeddings, not ${input.rep.dim}-d`);
-    const size = encoder.iface.imageSize!;
     let done = 0;
-    return embedFaces(input.rep, input.faces, (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]), {
-      batchSize: input.batchSize,
-      imageSize: size,
-      signal: ctx.signal,
-      onBatch: (k) => ctx.progress((done += k)),
-    });
+    return withVisionSessions((pool) =>
+      embedFaces(input.rep, input.faces, (pixelValues, count) => pool.run(pixelValues, count), {
+        batchSize: input.batchSize,
+        imageSize: encoder.iface.imageSize!,
+        concurrency: pool.size,
+        signal: ctx.signal,
+        onBatch: (k) => ctx.progress((done += k)),
+      }),
+    );
   },
 
   /** Embeds a stored dataset (a stratified sample first when asked); resumes from the cache. */
   async embedDataset(
     input: { datasetId: string; rep: Representation; batchSize: number; sampleFirst?: number },
     ctx: JobContext<EmbedDatasetProgress>,
-  ): Promise<EmbedDatasetProgress> {
+  ): Promise<EmbedDatasetProgress & EncoderUse> {
     const encoder = encoderFor('vision');
-    const size = encoder.iface.imageSize!;
-    return embedDataset(input.datasetId, input.rep, (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]), {
-      batchSize: input.batchSize,
-      imageSize: size,
-      sampleFirst: input.sampleFirst,
-      signal: ctx.signal,
-      onProgress: ctx.progress,
+    return withVisionSessions(async (pool) => {
+      const started = performance.now();
+      const progress = await embedDataset(input.datasetId, input.rep, (pixelValues, count) => pool.run(pixelValues, count), {
+        batchSize: input.batchSize,
+        imageSize: encoder.iface.imageSize!,
+        concurrency: pool.size,
+        sampleFirst: input.sampleFirst,
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      return { ...progress, seconds, sessions: pool.size, encoderBusy: pool.busyMs / 1000 / (seconds * pool.size) };
     });
   },
 
@@ -124,7 +191,7 @@ const api = {
 
   /** The backend each loaded encoder runs on now (it changes when WebGPU fails at run time). */
   async backends(): Promise<Partial<Record<EncoderKind, BackendInUse>>> {
-    return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, encoder.backend]));
+    return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, backendOf(kind, encoder)]));
   },
 
   /** How many of a dataset's distinct images have an embedding for `rep`. */

@@ -8,6 +8,7 @@ import { startTrainWorker } from '../train/trainWorker';
 import { listManifests } from '../dataset/storage';
 import type { ForestSettings } from '../train/forest';
 import { mirrorSource, type Precision } from '../embed/modelSource';
+import { syntheticPixelValues } from '../embed/preprocess';
 import type { LoadedEncoder } from '../../workers/embed.worker';
 
 export interface SpeedTestResult {
@@ -16,19 +17,6 @@ export interface SpeedTestResult {
   /** wall time per batch seen from the page, including the worker round trip */
   msPerBatch: number[];
   imagesPerSecond: number;
-}
-
-/** Deterministic stand-in images in CLIP's normalized range, so runs are comparable and need no dataset. */
-export function syntheticPixelValues(count: number, seed: number, size = 224): Float32Array {
-  const out = new Float32Array(count * 3 * size * size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < out.length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = ((state >>> 0) / 4294967296) * 4 - 2;
-  }
-  return out;
 }
 
 export class Diagnostics {

@@ -90,9 +90,10 @@ export function EmbedSection() {
           <label>
             Backend
             <select value={s.backend} onChange={(e) => s.setSettings({ backend: e.target.value as typeof s.backend })}>
-              <option value="auto">Automatic (WebGPU on a hardware GPU, else WASM)</option>
+              <option value="auto">Automatic (WebGPU on a hardware GPU, else WASM, or WebNN where faster)</option>
               <option value="webgpu">WebGPU</option>
               <option value="wasm">WASM (CPU)</option>
+              <option value="webnn">WebNN (CPU, native kernels; where the browser has it)</option>
             </select>
           </label>
           <button type="submit">Load model</button>

@@ -16,7 +16,8 @@ export interface EmbedDatasetProgress {
   cached: number;
 }
 
-const SLICE = 256;
+// Each slice ends with the encoder sessions draining their last batches: large slices keep that idle time small.
+const SLICE = 512;
 
 export async function embedDataset(
   datasetId: string,
@@ -25,6 +26,8 @@ export async function embedDataset(
   options: {
     batchSize: number;
     imageSize: number;
+    /** batches encoding at once (the number of encoder sessions) */
+    concurrency?: number;
     sampleFirst?: number;
     signal: AbortSignal;
     onProgress(p: EmbedDatasetProgress): void;
@@ -67,6 +70,7 @@ export async function embedDataset(
     await embedFaces(rep, { ids: slice.map((i) => columns.imageIds[i]), pixels, side: FACE_SIDE }, encode, {
       batchSize: options.batchSize,
       imageSize: options.imageSize,
+      concurrency: options.concurrency,
       signal: options.signal,
       onStored: options.onStored,
       onBatch: (n) => {

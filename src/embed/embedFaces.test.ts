@@ -70,6 +70,53 @@ describe('embedFaces', () => {
     expect(calls).toEqual([2]);
   });
 
+  it('keeps two batches encoding at once and stores the same vectors, in order, as one at a time', async () => {
+    const oneAtATime = fresh();
+    await embedFaces(rep, faces(7), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: oneAtATime });
+    const db = fresh();
+    let running = 0;
+    let peak = 0;
+    const stored: string[][] = [];
+    const overlapping: Encode = async (pixelValues, count) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      const out = await encode(pixelValues, count);
+      running--;
+      return out;
+    };
+    const done = await embedFaces(rep, faces(7), overlapping, {
+      batchSize: 2,
+      imageSize: 224,
+      concurrency: 2,
+      signal: new AbortController().signal,
+      onStored: (ids) => void stored.push(ids),
+      db,
+    });
+    expect(done).toBe(7);
+    expect(peak).toBe(2);
+    expect(stored).toEqual([['face-0', 'face-1'], ['face-2', 'face-3'], ['face-4', 'face-5'], ['face-6']]);
+    expect(await loadEmbeddings(rep, faces(7).ids, db)).toEqual(await loadEmbeddings(rep, faces(7).ids, oneAtATime));
+  });
+
+  it('stores the batches before a failed one and waits for the batches still encoding', async () => {
+    const db = fresh();
+    let call = 0;
+    let settled = 0;
+    const failing: Encode = async (pixelValues, count) => {
+      const mine = call++;
+      await new Promise((r) => setTimeout(r, mine === 1 ? 1 : 20));
+      if (mine === 1) throw new Error('session lost');
+      settled++;
+      return encode(pixelValues, count);
+    };
+    await expect(embedFaces(rep, faces(6), failing, { batchSize: 2, imageSize: 224, concurrency: 2, signal: new AbortController().signal, db })).rejects.toThrow(
+      'session lost',
+    );
+    expect(await missingIds(rep, faces(6).ids, db)).toEqual(['face-2', 'face-3', 'face-4', 'face-5']);
+    expect(settled).toBe(call - 1); // every batch started has finished before the error reached the caller
+  });
+
   it('refuses pixels that do not match the ids', async () => {
     const set = faces(2);
     await expect(embedFaces(rep, { ...set, ids: ['a'] }, encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: fresh() })).rejects.toThrow(

@@ -1,7 +1,7 @@
 /**
  * Embeds faces into the embedding cache: only the ids not stored yet, in batches, each batch preprocessed as CLIP's
  * (Pillow-exact bicubic), encoded, normalized and written in one transaction. A cancel or crash loses at most the
- * batch in flight; the next run picks up from the cache. Runs in the embed worker; `encode` is the model.
+ * batches in flight; the next run picks up from the cache. Runs in the embed worker; `encode` is the model.
  */
 import { throwIfCancelled } from '../lib/rpc';
 import { missingIds, putEmbeddings, type Representation } from './embeddingCache';
@@ -22,6 +22,8 @@ export interface EmbedFacesOptions {
   batchSize: number;
   imageSize: number;
   signal: AbortSignal;
+  /** batches encoding at once (one per encoder session); stored in order all the same. Default 1. */
+  concurrency?: number;
   /** called after each stored batch with the number of faces it embedded */
   onBatch?: (embedded: number) => void;
   /** called after each stored batch with its ids and their normalized vectors (the CLI appends them to its output) */
@@ -43,22 +45,37 @@ export async function embedFaces(rep: Representation, faces: FaceBatch, encode: 
   });
   const queue = [...firstIndex.entries()];
   const plane = 3 * imageSize * imageSize;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  // Batches handed to the encoder and not stored yet, oldest first: the next batch is preprocessed while they run.
+  const inFlight: Array<{ ids: string[]; vectors: Promise<Float32Array> }> = [];
   let embedded = 0;
-  for (let start = 0; start < queue.length; start += batchSize) {
+  const storeOldest = async () => {
+    const { ids, vectors } = inFlight.shift()!;
+    const values = await vectors;
     throwIfCancelled(signal);
-    const batch = queue.slice(start, start + batchSize);
-    const pixelValues = new Float32Array(batch.length * plane);
-    batch.forEach(([, index], k) => {
-      const face = { data: faces.pixels.subarray(index * area, (index + 1) * area), width: faces.side, height: faces.side, channels: 1 as const };
-      clipPixelValues(face, imageSize, pixelValues, k * plane);
-    });
-    const vectors = await encode(pixelValues, batch.length);
-    throwIfCancelled(signal);
-    const ids = batch.map(([id]) => id);
-    await putEmbeddings(rep, ids, vectors, db);
-    await onStored?.(ids, vectors);
-    embedded += batch.length;
-    onBatch?.(batch.length);
+    await putEmbeddings(rep, ids, values, db);
+    await onStored?.(ids, values);
+    embedded += ids.length;
+    onBatch?.(ids.length);
+  };
+  try {
+    for (let start = 0; start < queue.length; start += batchSize) {
+      throwIfCancelled(signal);
+      const batch = queue.slice(start, start + batchSize);
+      const pixelValues = new Float32Array(batch.length * plane);
+      batch.forEach(([, index], k) => {
+        const face = { data: faces.pixels.subarray(index * area, (index + 1) * area), width: faces.side, height: faces.side, channels: 1 as const };
+        clipPixelValues(face, imageSize, pixelValues, k * plane);
+      });
+      const vectors = encode(pixelValues, batch.length);
+      vectors.catch(() => {}); // a failure surfaces when its turn to be stored comes
+      inFlight.push({ ids: batch.map(([id]) => id), vectors });
+      if (inFlight.length >= concurrency) await storeOldest();
+    }
+    while (inFlight.length > 0) await storeOldest();
+  } finally {
+    // After a cancel or a failure, the caller goes on only once no encoder is busy with this call's batches.
+    await Promise.allSettled(inFlight.map((b) => b.vectors));
   }
   return embedded;
 }

@@ -1,12 +1,15 @@
 /**
  * A CLIP encoder session in onnxruntime-web: created on the chosen backend (falling back from WebGPU to WASM when
- * WebGPU fails, and saying so), checked against the CLIP interface, and run on batches. Worker-only code.
+ * WebGPU fails, and saying so; trying WebNN where the browser has it), checked against the CLIP interface, and run
+ * on batches. Worker-only code.
  */
 import * as ort from 'onnxruntime-web';
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../lib/compute';
 import { encoderInterface, runClipSession } from './encoderSession';
 import type { EncoderInterface } from './modelInterface';
 import type { EncoderKind } from './modelSource';
+import { syntheticPixelValues } from './preprocess';
+import { judgeWebnn, WEBNN_BATCH, type BackendTrial } from './webnnTrial';
 
 export interface Encoder {
   session: ort.InferenceSession;
@@ -19,9 +22,12 @@ export interface Encoder {
 
 let configuredThreads: number | undefined;
 
-/** onnxruntime-web reads its thread count once, when its WASM starts: one worker serves one thread setting. */
+/**
+ * onnxruntime-web reads its thread count once, when its WASM starts: one worker serves one thread setting, and a
+ * later encoder that asks for none (the text encoder after the vision one) runs on the setting already made.
+ */
 function configureWasm(threads: number | undefined, available: number): number {
-  const wanted = Math.max(1, Math.min(threads ?? available, available));
+  const wanted = Math.max(1, Math.min(threads ?? configuredThreads ?? available, available));
   if (configuredThreads === undefined) {
     configuredThreads = wanted;
     ort.env.wasm.numThreads = wanted;
@@ -44,16 +50,24 @@ async function createOn(bytes: Uint8Array, backend: BackendInUse): Promise<ort.I
   }
 }
 
+/**
+ * `wasmSessions`: how many WASM sessions of this encoder will work at once (src/embed/encoderPool.ts), so that
+ * WebNN, one session on all cores, is compared with all of them.
+ */
 export async function createEncoder(
   kind: EncoderKind,
   bytes: Uint8Array,
   preference: BackendPreference,
   threads?: number,
+  wasmSessions = 1,
 ): Promise<Encoder> {
   const caps = await detectCompute();
   let backend = chooseBackend(caps, preference);
   const wasmThreads = configureWasm(threads, caps.wasmThreads);
-  if (backend.kind === 'wasm') backend = { ...backend, threads: wasmThreads };
+  // WebNN is tried for the image encoder, the one a dataset runs through; the prompts' text encoder stays on WASM.
+  const webnnRequested = backend.kind === 'webnn';
+  const webnnBytes = kind === 'vision' && (webnnRequested || (backend.kind === 'wasm' && preference === 'auto' && caps.webnn)) ? bytes.slice() : undefined;
+  if (backend.kind !== 'webgpu') backend = { kind: 'wasm', threads: wasmThreads, fallbackReason: backend.fallbackReason };
   let session: ort.InferenceSession;
   try {
     session = await createOn(bytes, backend);
@@ -63,12 +77,78 @@ export async function createEncoder(
     backend = { kind: 'wasm', threads: wasmThreads, fallbackReason: reason };
     session = await createOn(bytes, backend);
   }
+  let encoder: Encoder;
   try {
     const { iface, inputType } = encoderInterface(kind, session);
-    return { session, iface, backend, inputType, bytes: backend.kind === 'webgpu' ? bytes : undefined };
+    encoder = { session, iface, backend, inputType, bytes: backend.kind === 'webgpu' ? bytes : undefined };
   } catch (error) {
     await session.release();
     throw error;
+  }
+  return webnnBytes ? tryWebnn(encoder, webnnBytes, webnnRequested, wasmSessions) : encoder;
+}
+
+interface NavigatorWithWebnn {
+  ml?: { createContext(options: { deviceType: 'cpu' | 'gpu' | 'npu' }): Promise<unknown> };
+}
+
+/**
+ * Creates the image encoder on WebNN's CPU device and embeds the same synthetic batch on it and on the WASM encoder
+ * (each once to warm up, once timed). Returns the WebNN encoder when judgeWebnn keeps it, else the WASM encoder,
+ * whose backend then says why WebNN is not used.
+ */
+async function tryWebnn(wasm: Encoder, bytes: Uint8Array, requested: boolean, wasmSessions: number): Promise<Encoder> {
+  const notUsed = (reason: string): Encoder => {
+    wasm.backend = { ...wasm.backend, fallbackReason: reason };
+    return wasm;
+  };
+  let context: unknown;
+  try {
+    const ml = (globalThis.navigator as NavigatorWithWebnn | undefined)?.ml;
+    if (!ml) return notUsed('WebNN is not available in this browser; using WASM');
+    context = await ml.createContext({ deviceType: 'cpu' });
+  } catch (error) {
+    return notUsed(`WebNN is not usable here (${(error as Error).message}); using WASM`);
+  }
+  // WebNN compiles static shapes: every symbolic dimension (the batch) is fixed, and runs are padded to it.
+  const freeDimensionOverrides: Record<string, number> = {};
+  for (const m of wasm.session.inputMetadata) {
+    if (m.isTensor) for (const d of m.shape) if (typeof d === 'string') freeDimensionOverrides[d] = WEBNN_BATCH;
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: [{ name: 'webnn', deviceType: 'cpu', context } as ort.InferenceSession.ExecutionProviderConfig],
+      freeDimensionOverrides,
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    return notUsed(`WebNN could not load this model (${(error as Error).message}); using WASM`);
+  }
+  const webnn: Encoder = { session, iface: wasm.iface, inputType: wasm.inputType, backend: { kind: 'webnn', adapter: 'CPU' } };
+  const size = wasm.iface.imageSize!;
+  const input = syntheticPixelValues(WEBNN_BATCH, 7, size);
+  const dims = [WEBNN_BATCH, 3, size, size];
+  const trial = async (encoder: Encoder): Promise<BackendTrial> => {
+    await runOnce(encoder, input, dims);
+    const started = performance.now();
+    const vectors = await runOnce(encoder, input, dims);
+    return { ms: performance.now() - started, vectors };
+  };
+  try {
+    const onWasm = await trial(wasm);
+    const onWebnn = await trial(webnn);
+    const verdict = judgeWebnn({ ...onWasm, ms: onWasm.ms / wasmSessions }, onWebnn, wasm.iface.dim, requested);
+    if (!verdict.use) {
+      await session.release();
+      return notUsed(verdict.reason);
+    }
+    await wasm.session.release();
+    webnn.backend = { ...webnn.backend, detail: verdict.reason };
+    return webnn;
+  } catch (error) {
+    await session.release();
+    return notUsed(`WebNN failed on a test batch (${(error as Error).message}); using WASM`);
   }
 }
 
@@ -90,6 +170,20 @@ export async function runEncoder(encoder: Encoder, data: Float32Array | BigInt64
   }
 }
 
-function runOnce(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
-  return runClipSession(encoder.session, encoder.iface, encoder.inputType, ort.Tensor, data, dims);
+async function runOnce(encoder: Encoder, data: Float32Array | BigInt64Array, dims: number[]): Promise<Float32Array> {
+  if (encoder.backend.kind !== 'webnn' || !(data instanceof Float32Array)) {
+    return runClipSession(encoder.session, encoder.iface, encoder.inputType, ort.Tensor, data, dims);
+  }
+  // A WebNN session takes exactly WEBNN_BATCH images: longer batches go in slices, a short one is padded with zeros.
+  const [count, ...image] = dims;
+  const perImage = data.length / count;
+  const out = new Float32Array(count * encoder.iface.dim);
+  for (let start = 0; start < count; start += WEBNN_BATCH) {
+    const n = Math.min(WEBNN_BATCH, count - start);
+    const slice = new Float32Array(WEBNN_BATCH * perImage);
+    slice.set(data.subarray(start * perImage, (start + n) * perImage));
+    const vectors = await runClipSession(encoder.session, encoder.iface, encoder.inputType, ort.Tensor, slice, [WEBNN_BATCH, ...image]);
+    out.set(vectors.subarray(0, n * encoder.iface.dim), start * encoder.iface.dim);
+  }
+  return out;
 }

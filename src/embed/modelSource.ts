@@ -3,6 +3,7 @@
  * Hugging Face Hub (onnx/vision_model{,_fp16,_quantized}.onnx ...), so the hub, a self-hosted mirror and the
  * generated test models (served at /models/<preset>/) all load through the same code.
  */
+import type { BackendKind } from '../lib/compute';
 export type Precision = 'fp32' | 'fp16' | 'quantized';
 export type EncoderKind = 'vision' | 'text';
 
@@ -82,7 +83,8 @@ export function modelFileUrl(source: ModelSource, kind: EncoderKind, precision: 
 }
 
 /** The hub's own defaults: int8 weights run fastest on WASM; WebGPU has no int8 matmul, so fp16 where supported. */
-export function defaultPrecision(backend: 'webgpu' | 'wasm', shaderF16: boolean): Precision {
-  if (backend === 'wasm') return 'quantized';
+export function defaultPrecision(backend: BackendKind, shaderF16: boolean): Precision {
+  // WebNN is tried against WASM on the same file, so both CPU backends start from the file that is fastest on WASM.
+  if (backend !== 'webgpu') return 'quantized';
   return shaderF16 ? 'fp16' : 'fp32';
 }

@@ -155,3 +155,16 @@ export function clipPixelValues(src: Image8, size = 224, out = new Float32Array(
   }
   return out;
 }
+
+/** Deterministic stand-in images in CLIP's normalized range, so runs are comparable and need no dataset. */
+export function syntheticPixelValues(count: number, seed: number, size = 224): Float32Array {
+  const out = new Float32Array(count * 3 * size * size);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < out.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    out[i] = ((state >>> 0) / 4294967296) * 4 - 2;
+  }
+  return out;
+}

@@ -8,7 +8,8 @@ import { isCancelled } from '../lib/rpc';
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import { useResultsStore } from '../results/store';
-import type { LoadedEncoder } from '../../workers/embed.worker';
+import type { EncoderUse, LoadedEncoder } from '../../workers/embed.worker';
+import type { EmbedDatasetProgress } from './embedDataset';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -136,9 +137,10 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
             },
           },
         );
-        useStatusStore.getState().reportBackend('CLIP', loaded[kind]!.backend);
       }
       const { vision, text } = loaded as Required<typeof loaded>;
+      // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
+      useStatusStore.getState().reportBackend('CLIP', { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text.backend.fallbackReason });
       set({
         loaded: { ...loaded },
         loadedPrecision: precision,
@@ -196,9 +198,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
           },
         },
       ));
-      set({
-        status: { kind: 'done', message: `All ${(result.cached + result.done).toLocaleString('en-US')} distinct images embedded (${result.done.toLocaleString('en-US')} now, ${result.cached.toLocaleString('en-US')} from the cache).` },
-      });
+      set({ status: { kind: 'done', message: describeEmbeddingRun(result) } });
     } catch (error) {
       set({
         status: isCancelled(error)
@@ -269,6 +269,18 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     running?.abort();
   },
 }));
+
+/**
+ * "All 384 distinct images embedded (384 now, 0 from the cache): 6.1 img/s on 2 sessions, encoding 97% of the time."
+ * The encoding share tells how much the reading, preprocessing and storing around the model cost.
+ */
+export function describeEmbeddingRun(r: EmbedDatasetProgress & EncoderUse): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const counts = `All ${n(r.cached + r.done)} distinct images embedded (${n(r.done)} now, ${n(r.cached)} from the cache)`;
+  if (r.done === 0 || r.seconds <= 0) return `${counts}.`;
+  const sessions = r.sessions > 1 ? ` on ${r.sessions} sessions` : '';
+  return `${counts}: ${(r.done / r.seconds).toFixed(1)} img/s${sessions}, encoding ${Math.round(100 * r.encoderBusy)}% of the time.`;
+}
 
 // Another tab embedded or imported vectors: the coverage shown here follows.
 onOtherTabChange('embeddings', () => void useEmbedStore.getState().refreshCoverage());

@@ -2,7 +2,7 @@
  * Which compute backend the browser offers, and the one decision WebGPU vs WASM every capability uses.
  * Detection works on the page and in workers (both have navigator.gpu in Chromium).
  */
-export type BackendKind = 'webgpu' | 'wasm';
+export type BackendKind = 'webgpu' | 'wasm' | 'webnn';
 export type BackendPreference = 'auto' | BackendKind;
 
 export interface ComputeCapabilities {
@@ -18,6 +18,10 @@ export interface BackendInUse {
   kind: BackendKind;
   adapter?: string;
   threads?: number;
+  /** WASM sessions of the same encoder working at once, each with `threads` threads (1 when absent) */
+  sessions?: number;
+  /** why this backend was chosen over another that was tried (WebNN against WASM) */
+  detail?: string;
   /** why the preferred backend was not used, when it was not */
   fallbackReason?: string;
 }
@@ -61,6 +65,10 @@ export async function detectCompute(): Promise<ComputeCapabilities> {
  */
 export function chooseBackend(caps: ComputeCapabilities, preference: BackendPreference): BackendInUse {
   if (preference === 'wasm') return { kind: 'wasm', threads: caps.wasmThreads };
+  // WebNN asked for by name is tried where the browser has it (src/embed/webnnTrial.ts decides whether it stays).
+  if (preference === 'webnn') {
+    return caps.webnn ? { kind: 'webnn', adapter: 'CPU' } : { kind: 'wasm', threads: caps.wasmThreads, fallbackReason: 'WebNN is not available in this browser' };
+  }
   if (caps.webgpu && (preference === 'webgpu' || !caps.webgpu.software)) {
     return { kind: 'webgpu', adapter: caps.webgpu.adapter };
   }
@@ -74,7 +82,8 @@ export function chooseBackend(caps: ComputeCapabilities, preference: BackendPref
 }
 
 export function describeBackend(backend: BackendInUse): string {
-  return backend.kind === 'webgpu'
-    ? `WebGPU · ${backend.adapter ?? 'adapter'}`
-    : `WASM · ${backend.threads ?? 1} thread${backend.threads === 1 ? '' : 's'}`;
+  if (backend.kind === 'webgpu') return `WebGPU · ${backend.adapter ?? 'adapter'}`;
+  if (backend.kind === 'webnn') return `WebNN · ${backend.adapter ?? 'CPU'}${backend.detail ? ` (${backend.detail})` : ''}`;
+  const threads = `${backend.threads ?? 1} thread${(backend.threads ?? 1) === 1 ? '' : 's'}`;
+  return (backend.sessions ?? 1) > 1 ? `WASM · ${backend.sessions} sessions × ${threads}` : `WASM · ${threads}`;
 }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SESSIONS, planSessions, SessionPool, type EncoderSession } from './encoderPool';
+
+const MB = 2 ** 20;
+
+describe('planSessions', () => {
+  it('runs one single-threaded WASM session per core for a model that fits many times', () => {
+    expect(planSessions({ backend: 'wasm', cores: 2, modelBytes: 88 * MB })).toEqual({ sessions: 2, threadsEach: 1 });
+    expect(planSessions({ backend: 'wasm', cores: 1, modelBytes: 88 * MB })).toEqual({ sessions: 1, threadsEach: 1 });
+  });
+
+  it('shares the cores among at most MAX_SESSIONS sessions on a many-core machine', () => {
+    expect(planSessions({ backend: 'wasm', cores: 16, modelBytes: 88 * MB })).toEqual({ sessions: MAX_SESSIONS, threadsEach: 4 });
+  });
+
+  it('gives a large model fewer copies and more threads each', () => {
+    // ViT-L/14 in fp32 is about 1.2 GB: one copy, all cores.
+    expect(planSessions({ backend: 'wasm', cores: 8, modelBytes: 1200 * MB })).toEqual({ sessions: 1, threadsEach: 8 });
+    expect(planSessions({ backend: 'wasm', cores: 8, modelBytes: 600 * MB })).toEqual({ sessions: 2, threadsEach: 4 });
+  });
+
+  it('keeps one session with the threads asked for, and honours explicit sessions', () => {
+    expect(planSessions({ backend: 'wasm', cores: 2, modelBytes: 88 * MB, threads: 2 })).toEqual({ sessions: 1, threadsEach: 2 });
+    expect(planSessions({ backend: 'wasm', cores: 2, modelBytes: 88 * MB, sessions: 1 })).toEqual({ sessions: 1, threadsEach: 2 });
+    expect(planSessions({ backend: 'wasm', cores: 4, modelBytes: 88 * MB, sessions: 9 })).toEqual({ sessions: 4, threadsEach: 1 });
+  });
+
+  it('plans WASM sessions when WebNN is to be tried, since WASM is what it must beat', () => {
+    expect(planSessions({ backend: 'webnn', cores: 2, modelBytes: 88 * MB })).toEqual({ sessions: 2, threadsEach: 1 });
+  });
+
+  it('runs one WebGPU session and keeps every core for its WASM fallback', () => {
+    expect(planSessions({ backend: 'webgpu', cores: 8, modelBytes: 88 * MB })).toEqual({ sessions: 1, threadsEach: 8 });
+  });
+});
+
+/** A session that takes `ms` per batch and records how many batches overlap. */
+function slowSession(ms: number, log: { running: number; peak: number; ran: string[] }, name: string): EncoderSession {
+  return {
+    async run(pixelValues, count) {
+      log.running++;
+      log.peak = Math.max(log.peak, log.running);
+      log.ran.push(name);
+      await new Promise((r) => setTimeout(r, ms));
+      log.running--;
+      return new Float32Array(count).fill(pixelValues[0]);
+    },
+  };
+}
+
+describe('SessionPool', () => {
+  it('runs as many batches at once as it has sessions, never more, and returns each batch its own result', async () => {
+    const log = { running: 0, peak: 0, ran: [] as string[] };
+    const pool = new SessionPool([slowSession(20, log, 'a'), slowSession(20, log, 'b')]);
+    const results = await Promise.all([1, 2, 3, 4, 5].map((v) => pool.run(new Float32Array([v]), 1)));
+    expect(results.map((r) => r[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(log.peak).toBe(2);
+    expect(new Set(log.ran)).toEqual(new Set(['a', 'b']));
+    expect(pool.busyMs).toBeGreaterThanOrEqual(5 * 15);
+  });
+
+  it('frees a session whose batch failed', async () => {
+    let calls = 0;
+    const pool = new SessionPool([
+      {
+        async run(_pixels, count) {
+          if (calls++ === 0) throw new Error('out of memory');
+          return new Float32Array(count);
+        },
+      },
+    ]);
+    await expect(pool.run(new Float32Array(1), 1)).rejects.toThrow('out of memory');
+    await expect(pool.run(new Float32Array(1), 1)).resolves.toHaveLength(1);
+  });
+});
