@@ -163,9 +163,6 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     const controller = new AbortController();
     running = controller;
     const client = projectWorker();
-    // Progress travels on its own port: an update can arrive after the result, a cancel or an error, and must not
-    // undo what they showed.
-    let settled = false;
     try {
       const key = `${datasetId}|${representationKey(rep)}|${settings.sampleSize}|${settings.seed}`;
       let sample = get().sample;
@@ -202,7 +199,6 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         {
           signal: controller.signal,
           onProgress: (p) => {
-            if (settled) return;
             if (p.stage === 'view') {
               view = { labels: p.labels, modality: p.modality, lines: p.lines };
               return;
@@ -221,7 +217,6 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
           },
         },
       );
-      settled = true;
       const { positions, labels, modality, lines, ...info } = result;
       const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
       set((state) => ({
@@ -230,7 +225,6 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         status: { kind: 'done', message: summary(settings, result, sample) },
       }));
     } catch (error) {
-      settled = true;
       const map = get().map;
       if (isCancelled(error)) {
         set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'done', message: `Stopped at iteration ${map?.iteration ?? 0}: the map shows where the points were then. Run again to start over.` } });

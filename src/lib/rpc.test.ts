@@ -18,6 +18,11 @@ const api = {
   async fail() {
     throw new Error('bad input: not a FER2013 archive');
   },
+  /** Sends its last update as it returns: the update's own port may deliver it after the result. */
+  async late(_input: undefined, ctx: JobContext<{ done: number }>) {
+    ctx.progress({ done: 99 });
+    return 1;
+  },
 };
 
 const ports: MessagePort[] = [];
@@ -50,6 +55,14 @@ describe('rpc', () => {
     await client.count({ to: 3 }, { onProgress: (p) => seen.push(p.done) });
     await new Promise((r) => setTimeout(r, 20));
     expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('drops a progress update that arrives after the result, so it cannot overwrite the outcome', async () => {
+    const client = pair();
+    const seen: number[] = [];
+    expect(await client.late(undefined, { onProgress: (p) => seen.push(p.done) })).toBe(1);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen).toEqual([]);
   });
 
   it('cancels a running job through its AbortSignal', async () => {

@@ -6,7 +6,8 @@
  * what every long job needs and Comlink leaves out:
  * - cancellation: each call gets its own MessagePort; aborting the caller's AbortSignal posts on it and the job's
  *   `ctx.signal` aborts (a port, not a shared flag, so it works without cross-origin isolation);
- * - progress: `ctx.progress(p)` reaches `onProgress(p)` on the page (fire and forget, never awaited by the job);
+ * - progress: `ctx.progress(p)` reaches `onProgress(p)` on the page (fire and forget, never awaited by the job),
+ *   never after the call has settled;
  * - a crashed worker (out of memory, a lost GPU device) rejects every call in flight instead of hanging forever.
  * Large results and inputs move without copies: wrap them with `transfer(value, [buffers])`.
  */
@@ -125,7 +126,11 @@ export function connect<A extends WorkerApi>(worker: Worker | (Comlink.Endpoint 
           const channel = new MessageChannel();
           const onAbort = () => channel.port1.postMessage(CANCEL);
           signal?.addEventListener('abort', onAbort, { once: true });
+          // Progress travels on its own port, so an update can arrive after the result or the error it preceded:
+          // once the call has settled, late updates are dropped rather than shown over the outcome.
+          let settled = false;
           const settle = () => {
+            settled = true;
             signal?.removeEventListener('abort', onAbort);
             inFlight.delete(reject);
             channel.port1.close();
@@ -135,7 +140,7 @@ export function connect<A extends WorkerApi>(worker: Worker | (Comlink.Endpoint 
           job(
             input,
             Comlink.transfer(channel.port2, [channel.port2]),
-            onProgress ? Comlink.proxy(onProgress) : undefined,
+            onProgress ? Comlink.proxy((update: unknown) => void (settled || onProgress(update))) : undefined,
           ).then(
             (value) => {
               settle();
