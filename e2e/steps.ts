@@ -29,5 +29,10 @@ export async function loadModel(page: Page, baseUrl: string, options: { precisio
 export async function embedDataset(page: Page, distinct = 384, timeout = 120_000): Promise<void> {
   const embed = region(page, 'Embed');
   await embed.getByRole('button', { name: 'Embed dataset' }).click();
-  await embed.getByRole('status').filter({ hasText: new RegExp(`All ${distinct.toLocaleString('en-US')} distinct images embedded`) }).waitFor({ timeout });
+  const done = embed.getByRole('status').filter({ hasText: new RegExp(`All ${distinct.toLocaleString('en-US')} distinct images embedded`) });
+  await done.waitFor({ timeout }).catch(async (error: Error) => {
+    // Say where it stopped: the section's own status line is the first thing to read when this fails.
+    const status = await embed.locator('[role=status], [role=alert]').allInnerTexts().catch(() => []);
+    throw new Error(`${error.message}\nThe Embed section shows: ${status.join(' | ')}`);
+  });
 }

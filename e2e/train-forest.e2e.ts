@@ -146,6 +146,24 @@ test('the forest, sweep and comparison views have no WCAG A/AA violations', asyn
   );
 });
 
+test('a forest cut off by a reload is named in the interrupted-work notice, and nothing of it is saved', async () => {
+  await forest().getByLabel('Trees').fill('20000');
+  await forest().getByRole('button', { name: 'Grow forest' }).click();
+  await page.waitForFunction(
+    () => /^Tree [\d,]+ \/ 20,000/.test(document.querySelector('[role=progressbar][aria-label="Forest progress"]')?.getAttribute('aria-valuetext') ?? ''),
+    undefined,
+    { polling: 20, timeout: 120_000 },
+  );
+  await page.reload();
+  const notice = page.getByRole('complementary', { name: 'Interrupted work' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /Random forest: stopped at “Tree [\d,]+ of 20,?000.*That forest was not saved; forests saved before are kept/s);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await forest().getByRole('status').filter({ hasText: /^Restored: / }).waitFor({ timeout: 30_000 });
+  assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
+  await forest().getByLabel('Trees').fill('8');
+});
+
 test('forest runs are kept: a reload lists them and refills both forest rows', async () => {
   await page.reload();
   await forest().getByRole('status').filter({ hasText: /^Restored: Grew 8 trees/ }).waitFor({ timeout: 30_000 });

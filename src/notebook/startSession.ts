@@ -6,6 +6,7 @@ import { useEmbedStore } from '../embed/store';
 import { useForestStore } from '../train/forestStore';
 import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
+import { useSweepStore } from '../train/sweepStore';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
 
 /** What each section's interrupted work means for what was kept. */
@@ -13,6 +14,8 @@ const AFTERMATH: Record<string, string> = {
   Dataset: 'Nothing of that import was kept (an import is stored whole or not at all): import the file again.',
   Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
   Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
+  'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
+  Sweep: 'A sweep’s table lives on the page only, so its rows are gone; saved runs are kept. Run the sweep again to repeat it.',
 };
 
 export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
@@ -39,6 +42,8 @@ export function startSession(): void {
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
+  journalWork('Random forest', useForestStore);
+  journalWork('Sweep', useSweepStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.
   const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.loaded.vision && s.loaded.text) && s.sourceKind !== 'local';
