@@ -71,7 +71,7 @@ async function loadFromMirror(path: string, precision = 'fp32') {
 test('loads the CLIP encoders from a mirror and reports the backend really in use', async () => {
   const { page, embed } = await loadFromMirror('/models/tiny/', 'quantized');
   await embed.getByRole('status').filter({ hasText: /CLIP ready: 512-d image and text embeddings, quantized/ }).waitFor({ timeout: 60_000 });
-  await page.getByTestId('compute-backend').filter({ hasText: /WASM · \d+ threads? \(in use by CLIP\)/ }).waitFor();
+  await page.getByTestId('compute-backend').filter({ hasText: /WASM · (\d+ sessions × )?\d+ threads? \(in use by CLIP\)/ }).waitFor();
   // A second load comes from Cache Storage, not the network.
   const before = harness.requests.filter((u) => u.endsWith('.onnx')).length;
   await embed.getByRole('button', { name: 'Load model' }).click();
