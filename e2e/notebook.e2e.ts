@@ -67,7 +67,10 @@ test('a reload keeps the settings, loads CLIP again and says which work it cut o
   await loadModel(page, `${harness.url}/models/tiny/`);
   // The dataset's embeddings were deleted above: embedding starts from zero; reload while it runs.
   await embed.getByRole('button', { name: /Embed dataset|Continue embedding/ }).click();
-  await page.waitForFunction(() => /Embedding [\d,]+ \//.test(document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''));
+  // The tiny model embeds fer2013-mini in a second or two: look often, and reload as soon as the run is under way.
+  await page.waitForFunction(() => /Embedding [\d,]+ \//.test(document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, {
+    polling: 10,
+  });
   await page.reload();
 
   await train.getByLabel('Epochs').and(page.locator('[value="7"]')).waitFor();

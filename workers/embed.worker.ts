@@ -36,6 +36,8 @@ function encoderFor(kind: EncoderKind): Encoder {
  */
 let copiesPlanned: { count: number; bytes: Uint8Array; threads: number } | undefined;
 
+const COPY_LOAD_TIMEOUT_MS = 60_000;
+
 function startEncodeWorker(): Client<EncodeWorkerApi> {
   return connect<EncodeWorkerApi>(new Worker(new URL('./encode.worker.ts', import.meta.url), { type: 'module', name: 'encode' }));
 }
@@ -46,15 +48,28 @@ async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Pr
   const size = encoder.iface.imageSize!;
   const own: EncoderSession = { run: (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]) };
   const plan = copiesPlanned;
-  const copies = plan ? Array.from({ length: plan.count }, startEncodeWorker) : [];
+  const started = plan ? Array.from({ length: plan.count }, startEncodeWorker) : [];
   try {
-    await Promise.all(copies.map((copy) => copy.load({ bytes: plan!.bytes.slice(), threads: plan!.threads })));
+    // A copy is help, not a requirement: one that fails to load, or takes too long, is stopped and the run goes on
+    // with the sessions it has (the summary names how many ran).
+    const loaded = await Promise.all(
+      started.map((copy) =>
+        Promise.race([
+          copy.load({ bytes: plan!.bytes.slice(), threads: plan!.threads }).then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), COPY_LOAD_TIMEOUT_MS)),
+        ]).catch(() => false),
+      ),
+    );
+    const copies = started.filter((copy, i) => {
+      if (!loaded[i]) copy.terminate();
+      return loaded[i];
+    });
     const sessions = copies.map((copy) => ({
       run: (pixelValues: Float32Array, count: number) => copy.encode(transfer({ pixelValues, count }, [pixelValues.buffer])),
     }));
     return await job(new SessionPool([own, ...sessions]));
   } finally {
-    copies.forEach((copy) => copy.terminate());
+    started.forEach((copy) => copy.terminate());
   }
 }
 
