@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, MINI } from './steps';
+import { embedDataset, importDataset, loadModel, MINI, region as regionOn } from './steps';
 
 
 // Detection runs on a real photo that @vladmandic/face-api (MIT) ships in its package (read from node_modules, not
@@ -26,7 +26,7 @@ before(async () => {
 });
 after(() => harness?.close());
 
-const region = (name: string) => page.getByRole('region', { name: new RegExp(name) });
+const region = (name: string) => regionOn(page, name);
 const classify = () => region('Classify');
 
 /** A PNG drawn in the page: the given JPEG faces side by side, each FACE_SIDE px, on a plain gray background. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel } from './steps';
+import { embedDataset, importDataset, loadModel, region as regionOn } from './steps';
 
 
 let harness: Harness;
@@ -14,7 +14,7 @@ before(async () => {
 });
 after(() => harness?.close());
 
-const region = (name: string) => page.getByRole('region', { name: new RegExp(name) });
+const region = (name: string) => regionOn(page, name);
 const explore = () => region('Explore');
 const map = () => explore().getByTestId('explore-map');
 

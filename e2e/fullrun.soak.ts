@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { region as regionOn } from './steps';
 
 const FER2013 = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
 const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
@@ -29,7 +30,7 @@ before(async () => {
 });
 after(() => harness?.close());
 
-const region = (name: string) => page.getByRole('region', { name: new RegExp(name) });
+const region = (name: string) => regionOn(page, name);
 const progressText = () => page.evaluate(() => [...document.querySelectorAll('[role=progressbar]')].map((p) => p.getAttribute('aria-valuetext') ?? '').join(' | '));
 const number = (text: string) => Number(text.replace(/,/g, ''));
 

@@ -43,7 +43,10 @@ export class SessionPool {
   private readonly waiting: Array<(index: number) => void> = [];
   private readonly busy: number[];
 
-  constructor(private readonly sessions: readonly EncoderSession[]) {
+  constructor(
+    private readonly sessions: readonly EncoderSession[],
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (sessions.length === 0) throw new Error('A session pool needs at least one session');
     this.idle = sessions.map((_, i) => i);
     this.busy = sessions.map(() => 0);
@@ -60,11 +63,11 @@ export class SessionPool {
 
   async run(pixelValues: Float32Array, count: number): Promise<Float32Array> {
     const index = this.idle.pop() ?? (await new Promise<number>((resolve) => this.waiting.push(resolve)));
-    const started = performance.now();
+    const started = this.now();
     try {
       return await this.sessions[index].run(pixelValues, count);
     } finally {
-      this.busy[index] += performance.now() - started;
+      this.busy[index] += this.now() - started;
       const next = this.waiting.shift();
       if (next) next(index);
       else this.idle.push(index);
