@@ -248,7 +248,7 @@ const api = {
 async function readLocalFile(file: File, ctx: JobContext<DownloadProgress>): Promise<{ bytes: ArrayBuffer; fromCache: boolean }> {
   const bytes = await file.arrayBuffer();
   ctx.progress({ url: file.name, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: false });
-  return { bytes, fromCache: true };
+  return { bytes, fromCache: false };
 }
 
 async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgress>): Promise<ClipTokenizer> {

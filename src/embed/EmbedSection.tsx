@@ -117,7 +117,7 @@ export function EmbedSection() {
           </fieldset>
         </form>
       )}
-      {datasetId && (ready || s.importedRep) && (
+      {datasetId && (ready || s.activeRep) && (
           <p className="muted" data-testid="embed-coverage">
             {!datasetId
               ? 'Import a dataset first.'

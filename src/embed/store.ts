@@ -36,17 +36,23 @@ interface EmbedState {
   precision: Precision | 'auto';
   backend: BackendPreference;
   status: SectionStatus;
+  /** the encoders of the loaded model: replaced whole when a load finishes, emptied when one starts */
   loaded: Partial<Record<EncoderKind, LoadedEncoder>>;
-  /** the precision actually loaded (resolved from 'auto') */
-  loadedPrecision?: Precision;
+  /** what is loaded, as it was loaded: its real source and precision, not what the form says now */
+  model?: LoadedModel;
+  /** a load in progress: what it is loading */
+  loading?: { sourceId: string; precision: Precision };
+  /**
+   * The representation training, forests, sweeps and Explore read: that of the model loaded last or of the
+   * embeddings imported last. It is kept across reloads, so stored embeddings are usable without loading the model.
+   */
+  activeRep?: Representation;
   /** embed a stratified sample of this many images first (0: dataset order) */
   sampleFirst: number;
   ensemble: boolean;
   /** the single prompt template ({} stands for the emotion), the paper's by default */
   template: string;
   coverage?: { embedded: number; total: number };
-  /** the representation of the last imported embeddings file, usable without loading its model */
-  importedRep?: Representation;
   zeroShot?: ZeroShotResult;
   setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble' | 'template'>>): void;
   loadModel(): Promise<void>;
@@ -58,23 +64,65 @@ interface EmbedState {
   cancel(): void;
 }
 
-/** What produced the vectors: the cache key of every embedding this model makes. */
-export function currentRepresentation(
-  s: Pick<EmbedState, 'loaded' | 'loadedPrecision' | 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'importedRep'>,
-): Representation | undefined {
-  const vision = s.loaded.vision;
-  if (!vision || !s.loadedPrecision) return s.importedRep;
-  return { kind: 'clip', model: currentSource(s as EmbedState).id, precision: s.loadedPrecision, dim: vision.iface.dim };
+/** The identity of a loaded model: where it really came from and what it really is. Never edited, only replaced. */
+export interface LoadedModel {
+  sourceKind: SourceKind;
+  sourceId: string;
+  precision: Precision;
+  dim: number;
+  /** the cache key of every embedding this model makes */
+  rep: Representation;
+}
+
+/**
+ * What produced the vectors in use: the loaded model's representation, else the stored one last used (a model
+ * loaded or embeddings imported before, maybe before a reload). It never reads the form, which may have changed.
+ */
+export function currentRepresentation(s: Pick<EmbedState, 'model' | 'activeRep'>): Representation | undefined {
+  return s.model?.rep ?? s.activeRep;
 }
 
 let worker: EmbedWorker | undefined;
 let running: AbortController | undefined;
+/** The load in progress, resolving to whether it loaded; jobs that need the model wait on it. */
+let modelLoad: Promise<boolean> | undefined;
+
+const sameModel = (rep: Representation | undefined, loading: { sourceId: string; precision: Precision }) =>
+  rep?.kind === 'clip' && rep.model === loading.sourceId && rep.precision === loading.precision;
+
+/**
+ * The representation a job that reads stored embeddings should use. A model still loading is waited for (and
+ * `onWait` told so) unless the stored representation already is that model's: then nothing needs the encoder.
+ * A load that fails is named as the problem.
+ */
+export async function awaitRepresentation(onWait?: (message: string) => void): Promise<{ rep?: Representation; problem?: string }> {
+  const s = useEmbedStore.getState();
+  if (s.model) return { rep: s.model.rep };
+  if (modelLoad && s.loading && !sameModel(s.activeRep, s.loading)) {
+    onWait?.('Waiting for CLIP to finish loading…');
+    const ok = await modelLoad;
+    const after = useEmbedStore.getState();
+    if (ok && after.model) return { rep: after.model.rep };
+    if (!ok && after.status.kind === 'error') return { problem: `CLIP could not be loaded: ${after.status.message}` };
+  }
+  return { rep: useEmbedStore.getState().activeRep };
+}
+
+/** Waits for a model load in progress; true when encoders are loaded afterwards. */
+export async function awaitEncoders(onWait?: (message: string) => void): Promise<boolean> {
+  if (modelLoad && !useEmbedStore.getState().model) {
+    onWait?.('Waiting for CLIP to finish loading…');
+    await modelLoad;
+  }
+  return Boolean(useEmbedStore.getState().model);
+}
 
 /** The embed worker holding the loaded encoders (the Classify section embeds its faces with them). */
 export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
 
 /** Text embeddings (L2-normalized, in prompt order) by the loaded text encoder, for other sections (Explore). */
 export async function embedPromptTexts(prompts: string[]): Promise<{ embeddings: Float32Array; dim: number }> {
+  await awaitEncoders();
   if (!worker || !useEmbedStore.getState().loaded.text) throw new Error('Load CLIP in the Embed section first: the prompts need its text encoder');
   return worker.embedPrompts({ prompts });
 }
@@ -82,6 +130,92 @@ export async function embedPromptTexts(prompts: string[]): Promise<{ embeddings:
 function currentSource(state: EmbedState): ModelSource {
   if (state.sourceKind === 'local') return localSource(state.localFiles);
   return state.sourceKind === 'hub' ? hubSource(state.repo) : mirrorSource(state.mirrorUrl, location.href);
+}
+
+type Set = (partial: Partial<EmbedState>) => void;
+
+/** The precision of a file picked from disk, from its name as the hub names them (vision_model_quantized.onnx …). */
+export function precisionOfFileName(name: string): Precision {
+  if (/_(quantized|int8|uint8|q8)\b|_(quantized|int8|uint8|q8)\./i.test(name)) return 'quantized';
+  if (/_fp16\b|_fp16\./i.test(name)) return 'fp16';
+  return 'fp32';
+}
+
+/**
+ * Loads the vision and text encoders. The state says what is loading while it loads; `model` and `loaded` are
+ * replaced whole at the end with what was really loaded, so nothing pairs a new encoder with an old precision.
+ * Resolves to whether the model loaded.
+ */
+async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  const state = get();
+  set({ loaded: {}, model: undefined, loading: undefined });
+  try {
+    const source = currentSource(state);
+    const status = useStatusStore.getState();
+    if (!status.caps) await status.detect();
+    const caps = useStatusStore.getState().caps!;
+    const planned = chooseBackend(caps, state.backend);
+    const precision = source.files
+      ? precisionOfFileName(source.files.vision.name)
+      : state.precision === 'auto'
+        ? defaultPrecision(planned.kind, caps.webgpu?.shaderF16 ?? false)
+        : state.precision;
+    set({ loading: { sourceId: source.id, precision } });
+    // A new worker per load: onnxruntime-web fixes its WASM thread count when it starts.
+    worker?.terminate();
+    worker = startEmbedWorker();
+    const loaded: Partial<Record<EncoderKind, LoadedEncoder>> = {};
+    for (const kind of ['vision', 'text'] as const) {
+      set({ status: { kind: 'working', message: `Loading the ${kind} encoder (${precision}) from ${source.id}…` } });
+      loaded[kind] = await worker.loadEncoder(
+        { source, kind, precision, backend: state.backend },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            const percent = Number.isFinite(p.total) && p.total > 0 ? (100 * p.loaded) / p.total : undefined;
+            const size = Number.isFinite(p.total) ? `${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : formatBytes(p.loaded);
+            const verb = source.files ? 'Reading' : 'Downloading';
+            set({
+              status: {
+                kind: 'working',
+                percent,
+                message: `${verb} the ${kind} encoder ${percent === undefined ? '' : `${Math.round(percent)}% `}(${size})`,
+              },
+            });
+          },
+        },
+      );
+    }
+    const { vision, text } = loaded as Required<typeof loaded>;
+    // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
+    useStatusStore.getState().reportBackend('CLIP', { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text.backend.fallbackReason });
+    const rep: Representation = { kind: 'clip', model: source.id, precision, dim: vision.iface.dim };
+    const where = source.files ? ' from files on this computer' : vision.fromCache && text.fromCache ? ' from this browser’s cache' : '';
+    set({
+      loaded: { vision, text },
+      model: { sourceKind: state.sourceKind, sourceId: source.id, precision, dim: vision.iface.dim, rep },
+      loading: undefined,
+      activeRep: rep,
+      zeroShot: undefined,
+      status: {
+        kind: 'done',
+        message: `CLIP ready: ${vision.iface.dim}-d image and text embeddings, ${precision}, ${formatBytes(vision.bytes + text.bytes)}${where}.`,
+      },
+    });
+    void useStatusStore.getState().refreshStorage();
+    await get().refreshCoverage();
+    return true;
+  } catch (error) {
+    if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {}, loading: undefined });
+    // What was downloaded completely is cached: trying again fetches only what is missing.
+    else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {}, loading: undefined });
+    return false;
+  } finally {
+    if (running === controller) running = undefined;
+  }
 }
 
 export const useEmbedStore = create<EmbedState>((set, get) => ({
@@ -101,66 +235,12 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     set(settings);
   },
 
-  async loadModel() {
-    running?.abort();
-    const controller = new AbortController();
-    running = controller;
-    const state = get();
-    try {
-      const source = currentSource(state);
-      const status = useStatusStore.getState();
-      if (!status.caps) await status.detect();
-      const caps = useStatusStore.getState().caps!;
-      const planned = chooseBackend(caps, state.backend);
-      const precision = state.precision === 'auto' ? defaultPrecision(planned.kind, caps.webgpu?.shaderF16 ?? false) : state.precision;
-      // A new worker per load: onnxruntime-web fixes its WASM thread count when it starts.
-      worker?.terminate();
-      worker = startEmbedWorker();
-      const loaded: Partial<Record<EncoderKind, LoadedEncoder>> = {};
-      set({ loaded });
-      for (const kind of ['vision', 'text'] as const) {
-        set({ status: { kind: 'working', message: `Loading the ${kind} encoder (${precision}) from ${source.id}…` } });
-        loaded[kind] = await worker.loadEncoder(
-          { source, kind, precision, backend: state.backend },
-          {
-            signal: controller.signal,
-            onProgress: (p) => {
-              const percent = Number.isFinite(p.total) && p.total > 0 ? (100 * p.loaded) / p.total : undefined;
-              const size = Number.isFinite(p.total) ? `${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : formatBytes(p.loaded);
-              set({
-                status: {
-                  kind: 'working',
-                  percent,
-                  message: `Downloading the ${kind} encoder ${percent === undefined ? '' : `${Math.round(percent)}% `}(${size})`,
-                },
-              });
-            },
-          },
-        );
-      }
-      const { vision, text } = loaded as Required<typeof loaded>;
-      // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
-      useStatusStore.getState().reportBackend('CLIP', { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text.backend.fallbackReason });
-      set({
-        loaded: { ...loaded },
-        loadedPrecision: precision,
-        zeroShot: undefined,
-        status: {
-          kind: 'done',
-          message:
-            `CLIP ready: ${vision.iface.dim}-d image and text embeddings, ${precision}, ` +
-            `${formatBytes(vision.bytes + text.bytes)}${vision.fromCache && text.fromCache ? ' from this browser’s cache' : ''}.`,
-        },
-      });
-      void useStatusStore.getState().refreshStorage();
-      await get().refreshCoverage();
-    } catch (error) {
-      if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {} });
-      // What was downloaded completely is cached: trying again fetches only what is missing.
-      else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {} });
-    } finally {
-      if (running === controller) running = undefined;
-    }
+  loadModel() {
+    const load = loadModel(set, get);
+    modelLoad = load;
+    return load.then(() => {
+      if (modelLoad === load) modelLoad = undefined;
+    });
   },
 
   async refreshCoverage() {
@@ -174,10 +254,11 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
 
   async embedDataset() {
     // A crashed worker lost its sessions: load the model again (from the cache) and go on from what is stored.
-    if (worker?.crashed && get().loaded.vision) await get().loadModel();
+    if (worker?.crashed && get().model) await get().loadModel();
+    await awaitEncoders((message) => set({ status: { kind: 'working', message } }));
     const rep = currentRepresentation(get());
     const datasetId = useDatasetStore.getState().activeId;
-    if (!worker || !rep) return set({ status: { kind: 'error', message: 'Load the CLIP model first.' } });
+    if (!worker || !get().model || !rep) return set({ status: { kind: 'error', message: 'Load the CLIP model first.' } });
     if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     running?.abort();
     const controller = new AbortController();
@@ -217,7 +298,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   },
 
   async runZeroShot() {
-    const rep = currentRepresentation(get());
+    await awaitEncoders();
+    const rep = get().model?.rep;
     const datasetId = useDatasetStore.getState().activeId;
     if (!worker || !rep || !datasetId) return set({ status: { kind: 'error', message: 'Load CLIP and import a dataset first.' } });
     const templates = get().ensemble ? [...ENSEMBLE_TEMPLATES] : [get().template];
@@ -258,7 +340,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     try {
       const { rep, count } = await worker.importEmbeddings({ file });
       announceChange('embeddings');
-      set({ importedRep: rep, status: { kind: 'done', message: `Imported ${count.toLocaleString('en-US')} embeddings made by ${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d) from ${file.name}.` } });
+      set({ activeRep: rep, status: { kind: 'done', message: `Imported ${count.toLocaleString('en-US')} embeddings made by ${rep.model ?? rep.kind} (${rep.precision ?? ''}, ${rep.dim}-d) from ${file.name}.` } });
       await get().refreshCoverage();
     } catch (error) {
       set({ status: { kind: 'error', message: `Could not import ${file.name}: ${(error as Error).message}` } });

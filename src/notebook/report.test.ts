@@ -50,7 +50,6 @@ const inputs: SessionInputs = {
     repo: 'Xenova/clip-vit-base-patch32',
     mirrorUrl: '',
     precision: 'auto',
-    loadedPrecision: 'quantized',
     backend: 'auto',
     template: 'A {} human face',
     ensemble: false,

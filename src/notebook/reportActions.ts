@@ -20,7 +20,7 @@ export function currentSessionRecord(): SessionRecord {
   const status = useStatusStore.getState();
   return collectSessionRecord({
     dataset: activeManifest(useDatasetStore.getState()),
-    embed: { ...embed, precision: String(embed.precision), backend: String(embed.backend), representation: currentRepresentation(embed) },
+    embed: { ...embed, sourceKind: embed.model?.sourceKind ?? embed.sourceKind, precision: String(embed.precision), backend: String(embed.backend), representation: currentRepresentation(embed) },
     environment: {
       userAgent: navigator.userAgent,
       backend: status.inUse ? describeBackend(status.inUse) : undefined,

@@ -61,7 +61,6 @@ export interface SessionInputs {
     repo: string;
     mirrorUrl: string;
     precision: string;
-    loadedPrecision?: string;
     backend: string;
     template: string;
     ensemble: boolean;
@@ -120,9 +119,10 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
     },
     model: embed.representation && {
       sourceKind: embed.sourceKind,
-      repo: embed.sourceKind === 'hub' ? embed.repo : undefined,
-      mirrorUrl: embed.sourceKind === 'mirror' ? embed.mirrorUrl : undefined,
-      precision: embed.loadedPrecision ?? embed.precision,
+      // The model that made the embeddings, as loaded: the form may have been edited since.
+      repo: embed.sourceKind === 'hub' ? (embed.representation.model ?? embed.repo) : undefined,
+      mirrorUrl: embed.sourceKind === 'mirror' ? (embed.representation.model ?? embed.mirrorUrl) : undefined,
+      precision: embed.representation.precision ?? embed.precision,
       representation: embed.representation,
       backend: embed.backend,
     },

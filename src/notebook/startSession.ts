@@ -34,7 +34,7 @@ export function startSession(): void {
   started = true;
   useSessionStore.setState({ interrupted: interruptedJobs() });
 
-  persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template']);
+  persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
@@ -46,7 +46,7 @@ export function startSession(): void {
   journalWork('Sweep', useSweepStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.
-  const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.loaded.vision && s.loaded.text) && s.sourceKind !== 'local';
+  const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.model && s.model.sourceKind !== 'local');
   const reload = sessionFlag.get('clipLoaded');
   let wasReady = false;
   useEmbedStore.subscribe((s) => {
@@ -56,5 +56,15 @@ export function startSession(): void {
       sessionFlag.set('clipLoaded', ready);
     }
   });
-  if (reload) void useEmbedStore.getState().loadModel();
+  const embed = useEmbedStore.getState();
+  if (reload) void embed.loadModel();
+  else if (embed.sourceKind === 'local' && embed.activeRep?.model?.startsWith('local:')) {
+    // A page cannot reopen files picked from disk: say what to do instead of offering a download.
+    useEmbedStore.setState({
+      status: {
+        kind: 'empty',
+        message: 'The model was loaded from files on this computer, which a page cannot reopen after a reload: pick the vision, text and tokenizer files again. Embeddings already stored are still used for training and maps.',
+      },
+    });
+  }
 }

@@ -91,7 +91,7 @@ export const useForestStore = create<ForestState>((set, get) => ({
 
   async train() {
     const { features, settings } = get();
-    const input = trainingInput(features, 'grow the forest on raw pixels');
+    const input = await trainingInput(features, 'grow the forest on raw pixels', (message) => set({ status: { kind: 'working', message } }));
     if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     running?.abort();
     const controller = new AbortController();

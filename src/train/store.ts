@@ -114,7 +114,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
 
   async train() {
     const { features, settings } = get();
-    const input = trainingInput(features, 'train on raw pixels');
+    const input = await trainingInput(features, 'train on raw pixels', (message) => set({ status: { kind: 'working', message } }));
     if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     running?.abort();
     const controller = new AbortController();

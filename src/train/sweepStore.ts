@@ -46,7 +46,7 @@ export const useSweepStore = create<SweepState>((set, get) => ({
 
   async run() {
     const { features, settings } = useTrainStore.getState();
-    const input = trainingInput(features, 'sweep on raw pixels');
+    const input = await trainingInput(features, 'sweep on raw pixels', (message) => set({ status: { kind: 'working', message } }));
     if (!input.ok) return set({ status: { kind: 'error', message: input.message } });
     let configs;
     try {
