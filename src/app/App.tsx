@@ -5,15 +5,16 @@ import { ExploreSection } from '../explore/ExploreSection';
 import { ResultsSection } from '../results/ResultsSection';
 import { TrainSection } from '../train/TrainSection';
 import { InterruptedNotice } from '../notebook/InterruptedNotice';
+import { SectionBoundary } from './SectionBoundary';
 import { StatusBar } from './StatusBar';
 
 const SECTIONS = [
-  ['dataset', 'Dataset'],
-  ['embed', 'Embed'],
-  ['train', 'Train'],
-  ['explore', 'Explore'],
-  ['classify', 'Classify'],
-  ['results', 'Results'],
+  ['dataset', 'Dataset', DatasetSection],
+  ['embed', 'Embed', EmbedSection],
+  ['train', 'Train', TrainSection],
+  ['explore', 'Explore', ExploreSection],
+  ['classify', 'Classify', ClassifySection],
+  ['results', 'Results', ResultsSection],
 ] as const;
 
 export function App() {
@@ -37,12 +38,11 @@ export function App() {
       </header>
       <main id="main">
         <InterruptedNotice />
-        <DatasetSection />
-        <EmbedSection />
-        <TrainSection />
-        <ExploreSection />
-        <ClassifySection />
-        <ResultsSection />
+        {SECTIONS.map(([id, title, Body]) => (
+          <SectionBoundary key={id} id={id} title={title}>
+            <Body />
+          </SectionBoundary>
+        ))}
       </main>
       <StatusBar />
     </>

@@ -9,7 +9,7 @@ import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { clipPixelValues } from '../embed/preprocess';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
-import { currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
 import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
@@ -131,6 +131,8 @@ async function zeroShotClasses(rep: Representation): Promise<{ classes: Float32A
 /** Embeds, classifies and finds the neighbours of one 48×48 face. Never throws: problems become notes. */
 async function predict(pixels: Uint8Array, runId: string | undefined): Promise<FacePrediction> {
   const prediction: FacePrediction = {};
+  // A photo classified while CLIP reloads waits for it rather than being scored without it.
+  await awaitEncoders();
   const embed = useEmbedStore.getState();
   const vision = embed.loaded.vision;
   const rep = currentRepresentation(embed);

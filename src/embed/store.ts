@@ -5,6 +5,7 @@ import { useStatusStore } from '../app/statusStore';
 import { chooseBackend, type BackendPreference } from '../lib/compute';
 import { formatBytes, formatProgress, ProgressTracker } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
+import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords';
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import { useResultsStore } from '../results/store';
@@ -54,11 +55,15 @@ interface EmbedState {
   template: string;
   coverage?: { embedded: number; total: number };
   zeroShot?: ZeroShotResult;
+  /** what the zero-shot result shown was computed with */
+  zeroShotOf?: ZeroShotIdentity;
   setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble' | 'template'>>): void;
   loadModel(): Promise<void>;
   embedDataset(): Promise<void>;
   refreshCoverage(): Promise<void>;
   runZeroShot(): Promise<void>;
+  /** shows the stored zero-shot result of the active dataset: the one of the current model and prompts, else the latest */
+  restoreZeroShot(): Promise<void>;
   exportEmbeddings(): Promise<void>;
   importEmbeddings(file: File): Promise<void>;
   cancel(): void;
@@ -132,6 +137,32 @@ function currentSource(state: EmbedState): ModelSource {
   return state.sourceKind === 'hub' ? hubSource(state.repo) : mirrorSource(state.mirrorUrl, location.href);
 }
 
+/** What a zero-shot result was computed on and with. */
+export interface ZeroShotIdentity {
+  datasetId: string;
+  templates: string[];
+  rep: Representation;
+  seconds: number;
+  createdAt: string;
+}
+
+export const ZERO_SHOT_KIND = 'zero-shot';
+interface StoredZeroShot {
+  result: ZeroShotResult;
+  of: ZeroShotIdentity;
+}
+const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'>) => `${of.datasetId}|${representationKey(of.rep)}|${of.templates.join('\n')}`;
+const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
+
+function reportZeroShot(zeroShot: ZeroShotResult, of: ZeroShotIdentity) {
+  useResultsStore.getState().report({
+    id: 'zero-shot',
+    test: zeroShot.evaluation.accuracy,
+    settings: `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
+    seconds: of.seconds,
+  });
+}
+
 type Set = (partial: Partial<EmbedState>) => void;
 
 /** The precision of a file picked from disk, from its name as the hub names them (vision_model_quantized.onnx …). */
@@ -199,7 +230,6 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
       model: { sourceKind: state.sourceKind, sourceId: source.id, precision, dim: vision.iface.dim, rep },
       loading: undefined,
       activeRep: rep,
-      zeroShot: undefined,
       status: {
         kind: 'done',
         message: `CLIP ready: ${vision.iface.dim}-d image and text embeddings, ${precision}, ${formatBytes(vision.bytes + text.bytes)}${where}.`,
@@ -306,16 +336,34 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     const started = performance.now();
     try {
       const zeroShot = await worker.zeroShot({ datasetId, rep, prompts: promptsFor(templates) });
-      set({ zeroShot });
-      useResultsStore.getState().report({
-        id: 'zero-shot',
-        test: zeroShot.evaluation.accuracy,
-        settings: `${templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`}, ${rep.model} ${rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
-        seconds: (performance.now() - started) / 1000,
+      const of: ZeroShotIdentity = { datasetId, templates, rep, seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString() };
+      set({ zeroShot, zeroShotOf: of });
+      reportZeroShot(zeroShot, of);
+      // Stored per dataset, model and prompt set: a reload or a report afterwards still has it.
+      await saveResult<StoredZeroShot>({
+        kind: ZERO_SHOT_KIND,
+        id: zeroShotId(of),
+        datasetId,
+        createdAt: of.createdAt,
+        title: `Zero-shot ${describePrompts(templates)}, ${rep.model} ${rep.precision}`,
+        value: { result: zeroShot, of },
       });
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });
     }
+  },
+
+  async restoreZeroShot() {
+    const datasetId = useDatasetStore.getState().activeId;
+    const stored = datasetId ? (await listResults<StoredZeroShot>(ZERO_SHOT_KIND)).filter((r) => r.datasetId === datasetId) : [];
+    const s = get();
+    const rep = currentRepresentation(s);
+    const templates = s.ensemble ? [...ENSEMBLE_TEMPLATES] : [s.template];
+    const wanted = rep && datasetId ? zeroShotId({ datasetId, rep, templates }) : undefined;
+    const chosen = stored.find((r) => r.id === wanted) ?? stored.at(-1);
+    set({ zeroShot: chosen?.value.result, zeroShotOf: chosen?.value.of });
+    if (chosen) reportZeroShot(chosen.value.result, chosen.value.of);
+    else useResultsStore.getState().report({ id: 'zero-shot', test: undefined, train: undefined, settings: undefined, seconds: undefined });
   },
 
   async exportEmbeddings() {
@@ -366,3 +414,4 @@ export function describeEmbeddingRun(r: EmbedDatasetProgress & EncoderUse): stri
 
 // Another tab embedded or imported vectors: the coverage shown here follows.
 onOtherTabChange('embeddings', () => void useEmbedStore.getState().refreshCoverage());
+onResultsChanged(() => void useEmbedStore.getState().restoreZeroShot());

@@ -7,7 +7,7 @@ import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey } from '../embed/embeddingCache';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
-import { currentRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
+import { awaitRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
 import { EMOTIONS } from '../lib/emotions';
 import { ProgressTracker, formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
@@ -153,9 +153,12 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   async run() {
     const settings = get().settings;
     const datasetId = useDatasetStore.getState().activeId;
-    const rep = currentRepresentation(useEmbedStore.getState());
     if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
-    if (!rep || rep.kind !== 'clip') return set({ status: { kind: 'error', message: 'Load CLIP and embed the dataset in the Embed section first.' } });
+    // Stored embeddings are enough for a map: a model still loading is waited for only when it is a different one.
+    const { rep, problem } = await awaitRepresentation((message) => set({ status: { kind: 'working', message } }));
+    if (!rep || rep.kind !== 'clip') {
+      return set({ status: { kind: 'error', message: problem ?? 'Load CLIP and embed the dataset in the Embed section first.', retry: { label: 'Try again', action: () => void get().run() } } });
+    }
     if (!(settings.sampleSize >= 2)) return set({ status: { kind: 'error', message: `Sample size must be at least 2, not ${settings.sampleSize}.` } });
     if (!(settings.perplexity > 0)) return set({ status: { kind: 'error', message: `Perplexity must be positive, not ${settings.perplexity}.` } });
     if (!(settings.iterations >= 1)) return set({ status: { kind: 'error', message: `Iterations must be at least 1, not ${settings.iterations}.` } });

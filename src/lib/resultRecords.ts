@@ -6,6 +6,7 @@
  */
 import { createStore, del, get, getMany, keys, set, type UseStore } from 'idb-keyval';
 import { withQuotaMessage } from './quota';
+import { announceChange, onOtherTabChange } from './tabs';
 
 export interface ResultRecord<T = unknown> {
   kind: string;
@@ -23,8 +24,25 @@ let defaultStore: UseStore | undefined;
 const store = () => (defaultStore ??= createStore('facet-results', 'records'));
 const keyOf = (kind: string, id: string) => `${kind}:${id}`;
 
+const listeners = new Set<() => void>();
+function changed() {
+  listeners.forEach((listener) => listener());
+  announceChange('results');
+}
+
+/** Calls `handler` whenever a record is saved or deleted, in this tab or another. */
+export function onResultsChanged(handler: () => void): () => void {
+  listeners.add(handler);
+  const stopOther = onOtherTabChange('results', handler);
+  return () => {
+    listeners.delete(handler);
+    stopOther();
+  };
+}
+
 export async function saveResult<T>(record: ResultRecord<T>, db = store()): Promise<void> {
   await withQuotaMessage(record.title, () => set(keyOf(record.kind, record.id), record, db));
+  changed();
 }
 
 export const getResult = <T>(kind: string, id: string, db = store()) => get<ResultRecord<T>>(keyOf(kind, id), db);
@@ -36,7 +54,10 @@ export async function listResults<T = unknown>(kind?: string, db = store()): Pro
   return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-export const deleteResult = (kind: string, id: string, db = store()) => del(keyOf(kind, id), db);
+export async function deleteResult(kind: string, id: string, db = store()): Promise<void> {
+  await del(keyOf(kind, id), db);
+  changed();
+}
 
 /** A record's approximate size: what its typed arrays hold plus its JSON. */
 export function recordBytes(record: ResultRecord): number {

@@ -8,6 +8,7 @@ const GROUPS: [StoredKind, string][] = [
   ['embeddings', 'Embeddings'],
   ['run', 'Training runs'],
   ['forest-run', 'Random forests'],
+  ['result', 'Other results (zero-shot, sweeps, maps)'],
   ['model-file', 'Model files'],
 ];
 

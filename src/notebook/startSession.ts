@@ -57,6 +57,10 @@ export function startSession(): void {
     }
   });
   const embed = useEmbedStore.getState();
+  // Stored zero-shot scores of the active dataset come back once the datasets are listed, and follow the one chosen.
+  useDatasetStore.subscribe((s, before) => {
+    if (s.activeId !== before.activeId) void useEmbedStore.getState().restoreZeroShot();
+  });
   if (reload) void embed.loadModel();
   else if (embed.sourceKind === 'local' && embed.activeRep?.model?.startsWith('local:')) {
     // A page cannot reopen files picked from disk: say what to do instead of offering a download.

@@ -8,8 +8,9 @@ import { FACE_AREA } from '../dataset/faceSet';
 import { listStoredRepresentations } from '../embed/embeddingCache';
 import { listCachedModelFiles } from '../embed/modelFiles';
 import { listForestRuns, listRuns, runWeightBytes } from '../train/runs';
+import { listResults, recordBytes } from '../lib/resultRecords';
 
-export type StoredKind = 'dataset' | 'embeddings' | 'run' | 'forest-run' | 'model-file';
+export type StoredKind = 'dataset' | 'embeddings' | 'run' | 'forest-run' | 'result' | 'model-file';
 
 export interface StoredItem {
   kind: StoredKind;
@@ -21,7 +22,15 @@ export interface StoredItem {
 }
 
 export async function storageInventory(): Promise<StoredItem[]> {
-  const [datasets, representations, runs, files, forests] = await Promise.all([listManifests(), listStoredRepresentations(), listRuns(), listCachedModelFiles(), listForestRuns()]);
+  const [datasets, representations, runs, files, forests, results] = await Promise.all([
+    listManifests(),
+    listStoredRepresentations(),
+    listRuns(),
+    listCachedModelFiles(),
+    listForestRuns(),
+    listResults(),
+  ]);
+  const datasetName = new Map(datasets.map((d) => [d.id, d.name]));
   const runBytes = await Promise.all(runs.map((r) => runWeightBytes(r.id)));
   return [
     ...datasets.map((d) => ({
@@ -51,6 +60,13 @@ export async function storageInventory(): Promise<StoredItem[]> {
       name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} forest of ${r.result.settings.trees} trees, ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
       detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${r.datasetName}`,
       bytes: r.result.storedBytes ?? 0,
+    })),
+    ...results.map((r) => ({
+      kind: 'result' as const,
+      key: `${r.kind}:${r.id}`,
+      name: r.title,
+      detail: `${r.createdAt.slice(0, 16).replace('T', ' ')} · ${datasetName.get(r.datasetId) ?? 'a deleted dataset'}`,
+      bytes: recordBytes(r),
     })),
     ...files.map((f) => ({ kind: 'model-file' as const, key: f.url, name: fileName(f.url), detail: f.url, bytes: f.bytes })),
   ];

@@ -5,6 +5,7 @@ import { useDatasetStore } from '../dataset/store';
 import { deleteRepresentationKey } from '../embed/embeddingCache';
 import { deleteCachedModelFile } from '../embed/modelFiles';
 import { useEmbedStore } from '../embed/store';
+import { deleteResult } from '../lib/resultRecords';
 import { announceChange } from '../lib/tabs';
 import { useForestStore } from '../train/forestStore';
 import { useTrainStore } from '../train/store';
@@ -38,6 +39,9 @@ export const useStorageStore = create<StorageState>((set, get) => ({
         await useTrainStore.getState().removeRun(item.key);
       } else if (item.kind === 'forest-run') {
         await useForestStore.getState().removeRun(item.key);
+      } else if (item.kind === 'result') {
+        const split = item.key.indexOf(':');
+        await deleteResult(item.key.slice(0, split), item.key.slice(split + 1));
       } else if (item.kind === 'embeddings') {
         await deleteRepresentationKey(item.key);
         announceChange('embeddings');

@@ -15,7 +15,7 @@ export function TrainSection() {
   useEffect(() => {
     void init();
   }, [init]);
-  const num = (key: 'dropout' | 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'l2') => ({
+  const num = (key: 'dropout' | 'learningRate' | 'epochs' | 'batchSize' | 'seed' | 'l2' | 'patience') => ({
     value: s.settings[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
   });
@@ -77,6 +77,10 @@ export function TrainSection() {
           <label title="At most this many epochs; training stops early when validation loss stops improving">
             Epochs
             <input type="number" min={1} step={1} {...num('epochs')} />
+          </label>
+          <label title="Stop after this many epochs without a better validation loss, keeping the best epoch (0: never stop early)">
+            Patience
+            <input type="number" min={0} step={1} {...num('patience')} />
           </label>
           <label title="The same seed and settings give the same model">
             Seed
