@@ -102,6 +102,7 @@ export function TrainSection() {
       )}
       {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}
       {s.result && s.shownRunId && <Evaluation result={s.result} datasetId={s.runs.find((r) => r.id === s.shownRunId)!.datasetId} />}
+      {s.runsLoaded && s.runs.length === 0 && !working && <p className="muted">No saved runs yet.</p>}
       {s.runs.length > 0 && (
         <table className="runs">
           <caption>Saved runs (kept in this browser)</caption>

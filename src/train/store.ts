@@ -22,6 +22,8 @@ interface TrainState {
   batchLoss: { x: number; loss: number }[];
   result?: TrainResult;
   runs: RunRecord[];
+  /** the stored runs have been read (until then, no runs does not mean none are stored) */
+  runsLoaded: boolean;
   shownRunId?: string;
   /** the confusion-matrix cell shown (and highlighted on the Explore map): [true class, predicted class] */
   selectedCell?: [number, number];
@@ -65,6 +67,7 @@ export const useTrainStore = create<TrainState>((set, get) => ({
   history: [],
   batchLoss: [],
   runs: [],
+  runsLoaded: false,
 
   async init() {
     onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
@@ -75,8 +78,8 @@ export const useTrainStore = create<TrainState>((set, get) => ({
       const latest = runs.filter((r) => r.featureKind === kind).at(-1);
       if (latest) reportRun(latest);
     }
-    if (last) set({ runs, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
-    else set({ runs });
+    if (last) set({ runs, runsLoaded: true, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
+    else set({ runs, runsLoaded: true });
   },
 
   showRun(id) {
