@@ -106,3 +106,25 @@ test('a zero-shot result comes back after a reload, in Embed and in Results, and
   assert.equal(await region(page, 'Embed').locator('.zero-shot-summary').count(), 0);
   assert.deepEqual(foreignRequests(harness), []);
 });
+
+test('a finished map comes back after a reload and its points can still be pinned', async () => {
+  const explore = region(page, 'Explore');
+  await explore.getByLabel('Projection').selectOption('pca');
+  await explore.getByRole('button', { name: 'Map' }).click();
+  const done = explore.getByRole('status').filter({ hasText: /^PCA of 385 images/ });
+  await done.waitFor({ timeout: 60_000 }).catch(async (error: Error) => assert.fail(`${error.message}\nExplore shows: ${(await explore.locator('[role=status], [role=alert]').allInnerTexts()).join(' | ')}`));
+  const message = await done.innerText();
+
+  await page.reload();
+  await explore.getByRole('status').filter({ hasText: `Restored: ${message}` }).waitFor({ timeout: 30_000 });
+  const map = explore.getByTestId('explore-map');
+  await map.and(page.locator('[data-points="385"]')).waitFor();
+  // Neighbours need the sample in the worker again: it is loaded on the first look-up.
+  await explore.getByLabel('Image id').fill('#0');
+  await explore.getByRole('button', { name: 'Jump' }).click();
+  const pinned = explore.getByTestId('explore-pinned');
+  await pinned.waitFor();
+  // Each neighbour shows its cosine similarity once it is found.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=explore-pinned] li')].filter((li) => /\d\.\d+/.test(li.getAttribute('title') ?? '')).length >= 12, undefined, { timeout: 30_000 });
+  assert.equal(await explore.getByRole('alert').count(), 0);
+});

@@ -5,12 +5,13 @@
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
-import { representationKey } from '../embed/embeddingCache';
+import { representationKey, type Representation } from '../embed/embeddingCache';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
 import { awaitRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
 import { EMOTIONS } from '../lib/emotions';
 import { ProgressTracker, formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
+import { listResults, saveResult } from '../lib/resultRecords';
 import { useTrainStore } from '../train/store';
 import type { ProjectionMethod, ProjectOutput } from '../../workers/project.worker';
 import { startProjectWorker, type ProjectWorker } from './projectWorker';
@@ -113,14 +114,41 @@ interface ExploreState {
   probe(prompt: string): Promise<void>;
   placeByNeighbours(source: string, points: { label: string; vector: Float32Array }[]): Promise<void>;
   clearProbes(): void;
+  /** shows the latest stored map of the active dataset (after a reload, or when the dataset changes) */
+  restore(): Promise<void>;
 }
+
+/** A finished map as stored: what it shows, the sample it was drawn from, and what made it. */
+interface StoredMap {
+  map: MapState;
+  sample: Sample;
+  rep: Representation;
+  summary: string;
+}
+export const MAP_KIND = 'map';
 
 let worker: ProjectWorker | undefined;
 let running: AbortController | undefined;
+/**
+ * The sample a restored map was drawn from, not yet loaded into the worker: neighbour look-ups load it first (the
+ * seeded sample is the same rows again).
+ */
+let pendingSample: { datasetId: string; rep: Representation; sampleSize: number; seed: number } | undefined;
 const NEIGHBOURS = 12;
 const PROBE_NEIGHBOURS = 10;
 
 const projectWorker = () => (worker && !worker.crashed ? worker : (worker = startProjectWorker()));
+
+/** The worker with the shown map's sample loaded, for nearest-neighbour look-ups. */
+async function workerWithSample(): Promise<ProjectWorker> {
+  const client = projectWorker();
+  if (pendingSample) {
+    const load = pendingSample;
+    pendingSample = undefined;
+    await client.load(load);
+  }
+  return client;
+}
 
 /** Per dataset index: the trained model's prediction, for test images of the run shown in Train. */
 export function predictionsFor(datasetId: string | undefined): Map<number, Prediction> | undefined {
@@ -173,6 +201,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         set({ status: { kind: 'working', message: 'Loading the stored embeddings…' } });
         const loaded = await client.load({ datasetId, rep, sampleSize: settings.sampleSize, seed: settings.seed });
         sample = { key, datasetId, ...loaded };
+        pendingSample = undefined;
         set({ sample, pinned: undefined, pinnedNeighbours: undefined, selection: undefined, probes: [] });
       }
       let prompts: { vectors: Float32Array; classOf: Uint8Array } | undefined;
@@ -222,11 +251,18 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       );
       const { positions, labels, modality, lines, ...info } = result;
       const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
-      set((state) => ({
-        completed: state.completed + 1,
-        map: { ...base, positions, labels, modality, lines, names: pointNames, running: false, iteration: result.iterations, kl: result.kl, info },
-        status: { kind: 'done', message: summary(settings, result, sample) },
-      }));
+      const map: MapState = { ...base, positions, labels, modality, lines, names: pointNames, running: false, iteration: result.iterations, kl: result.kl, info };
+      const message = summary(settings, result, sample);
+      set((state) => ({ completed: state.completed + 1, map, status: { kind: 'done', message } }));
+      // The finished map is a stored result: a reload shows it again, and Manage storage lists it.
+      await saveResult<StoredMap>({
+        kind: MAP_KIND,
+        id: `${datasetId}|${representationKey(rep)}|${settings.view}|${settings.method}`,
+        datasetId,
+        createdAt: new Date().toISOString(),
+        title: `${settings.method === 'tsne' ? 't-SNE' : settings.method.toUpperCase()} map, ${VIEW_TITLES[settings.view]}, ${map.labels.length.toLocaleString('en-US')} points`,
+        value: { map, sample: sample!, rep, summary: message },
+      }).catch((error: Error) => set({ status: { kind: 'done', message: `${message} It could not be stored: ${error.message}` } }));
     } catch (error) {
       const map = get().map;
       if (isCancelled(error)) {
@@ -252,7 +288,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     if (point === undefined || !map || map.view !== 'images') return set({ pinned: undefined, pinnedNeighbours: undefined });
     set({ pinned: point, pinnedNeighbours: undefined });
     try {
-      const found = await projectWorker().neighbours({ row: point, k: NEIGHBOURS });
+      const found = await (await workerWithSample()).neighbours({ row: point, k: NEIGHBOURS });
       if (get().pinned === point) set({ pinnedNeighbours: { rows: found.rows, similarity: found.similarity } });
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });
@@ -279,7 +315,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     if (!map || map.view !== 'images' || map.running) throw new Error('Map the images first (view “Images”), then place points on it.');
     const placed: Probe[] = [];
     for (const point of points) {
-      const found = await projectWorker().neighbours({ vector: point.vector, k: PROBE_NEIGHBOURS });
+      const found = await (await workerWithSample()).neighbours({ vector: point.vector, k: PROBE_NEIGHBOURS });
       const [x, y] = meanPosition(map.positions, found.rows);
       placed.push({ source, label: point.label, x, y, rows: found.rows, similarity: found.similarity });
     }
@@ -289,7 +325,22 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   clearProbes() {
     set({ probes: [] });
   },
+
+  async restore() {
+    const datasetId = useDatasetStore.getState().activeId;
+    if (get().status.kind === 'working') return;
+    const stored = datasetId ? (await listResults<StoredMap>(MAP_KIND)).filter((r) => r.datasetId === datasetId).at(-1) : undefined;
+    if (!stored) {
+      if (get().map && get().sample?.datasetId !== datasetId) set({ map: undefined, sample: undefined, status: empty('No projection yet for this dataset.') });
+      return;
+    }
+    const { map, sample, rep, summary: message } = stored.value;
+    pendingSample = { datasetId: sample.datasetId, rep, sampleSize: map.settings.sampleSize, seed: map.settings.seed };
+    set({ map, sample, pinned: undefined, pinnedNeighbours: undefined, selection: undefined, probes: [], status: { kind: 'done', message: `Restored: ${message}` } });
+  },
 }));
+
+const VIEW_TITLES: Record<ViewKind, string> = { images: 'images', centroids: 'mean image per emotion', prompts: 'prompts', overlay: 'mean images and their prompts' };
 
 /** Names for the points of the centroid, prompt and overlay views. */
 function nameView(view: ViewKind, labels: Uint8Array, modality: Uint8Array, texts: string[], classOf?: Uint8Array): string[] {

@@ -59,7 +59,9 @@ export function startSession(): void {
   const embed = useEmbedStore.getState();
   // Stored zero-shot scores of the active dataset come back once the datasets are listed, and follow the one chosen.
   useDatasetStore.subscribe((s, before) => {
-    if (s.activeId !== before.activeId) void useEmbedStore.getState().restoreZeroShot();
+    if (s.activeId === before.activeId) return;
+    void useEmbedStore.getState().restoreZeroShot();
+    void useExploreStore.getState().restore();
   });
   if (reload) void embed.loadModel();
   else if (embed.sourceKind === 'local' && embed.activeRep?.model?.startsWith('local:')) {
