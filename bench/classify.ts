@@ -7,7 +7,7 @@
 import { build } from 'vite';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 const SAMPLE = new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname;
 const RUNS = 5;

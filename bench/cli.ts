@@ -13,7 +13,7 @@ import { startHarness } from '../e2e/harness';
 import { embedDataset, importDataset, loadModel, MINI } from '../e2e/steps';
 import { ensureModel } from './embed';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 const PRESET = 'vit-b-32';
 const IMAGES = 384;

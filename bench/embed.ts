@@ -13,7 +13,7 @@ import type { Diagnostics } from '../src/diagnostics/speedTest';
 import { modelFilePath, type Precision } from '../src/embed/modelSource';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 declare const facetDiagnostics: Diagnostics;
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 import type { ProjectWorker } from '../src/explore/projectWorker';
 import type { panFramesPerSecond } from '../src/explore/panSpeed';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { build } from 'vite';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 const FER = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
 const RUNS = 2;

@@ -73,3 +73,9 @@ export function toMarkdown(records: BenchRecord[]): string {
   const notes = [...new Set(records.filter((r) => r.note).map((r) => r.note))].map((note) => `- ${note}`);
   return [...lines, '', ...notes, ''].join('\n');
 }
+
+/** One benchmark: its name starts with its group (`train.mlp-epoch`); `run` measures and returns its records. */
+export interface Scenario {
+  name: string;
+  run(): Promise<BenchRecord[]>;
+}

@@ -23,7 +23,7 @@ import { browserImagesPerSecond } from './cli';
 import { ensureModel } from './embed';
 import { record, summarize, type BenchRecord } from './lib';
 import type { PeerBench } from './peer/main';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 declare const peerBench: PeerBench;
 

@@ -11,12 +11,7 @@ import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
 import { peerScenarios } from './peer';
 import { trainScenarios } from './train';
-import { toMarkdown, type BenchRecord } from './lib';
-
-export interface Scenario {
-  name: string;
-  run(): Promise<BenchRecord[]>;
-}
+import { toMarkdown, type BenchRecord, type Scenario } from './lib';
 
 const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 

@@ -15,7 +15,7 @@ import type { Diagnostics } from '../src/diagnostics/speedTest';
 import { DEFAULT_FOREST } from '../src/train/forest';
 import { startHarness } from '../e2e/harness';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 declare const facetDiagnostics: Diagnostics;
 

@@ -27,15 +27,9 @@ import { hashBytes, sha256Hex } from './hash';
 import { headerProblem } from './imageHeader';
 import { planEntry } from './layout';
 import { datasetStore, discardIncomplete, getManifest, putColumns, putManifest, putPixelChunk } from './storage';
-import { toFace } from './toFace';
+import { toFace, type DecodedImage } from './toFace';
 
-/** A decoded image: RGBA, or 8-bit gray when the decoder produced gray directly (FER2013's JPEGs). */
-export interface DecodedImage {
-  rgba?: Uint8ClampedArray | Uint8Array;
-  gray?: Uint8Array;
-  width: number;
-  height: number;
-}
+export type { DecodedImage } from './toFace';
 export type DecodeImage = (bytes: Uint8Array) => Promise<DecodedImage>;
 
 export interface IngestProgress {

@@ -4,7 +4,14 @@
  */
 import { resizeBicubic } from '../embed/preprocess';
 import { FACE_SIDE } from './faceSet';
-import type { DecodedImage } from './ingest';
+
+/** A decoded image: RGBA, or 8-bit gray when the decoder produced gray directly (FER2013's JPEGs). */
+export interface DecodedImage {
+  rgba?: Uint8ClampedArray | Uint8Array;
+  gray?: Uint8Array;
+  width: number;
+  height: number;
+}
 
 export function toFace({ rgba, gray: decodedGray, width, height }: DecodedImage): { pixels: Uint8Array; converted: boolean } {
   if (!decodedGray && !rgba) throw new Error('a decoded image without pixels');
