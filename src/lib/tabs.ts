@@ -9,7 +9,7 @@
  */
 
 /** What a tab changed in shared storage. */
-export type StorageArea = 'datasets' | 'embeddings' | 'runs' | 'models';
+export type StorageArea = 'datasets' | 'embeddings' | 'runs' | 'models' | 'results';
 
 interface ChangeMessage {
   type: 'changed';

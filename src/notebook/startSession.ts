@@ -15,7 +15,7 @@ const AFTERMATH: Record<string, string> = {
   Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
   Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
-  Sweep: 'A sweep’s table lives on the page only, so its rows are gone; saved runs are kept. Run the sweep again to repeat it.',
+  Sweep: 'The configurations it finished are kept in its stored table; the rest did not run. Run the sweep again to repeat it.',
 };
 
 export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
@@ -37,6 +37,7 @@ export function startSession(): void {
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
+  persistFields('sweep', useSweepStore, ['hidden', 'learningRates', 'dropouts']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
   persistFields('explore', useExploreStore, ['settings']);
   journalWork('Dataset', useDatasetStore);

@@ -6,8 +6,10 @@ import { deleteRepresentationKey } from '../embed/embeddingCache';
 import { deleteCachedModelFile } from '../embed/modelFiles';
 import { useEmbedStore } from '../embed/store';
 import { announceChange } from '../lib/tabs';
-import { useForestStore } from '../train/forestStore';
-import { useTrainStore } from '../train/store';
+import { deleteResult } from '../lib/resultRecords';
+import type { ClassifierKind } from '../train/classifiers';
+import { CLASSIFIER_STORES } from '../train/classifierStores';
+import { SWEEP_KIND, useSweepStore } from '../train/sweepStore';
 import { storageInventory, type StoredItem } from './storageInventory';
 
 interface StorageState {
@@ -34,10 +36,15 @@ export const useStorageStore = create<StorageState>((set, get) => ({
     set({ busy: true, message: undefined });
     try {
       if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
-      else if (item.kind === 'run') {
-        await useTrainStore.getState().removeRun(item.key);
-      } else if (item.kind === 'forest-run') {
-        await useForestStore.getState().removeRun(item.key);
+      else if (item.kind.startsWith('run:')) {
+        const store = CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind];
+        if (!store) throw new Error('this kind of classifier has no store');
+        await store.getState().removeRun(item.key);
+      } else if (item.kind === `result:${SWEEP_KIND}`) {
+        await useSweepStore.getState().remove(item.key);
+      } else if (item.kind.startsWith('result:')) {
+        await deleteResult(item.kind.slice('result:'.length), item.key);
+        announceChange('results');
       } else if (item.kind === 'embeddings') {
         await deleteRepresentationKey(item.key);
         announceChange('embeddings');

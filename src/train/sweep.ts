@@ -3,7 +3,7 @@
  * another in the train worker. Pure helpers: expanding and parsing the grid, scoring a run, sorting the table.
  */
 import type { MlpSettings } from './mlp';
-import type { TrainResult } from './trainRun';
+import type { TrainResult } from './types';
 
 export interface SweepGrid {
   hidden: number[][];
