@@ -46,7 +46,7 @@ function accuracy(model: ReturnType<typeof modelFromParameters>, x: Float32Array
 const signal = () => new AbortController().signal;
 
 describe('probeLossGradient', () => {
-  it('matches central finite differences, with sample weights and a short last block of rows', () => {
+  it('matches central finite differences, with sample weights and a short last block of rows (23 = 2 · 8 + 7)', () => {
     const { x, labels } = clusters(23, 5, 4, 1, 3);
     const rows = range(0, 23).reverse();
     const p: ProbeProblem = { x, dim: 5, classes: 4, rows, labels, c: 0.7, sampleWeights: balancedWeights(labels, rows, 4) };
