@@ -248,6 +248,11 @@ describe('fitLinearProbe', () => {
     expect(iterationsSeen).toBe(3);
   });
 
+  it('rejects labels outside the classes', async () => {
+    const { x, labels } = clusters(30, 2, 3, 1, 1);
+    await expect(fitLinearProbe(x, 2, labels, range(0, 30), 2, { ...DEFAULT_LINEAR_PROBE, cGrid: [1] }, { signal: signal() })).rejects.toThrow(/label 2/);
+  });
+
   it('rejects a C search without a validation split', async () => {
     const { x, labels } = clusters(30, 2, 3, 1, 1);
     await expect(fitLinearProbe(x, 2, labels, range(0, 30), 3, { ...DEFAULT_LINEAR_PROBE, validationShare: 0 }, { signal: signal() })).rejects.toThrow(/validation/);

@@ -500,6 +500,10 @@ export async function fitLinearProbe(
   const explicit = s.cGrid !== 'auto';
   const grid = s.cGrid === 'auto' ? [] : [...s.cGrid].sort((a, b) => a - b);
   if (explicit && (grid.length === 0 || grid.some((c) => !(c > 0)))) throw new Error('The C grid needs positive values');
+  for (const r of trainRows) {
+    const y = labels[r];
+    if (!(Number.isInteger(y) && y >= 0 && y < classes)) throw new Error(`Row ${r} has label ${y}, outside 0…${classes - 1}`);
+  }
   const needsValidation = !explicit || grid.length > 1;
   if (needsValidation && !(s.validationShare > 0)) throw new Error('Choosing C needs a validation share above 0');
   const { train, val } = s.validationShare > 0 ? validationSplit(labels, trainRows, s.validationShare, s.seed) : { train: trainRows, val: [] };
@@ -540,6 +544,9 @@ export async function fitLinearProbe(
   const fitAndScore = async (c: number): Promise<CSweepPoint> => {
     const existing = sweep.find((p) => p.c === c);
     if (existing) return existing;
+    // A turn for the event loop between fits too: a sweep of small fits might never reach the time-based yield.
+    await yieldToEvents();
+    throwIfCancelled(signal);
     const result = await fit(train, c, 'sweep');
     solutions.set(c, result.x);
     const scores = val.length ? evaluate(modelFromParameters(result.x, dim, classes, c), x, labels, val) : { accuracy: NaN, loss: NaN };
