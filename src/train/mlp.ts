@@ -6,6 +6,10 @@
  */
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
+import { shuffled, validationSplit } from './split';
+
+// Kept importable from here, where they were first written.
+export { shuffled, validationSplit };
 
 export { DEFAULT_MLP, type BatchLog, type EpochLog, type MlpSettings } from './mlpSettings';
 import type { BatchLog, EpochLog, MlpSettings } from './mlpSettings';
@@ -16,33 +20,6 @@ export interface TrainControl {
   gate?: () => Promise<void>;
   onBatch?: (log: BatchLog) => void;
   onEpoch?: (log: EpochLog) => void;
-}
-
-export function shuffled(indices: number[], random: () => number): number[] {
-  const out = [...indices];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-/** Carves a stratified validation split from the training rows. */
-export function validationSplit(labels: ArrayLike<number>, rows: number[], share: number, seed: number): { train: number[]; val: number[] } {
-  const random = seededRandom(seed ^ 0x5bd1e995);
-  const byClass = new Map<number, number[]>();
-  for (const r of rows) {
-    if (!byClass.has(labels[r])) byClass.set(labels[r], []);
-    byClass.get(labels[r])!.push(r);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const members of [...byClass.entries()].sort(([a], [b]) => a - b).map(([, m]) => shuffled(m, random))) {
-    const k = share > 0 ? Math.max(1, Math.round(members.length * share)) : 0;
-    val.push(...members.slice(0, Math.min(k, members.length - 1)));
-    train.push(...members.slice(Math.min(k, members.length - 1)));
-  }
-  return { train, val };
 }
 
 export function buildMlp(inputDim: number, classes: number, s: MlpSettings): tf.Sequential {
