@@ -4,6 +4,7 @@ import { useClassifyStore } from '../classify/store';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
 import { useForestStore } from '../train/forestStore';
+import { useProbeStore } from '../train/probeStore';
 import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { useSweepStore } from '../train/sweepStore';
@@ -15,6 +16,7 @@ const AFTERMATH: Record<string, string> = {
   Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
   Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
+  'Linear probe': 'That probe was not saved; probes saved before are kept. Fit it again to repeat it.',
   Sweep: 'The configurations it finished are kept in its stored table; the rest did not run. Run the sweep again to repeat it.',
 };
 
@@ -37,6 +39,7 @@ export function startSession(): void {
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
+  persistFields('probe', useProbeStore, ['features', 'settings']);
   persistFields('sweep', useSweepStore, ['hidden', 'learningRates', 'dropouts']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
   persistFields('explore', useExploreStore, ['settings']);
@@ -44,6 +47,7 @@ export function startSession(): void {
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
   journalWork('Random forest', useForestStore);
+  journalWork('Linear probe', useProbeStore);
   journalWork('Sweep', useSweepStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.

@@ -6,7 +6,7 @@ import type { JobSlice } from '../lib/jobs/jobSlice';
  * A panel's job status (message, progress bar with Cancel, alert with Try again) and its Pause / Resume button.
  * Only this component subscribes to the job's status, so a progress tick re-renders the status line, not the panel.
  */
-export function JobStatus<S extends JobSlice>({ useStore, label }: { useStore: UseBoundStore<StoreApi<S>>; label: string }) {
+export function JobStatus<S extends JobSlice>({ useStore, label, canPause = true }: { useStore: UseBoundStore<StoreApi<S>>; label: string; canPause?: boolean }) {
   const status = useStore((s) => s.status);
   const paused = useStore((s) => s.paused);
   const stop = useStore((s) => s.stop);
@@ -14,7 +14,7 @@ export function JobStatus<S extends JobSlice>({ useStore, label }: { useStore: U
   return (
     <>
       <StatusLine status={status} label={label} onCancel={stop} />
-      {status.kind === 'working' && (
+      {status.kind === 'working' && canPause && (
         <div className="controls-row">
           <button type="button" className="secondary" onClick={() => void togglePause()}>
             {paused ? 'Resume' : 'Pause'}

@@ -6,6 +6,7 @@ import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
 import { ForestPanel } from './ForestPanel';
 import { isWorking } from './JobStatus';
+import { ProbePanel } from './ProbePanel';
 import { useTrainStore } from './store';
 import type { FeatureKind } from './trainingInput';
 import { SweepPanel } from './SweepPanel';
@@ -31,6 +32,7 @@ export function TrainSection() {
       <CompareRuns />
       <SweepPanel />
       <ForestPanel />
+      <ProbePanel />
     </TrainFrame>
   );
 }

@@ -8,10 +8,12 @@ import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import type { RunningJob } from '../lib/jobs/jobRunner';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
+import { contributeToReport } from '../notebook/reportActions';
 import type { AnyClassifier } from './classifiers';
 import { reportLatestRuns, reportRun } from './reportRuns';
 import { deleteClassifierRun, listClassifierRuns } from './runs';
-import { trainingInput, type TrainingInput } from './trainingInput';
+import { classifierJob, type ReadyInput } from './classifierJob';
+import { trainingInput } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { ClassifierRun, FeatureKind, ScoredResult } from './types';
 
@@ -28,8 +30,6 @@ export interface ClassifierStoreState<S, R extends ScoredResult> extends JobSlic
   removeRun(id: string): Promise<void>;
 }
 
-export type ReadyInput = Extract<TrainingInput, { ok: true }>;
-
 export interface ClassifierStoreOptions<S, R extends ScoredResult> {
   features: FeatureKind;
   idle: string;
@@ -41,20 +41,9 @@ export interface ClassifierStoreOptions<S, R extends ScoredResult> {
   onProgress(job: RunningJob, settings: S, input: ReadyInput): (update: { type: string } & Record<string, unknown>) => void;
 }
 
-/** Runs a registry entry's job in the shared train worker; stage updates become the working message. */
-export function classifierJob<S>(entry: AnyClassifier, settings: S, input: ReadyInput, job: RunningJob, onUpdate: (update: { type: string } & Record<string, unknown>) => void) {
-  return trainWorker().train(
-    { jobId: job.id, classifier: entry.kind, datasetId: input.datasetId, datasetName: input.datasetName, features: input.features, settings },
-    {
-      signal: job.signal,
-      onProgress: job.guard((p: { type: string } & Record<string, unknown>) => (p.type === 'stage' ? job.working(String(p.message)) : onUpdate(p))),
-    },
-  );
-}
-
 export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClassifier, options: ClassifierStoreOptions<S, R>) {
   let initialized = false;
-  return create<ClassifierStoreState<S, R>>((set, get) => {
+  const store = create<ClassifierStoreState<S, R>>((set, get) => {
     const job = createJobSlice(set, { idle: options.idle, pause: (jobId, paused) => trainWorker().setPaused({ jobId, paused }) });
     const list = () => listClassifierRuns<R>(entry.storage);
     return {
@@ -116,4 +105,7 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
       },
     };
   });
+  // The report shows every saved run of this classifier (its scores, details, confusion and per-class table).
+  contributeToReport({ classifierRuns: () => ({ entry, runs: store.getState().runs }) });
+  return store;
 }

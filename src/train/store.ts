@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
-import { classifierJob, type ReadyInput } from './classifierStore';
+import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
 import { reportLatestRuns, reportRun } from './reportRuns';

@@ -5,29 +5,17 @@
  */
 import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
-import { deleteResult, listResults, saveResult, type ResultRecord } from '../lib/resultRecords';
+import { deleteResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
+import { contributeToReport } from '../notebook/reportActions';
 import type { MlpSettings } from './mlpSettings';
 import { useTrainStore } from './store';
-import { parseHiddenList, parseNumberList, sweepConfigs, type SweepRow, type SweepSortKey } from './sweep';
+import { parseHiddenList, parseNumberList, SWEEP_KIND, sweepConfigs, type SweepRecord, type SweepRow, type SweepSortKey, type SweepValue } from './sweep';
+
+export { SWEEP_KIND } from './sweep';
 import { trainingInput } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { Features } from './types';
-
-export const SWEEP_KIND = 'sweep';
-
-/** A stored sweep: the grid, what it trained on, its rows, and whether it ran to the end. */
-export interface SweepValue {
-  grid: { hidden: string; learningRates: string; dropouts: string };
-  trainedOn: string;
-  datasetName: string;
-  /** the MLP settings every configuration shared (epochs, batch size, seed, …) */
-  base: MlpSettings;
-  configCount: number;
-  rows: SweepRow[];
-  complete: boolean;
-}
-export type SweepRecord = ResultRecord<SweepValue>;
 
 interface SweepState extends JobSlice {
   hidden: string;
@@ -183,3 +171,6 @@ export const useSweepStore = create<SweepState>((set, get) => {
     },
   };
 });
+
+// The report lists every stored sweep's table.
+contributeToReport({ sweeps: () => useSweepStore.getState().sweeps });

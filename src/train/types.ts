@@ -6,6 +6,7 @@
 import type { Representation } from '../embed/embeddingCache';
 import type { Evaluation, SubsetScore } from './metrics';
 import type { ForestSettings } from './forest';
+import type { CSweepPoint, LinearProbeSettings } from './linearProbe';
 import type { EpochLog, MlpSettings } from './mlpSettings';
 
 export type FeatureKind = 'clip' | 'raw-pixels';
@@ -63,6 +64,18 @@ export interface ForestDetails {
 }
 export type ForestResult = ScoredResult<ForestSettings> & ForestDetails & { classifier: 'forest' };
 
+export interface ProbeDetails {
+  /** every C fitted on the training rows, scored on the validation split, in ascending C */
+  sweep: CSweepPoint[];
+  chosenC: number;
+  /** L-BFGS iterations of all fits together */
+  iterations: number;
+  /** rows the kept model was fitted on, and the validation rows that chose C */
+  fitRows: number;
+  valRows: number;
+}
+export type ProbeResult = ScoredResult<LinearProbeSettings> & ProbeDetails & { classifier: 'linear-probe' };
+
 /** What every saved run records besides its result: which data and which features it learned from. */
 export interface RunIdentity {
   id: string;
@@ -79,6 +92,7 @@ export interface ClassifierRun<R extends ScoredResult = ScoredResult> extends Ru
 }
 export type RunRecord = ClassifierRun<TrainResult>;
 export type ForestRunRecord = ClassifierRun<ForestResult>;
+export type ProbeRunRecord = ClassifierRun<ProbeResult>;
 
 /** TensorFlow.js model files: model.json's topology and weight manifest, and the weights. */
 export interface ModelFiles {

@@ -63,5 +63,18 @@ export const forestClassifier: Classifier<ForestSettings, Forest, ForestDetails,
   predict: predictForest,
   serialize: async (forest) => forest,
   deserialize: async (stored) => stored as Forest,
+  reportDetails: (r) => ({
+    lines: [
+      `Out-of-bag accuracy ${Number.isFinite(r.oobAccuracy) ? `${(100 * r.oobAccuracy).toFixed(2)}%` : '— (no bootstrap)'}; ${r.nodeCount.toLocaleString('en-US')} nodes, mean depth ${r.meanDepth.toFixed(1)}; ` +
+        `${(median(r.msPerTree) / 1000).toFixed(2)} s per tree (median), binning ${r.binningSeconds.toFixed(1)} s, ${r.seconds.toFixed(1)} s in all.`,
+    ],
+    tables: [
+      {
+        caption: 'Test accuracy of the first k trees',
+        columns: ['Trees', 'Test accuracy'],
+        rows: r.testAccuracyBySize.map((s) => [s.trees.toLocaleString('en-US'), `${(100 * s.accuracy).toFixed(2)}%`]),
+      },
+    ],
+  }),
   storedBytes: (stored) => (stored ? forestBytes(stored as Forest) : 0),
 };

@@ -4,12 +4,13 @@
  */
 import type { FeatureKind } from '../types';
 import { forestClassifier } from './forest';
+import { linearProbeClassifier } from './linearProbe';
 import { mlpClassifier } from './mlp';
 import type { AnyClassifier, ClassifierKind } from './types';
 
 export type { AnyClassifier, Classifier, ClassifierKind } from './types';
 
-export const CLASSIFIERS: readonly AnyClassifier[] = [mlpClassifier, forestClassifier];
+export const CLASSIFIERS: readonly AnyClassifier[] = [mlpClassifier, forestClassifier, linearProbeClassifier];
 
 export function classifierOf(kind: ClassifierKind): AnyClassifier {
   const entry = CLASSIFIERS.find((c) => c.kind === kind);

@@ -90,6 +90,10 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
     return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as never, weightData: files.weightData }));
   },
 
+  reportDetails: (r) => ({
+    lines: [`Best epoch ${r.bestEpoch} of ${r.history.length}${r.stoppedEarly ? ' (stopped early)' : ''}; ${r.seconds.toFixed(1)} s on ${r.backend}.`],
+    tables: [],
+  }),
   storedBytes: (stored) => (stored as ModelFiles | undefined)?.weightData.byteLength ?? 0,
   dispose: (model) => model.dispose(),
 };

@@ -9,6 +9,11 @@ import type { FeatureKind, ScoredResult, StageProgress } from '../types';
 
 export type ClassifierKind = 'mlp' | 'forest' | 'linear-probe';
 
+export interface ReportDetails {
+  lines: string[];
+  tables: { caption: string; columns: string[]; rows: string[][] }[];
+}
+
 /** What a classifier's train step gets from the job besides the data. */
 export interface ClassifierContext<P> {
   signal: AbortSignal;
@@ -39,6 +44,8 @@ export interface Classifier<S, M, D extends object, P, R extends ScoredResult<S>
   /** the model as stored (plain data, typed arrays, ArrayBuffers) */
   serialize(model: M): Promise<unknown>;
   deserialize(stored: unknown): Promise<M>;
+  /** what the report shows of a run besides the shared scores: lines of figures and small tables */
+  reportDetails(result: R): ReportDetails;
   /** bytes the stored model takes (storage panel) */
   storedBytes(stored: unknown): number;
   dispose?(model: M): void;
