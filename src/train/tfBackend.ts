@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../lib/compute';
+import type { ModelFiles } from './types';
 
 let backend: Promise<string> | undefined;
 
@@ -39,3 +40,23 @@ export function fallBackToCpu(): Promise<string> {
   backend = pickCpuBackend();
   return backend;
 }
+
+/** The model as TensorFlow.js files, through a save handler (no download, no IndexedDB of tfjs's own). */
+export async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
+  let files: ModelFiles | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData;
+      files = {
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: artifacts.weightSpecs ?? [],
+        weightData: data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return files!;
+}
+
+export const loadModelFiles = (files: ModelFiles) =>
+  tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as tf.io.WeightsManifestEntry[], weightData: files.weightData }));

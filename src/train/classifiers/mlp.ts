@@ -65,29 +65,13 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
     return loaded.mlp.predictRows(model, x, dim, rows);
   },
 
-  /** The model as TensorFlow.js files, through a save handler (no download, no IndexedDB of tfjs's own). */
+  /** The model as TensorFlow.js files (model.json's topology and weight manifest, and the weights). */
   async serialize(model): Promise<ModelFiles> {
-    const tf = await import('@tensorflow/tfjs');
-    let files: ModelFiles | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const data = artifacts.weightData;
-        files = {
-          modelTopology: artifacts.modelTopology as object,
-          weightSpecs: artifacts.weightSpecs ?? [],
-          weightData: data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]),
-        };
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    return files!;
+    return (await load()).backend.modelFiles(model);
   },
 
   async deserialize(stored) {
-    await load();
-    const tf = await import('@tensorflow/tfjs');
-    const files = stored as ModelFiles;
-    return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as never, weightData: files.weightData }));
+    return (await load()).backend.loadModelFiles(stored as ModelFiles);
   },
 
   reportDetails: (r) => ({
