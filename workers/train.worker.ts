@@ -67,6 +67,9 @@ const api = {
       const data = await loadTrainingData(input.datasetId, input.features, () => undefined);
       const rows: SweepRow[] = [];
       for (const [index, settings] of input.configs.entries()) {
+        // A turn for the event loop between configurations: on a small dataset a configuration never yields by
+        // itself, and the cancel and pause messages must get in.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         throwIfCancelled(ctx.signal);
         ctx.progress({ type: 'config', index, total: input.configs.length });
         const { result } = await fitAndScore<TrainResult, MlpProgress>(mlpClassifier, data, input.features, settings, {

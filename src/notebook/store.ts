@@ -37,9 +37,7 @@ export const useStorageStore = create<StorageState>((set, get) => ({
     try {
       if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
       else if (item.kind.startsWith('run:')) {
-        const store = CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind];
-        if (!store) throw new Error('this kind of classifier has no store');
-        await store.getState().removeRun(item.key);
+        await CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind].getState().removeRun(item.key);
       } else if (item.kind === `result:${SWEEP_KIND}`) {
         await useSweepStore.getState().remove(item.key);
       } else if (item.kind.startsWith('result:')) {

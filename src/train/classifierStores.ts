@@ -4,7 +4,7 @@ import { useForestStore } from './forestStore';
 import { useProbeStore } from './probeStore';
 import { useTrainStore } from './store';
 
-export const CLASSIFIER_STORES: Record<ClassifierKind, { getState(): { removeRun(id: string): Promise<void> } } | undefined> = {
+export const CLASSIFIER_STORES: Record<ClassifierKind, { getState(): { removeRun(id: string): Promise<void> } }> = {
   mlp: useTrainStore,
   forest: useForestStore,
   'linear-probe': useProbeStore,

@@ -146,8 +146,9 @@ describe('JobRunner', () => {
     const first = fakeCall<string>();
     const firstOutcome = h.runner.start(spec(first));
     await flush();
+    first.progress(1);
     await h.runner.togglePause();
-    expect(h.state.paused).toBe(true);
+    expect(h.state).toMatchObject({ paused: true, status: { kind: 'working', message: 'Tree 1 · paused' } });
     first.progress(2);
     expect(h.state.status).toMatchObject({ message: 'Tree 2 · paused' });
     await h.runner.togglePause();

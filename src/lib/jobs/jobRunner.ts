@@ -18,13 +18,15 @@ import { ProgressTracker } from '../progress';
 
 export type Prepared<I> = { ok: true; value: I } | { ok: false; message: string; retry?: boolean };
 
+type WorkingExtra = { percent?: number; progress?: ReturnType<ProgressTracker['update']> };
+
 export interface RunningJob {
   readonly id: string;
   readonly signal: AbortSignal;
   /** wraps a progress callback: it runs only while this job is the current one and has not settled */
   guard<P>(onProgress: (update: P) => void): (update: P) => void;
   /** a working status (a stage, or what the job waits for), unless the job settled */
-  working(message: string, extra?: { percent?: number; progress?: ReturnType<ProgressTracker['update']> }): void;
+  working(message: string, extra?: WorkingExtra): void;
   tracker(stage: string, total: number, unit: string): ProgressTracker;
   readonly paused: boolean;
 }
@@ -60,7 +62,7 @@ let counter = 0;
 const defaultId = () => `job-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 export class JobRunner {
-  private job?: { id: string; controller: AbortController; settled: boolean; paused: boolean };
+  private job?: { id: string; controller: AbortController; settled: boolean; paused: boolean; last?: { message: string; extra?: WorkingExtra } };
   private lastSpec?: JobSpec<unknown, unknown>;
 
   constructor(
@@ -80,7 +82,7 @@ export class JobRunner {
   async start<I, R>(spec: JobSpec<I, R>): Promise<JobOutcome> {
     this.lastSpec = spec as JobSpec<unknown, unknown>;
     this.job?.controller.abort();
-    const state = { id: (this.options.newId ?? defaultId)(), controller: new AbortController(), settled: false, paused: false };
+    const state: NonNullable<JobRunner['job']> = { id: (this.options.newId ?? defaultId)(), controller: new AbortController(), settled: false, paused: false };
     this.job = state;
     const current = () => this.job === state && !state.settled;
     const job: RunningJob = {
@@ -90,14 +92,16 @@ export class JobRunner {
         if (current()) onProgress(update);
       },
       working: (message, extra) => {
-        if (current()) this.sink({ status: { kind: 'working', message: `${message}${state.paused ? ' · paused' : ''}`, ...extra } });
+        state.last = { message, extra };
+        if (current()) this.sink({ status: this.workingStatus(state) });
       },
       tracker: (stage, total, unit) => new ProgressTracker(stage, total, unit, 5000, this.options.now),
       get paused() {
         return state.paused;
       },
     };
-    this.sink({ paused: false, status: { kind: 'working', message: spec.starting ?? 'Starting…' } });
+    state.last = { message: spec.starting ?? 'Starting…' };
+    this.sink({ paused: false, status: this.workingStatus(state) });
     const settle = (status: SectionStatus, outcome: JobOutcome): JobOutcome => {
       if (!current()) return 'superseded';
       state.settled = true;
@@ -126,6 +130,11 @@ export class JobRunner {
     }
   }
 
+  private workingStatus(state: NonNullable<JobRunner['job']>): SectionStatus {
+    const { message, extra } = state.last ?? { message: 'Starting…' };
+    return { kind: 'working', message: `${message}${state.paused ? ' · paused' : ''}`, ...extra };
+  }
+
   private error(message: string, retry: boolean): SectionStatus {
     return retry ? { kind: 'error', message, retry: { label: this.options.retryLabel ?? 'Try again', action: () => void this.retry() } } : { kind: 'error', message };
   }
@@ -144,7 +153,8 @@ export class JobRunner {
     const state = this.job;
     if (!state || state.settled || !this.options.pause) return false;
     state.paused = paused;
-    this.sink({ paused });
+    // The status line says so at once, not only at the job's next update.
+    this.sink({ paused, status: this.workingStatus(state) });
     await this.options.pause(state.id, paused);
     return paused;
   }
