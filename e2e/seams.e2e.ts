@@ -98,7 +98,7 @@ test('a zero-shot result comes back after a reload, in Embed and in Results, and
 
   await page.getByRole('button', { name: 'Manage storage' }).click();
   const panel = page.getByRole('dialog', { name: 'Stored in this browser' });
-  const results = panel.getByRole('region', { name: /Other results/ });
+  const results = panel.getByRole('region', { name: 'Zero-shot scores' });
   await results.getByRole('row', { name: /Zero-shot “A \{\} human face”/ }).getByRole('button', { name: /Delete/ }).click();
   await panel.getByRole('status').filter({ hasText: /Deleted Zero-shot/ }).waitFor();
   await panel.getByRole('button', { name: 'Close' }).click();

@@ -107,6 +107,10 @@ test('a sweep cancelled part-way keeps the rows it finished', async () => {
   await sweep().getByRole('button', { name: 'Run sweep' }).click();
   const rows = sweep().locator('table.sweep-results tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('table.sweep-results tbody tr').length === 1, undefined, { polling: 10, timeout: 120_000 });
+  // Paused first: a configuration on fer2013-mini takes a fraction of a second, so an unpaused sweep may end before
+  // the cancel reaches it. A paused sweep waits between batches until the cancel wakes it.
+  await sweep().getByRole('button', { name: 'Pause' }).click();
+  await sweep().getByRole('button', { name: 'Resume' }).waitFor();
   await sweep().getByRole('button', { name: 'Cancel' }).click();
   const status = sweep().getByRole('status').filter({ hasText: /^Sweep cancelled after [1-5] of 6 configurations; their rows are kept below\.$/ });
   await status.waitFor({ timeout: 60_000 });

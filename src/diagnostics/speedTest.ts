@@ -7,6 +7,7 @@ import { startEmbedWorker, type EmbedWorker } from '../embed/embedWorker';
 import { startTrainWorker } from '../train/trainWorker';
 import { listManifests } from '../dataset/storage';
 import type { ForestSettings } from '../train/forest';
+import type { ForestRunRecord } from '../train/types';
 import { mirrorSource, type Precision } from '../embed/modelSource';
 import { syntheticPixelValues } from '../embed/preprocess';
 import type { LoadedEncoder } from '../../workers/embed.worker';
@@ -86,7 +87,15 @@ export class Diagnostics {
     if (!dataset) throw new Error('No dataset is stored: import one on the main page first');
     const worker = startTrainWorker();
     try {
-      const { result } = await worker.trainForest({ datasetId: dataset.id, datasetName: dataset.name, features: { kind: 'raw-pixels' }, settings, save: false });
+      const { result } = (await worker.train({
+        jobId: 'forest-speed',
+        classifier: 'forest',
+        datasetId: dataset.id,
+        datasetName: dataset.name,
+        features: { kind: 'raw-pixels' },
+        settings,
+        save: false,
+      })) as ForestRunRecord;
       return {
         dataset: dataset.name,
         trainCount: result.trainCount,

@@ -1,16 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { formatBytes } from '../lib/progress';
-import type { StoredKind } from './storageInventory';
+import { storageGroups } from './storageInventory';
 import { useStorageStore } from './store';
-
-const GROUPS: [StoredKind, string][] = [
-  ['dataset', 'Datasets'],
-  ['embeddings', 'Embeddings'],
-  ['run', 'Training runs'],
-  ['forest-run', 'Random forests'],
-  ['result', 'Other results (zero-shot, sweeps, maps)'],
-  ['model-file', 'Model files'],
-];
 
 /** A dialog listing everything Facet keeps in this browser, with sizes, each deletable. */
 export function StoragePanel({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -41,7 +32,7 @@ export function StoragePanel({ open, onClose }: { open: boolean; onClose: () => 
       {message && <p role="status">{message}</p>}
       {!items && <p>Reading what is stored…</p>}
       {items &&
-        GROUPS.map(([kind, title]) => {
+        storageGroups(items).map(([kind, title]) => {
           const group = items.filter((i) => i.kind === kind);
           const total = group.reduce((sum, i) => sum + i.bytes, 0);
           return (

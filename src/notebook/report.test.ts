@@ -3,7 +3,11 @@ import type { FaceSetManifest } from '../dataset/faceSet';
 import { PAPER_ROWS } from '../results/store';
 import { evaluate } from '../train/metrics';
 import { DEFAULT_MLP } from '../train/mlp';
+import { forestClassifier } from '../train/classifiers/forest';
+import { DEFAULT_FOREST } from '../train/forest';
 import type { RunRecord } from '../train/runs';
+import type { SweepRecord } from '../train/sweep';
+import type { ForestRunRecord } from '../train/types';
 import { renderReport } from './reportHtml';
 import { collectSessionRecord, parseSessionRecord, type SessionInputs } from './sessionRecord';
 
@@ -36,6 +40,42 @@ const run: RunRecord = {
   },
 } as RunRecord;
 
+const forest: ForestRunRecord = {
+  ...run,
+  id: 'forest-1',
+  result: {
+    ...run.result,
+    classifier: 'forest',
+    features: 'raw pixels',
+    settings: { ...DEFAULT_FOREST, trees: 8 },
+    test: evaluate([0, 1, 2, 3], [0, 1, 2, 4], 7),
+    oobAccuracy: 0.4,
+    binningSeconds: 0.2,
+    msPerTree: [5, 6],
+    nodeCount: 321,
+    meanDepth: 7,
+    storedBytes: 1234,
+    testAccuracyBySize: [{ trees: 8, accuracy: 0.75 }],
+  },
+} as ForestRunRecord;
+
+const sweep: SweepRecord = {
+  kind: 'sweep',
+  id: 'sweep-1',
+  datasetId: 'abc',
+  createdAt: '2026-11-24T11:00:00.000Z',
+  title: 'Swept 1 configurations on <raw>',
+  value: {
+    grid: { hidden: '16', learningRates: '0.001', dropouts: '0.2' },
+    trainedOn: 'raw pixels',
+    datasetName: 'mini',
+    base: DEFAULT_MLP,
+    configCount: 1,
+    complete: true,
+    rows: [{ index: 0, hidden: [16], learningRate: 0.001, dropout: 0.2, valAccuracy: 0.41, trainAccuracy: 0.5, testAccuracy: 0.39, epochs: 3, bestEpoch: 2, seconds: 1.2 }],
+  },
+};
+
 const dataset = {
   id: 'f'.repeat(64),
   name: '<script>alert("x")</script>.zip',
@@ -58,6 +98,8 @@ const inputs: SessionInputs = {
   },
   environment: { userAgent: 'test', backend: 'WASM · 2 threads', wasmThreads: 2 },
   training: { features: 'clip', settings: DEFAULT_MLP, runs: [run], shownRunId: 'run-1' },
+  classifierRuns: [{ entry: forestClassifier, runs: [forest] }],
+  sweeps: [sweep],
   results: PAPER_ROWS.map((r) => (r.id === 'clip-mlp' ? { ...r, train: 0.5, test: 0.875, settings: 'MLP 512 <b>', seconds: 3.5 } : r)),
   now: new Date('2026-11-24T12:00:00Z'),
 };
@@ -97,5 +139,17 @@ describe('HTML report', () => {
     expect(html.match(/<path d="M[^"]+"/g)?.length).toBe(4); // loss and accuracy, train and validation
     expect(html).toContain('seed 7');
     expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*>0<\/td>){3}<td[^>]*>1<\/td>/);
+  });
+
+  it('shows each saved forest with its details, confusion matrix and per-class table, and each stored sweep', () => {
+    expect(html).toContain('<h2>Random forests</h2>');
+    const section = html.slice(html.indexOf('<h2>Random forests</h2>'), html.indexOf('<h2>Hyperparameter sweeps</h2>'));
+    expect(section).toContain('Random forest on raw pixels');
+    expect(section).toMatch(/random forest, 8 trees/);
+    expect(section).toContain('Out-of-bag accuracy 40.00%; 321 nodes');
+    expect(section).toMatch(/<th scope="row">happy<\/th>(<td[^>]*>0<\/td>){4}<td[^>]*>1<\/td>/);
+    expect(section).toContain('Per-class precision, recall and F1');
+    expect(html).toContain('Swept 1 configurations on &lt;raw&gt;');
+    expect(html).toMatch(/<td>16<\/td><td>0\.001<\/td><td>0\.2<\/td><td>41\.00%<\/td><td>39\.00%<\/td><td>3 \(2\)<\/td>/);
   });
 });

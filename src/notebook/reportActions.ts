@@ -4,12 +4,23 @@ import { activeManifest, useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { describeBackend } from '../lib/compute';
 import { useResultsStore } from '../results/store';
+import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
+import type { SweepRecord } from '../train/sweep';
+import type { ClassifierRun } from '../train/types';
 import { renderReport, type ReportFigure } from './reportHtml';
 import { collectSessionRecord, parseSessionRecord, type SessionRecord } from './sessionRecord';
 
-/** Sections that add figures (e.g. embedding maps) or settings to the report register here. */
-const contributors: { figures?: () => Promise<ReportFigure[]>; settings?: () => [string, unknown] }[] = [];
+/**
+ * Sections that add figures (e.g. embedding maps), settings, saved classifiers or sweep tables to the report
+ * register here (each classifier store registers itself, so the report follows the registry).
+ */
+const contributors: {
+  figures?: () => Promise<ReportFigure[]>;
+  settings?: () => [string, unknown];
+  classifierRuns?: () => { entry: AnyClassifier; runs: readonly ClassifierRun[] };
+  sweeps?: () => readonly SweepRecord[];
+}[] = [];
 export function contributeToReport(contributor: (typeof contributors)[number]): void {
   contributors.push(contributor);
 }
@@ -30,6 +41,8 @@ export function currentSessionRecord(): SessionRecord {
     },
     training: train,
     results: useResultsStore.getState().rows,
+    classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
+    sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
     extra: Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))),
   });
 }

@@ -4,7 +4,7 @@
  */
 import { line, scaleLinear } from 'd3';
 import { EMOTIONS } from '../lib/emotions';
-import type { RunSummary, SessionRecord } from './sessionRecord';
+import type { ClassifierRunSummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
 
 export interface ReportFigure {
   title: string;
@@ -50,7 +50,7 @@ export function curveSvg(history: RunSummary['history'], metric: 'loss' | 'acc',
   );
 }
 
-function confusionTable(run: RunSummary): string {
+function confusionTable(run: Pick<RunSummary, 'confusion'>): string {
   const max = Math.max(1, ...run.confusion.flat());
   const head = EMOTIONS.map((e) => `<th scope="col">${e}</th>`).join('');
   const rows = run.confusion
@@ -62,11 +62,45 @@ function confusionTable(run: RunSummary): string {
   return `<table class="confusion"><caption>Confusion matrix on the test split (rows: true emotion, columns: predicted)</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function runSection(run: RunSummary, selected: boolean): string {
-  const s = run.settings;
-  const perClass = run.perClass
+function perClassTable(run: Pick<RunSummary, 'perClass'>): string {
+  const rows = run.perClass
     .map((m) => `<tr><th scope="row">${m.emotion}</th><td>${pct(m.precision)}</td><td>${pct(m.recall)}</td><td>${pct(m.f1)}</td><td>${m.support}</td></tr>`)
     .join('');
+  return `<table><caption>Per-class precision, recall and F1 on the test split</caption><thead><tr><th></th><th scope="col">precision</th><th scope="col">recall</th><th scope="col">F1</th><th scope="col">support</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const smallTable = (t: { caption: string; columns: string[]; rows: string[][] }) =>
+  `<table><caption>${escapeHtml(t.caption)}</caption><thead><tr>${t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>` +
+  `<tbody>${t.rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+
+/** A forest, a linear probe, …: the shared scores, its own details from the registry, confusion and per-class table. */
+function classifierSection(run: ClassifierRunSummary): string {
+  return `<section class="run">
+<h3>${escapeHtml(run.label.charAt(0).toUpperCase() + run.label.slice(1))} on ${escapeHtml(run.features)}, ${escapeHtml(run.createdAt)}</h3>
+<p>Train ${pct(run.trainAccuracy)} · test ${pct(run.testAccuracy)} · PublicTest ${pct(run.publicTestAccuracy)} · PrivateTest ${pct(run.privateTestAccuracy)} · test without images also in train ${pct(run.cleanTestAccuracy)}.</p>
+<p class="settings">${escapeHtml(run.described)}.</p>
+${run.details.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}
+${run.details.tables.map(smallTable).join('')}
+${confusionTable(run)}
+${perClassTable(run)}
+</section>`;
+}
+
+function sweepSection(sweep: SweepSummary): string {
+  const rows = [...sweep.rows].sort((a, b) => a.index - b.index);
+  return `<section class="sweep">
+<h3>${escapeHtml(sweep.title)}</h3>
+<p class="settings">Grid: hidden ${escapeHtml(sweep.grid.hidden)}; learning rates ${escapeHtml(sweep.grid.learningRates)}; dropouts ${escapeHtml(sweep.grid.dropouts)}. ${escapeHtml(sweep.createdAt)}.</p>
+${smallTable({
+  caption: `Sweep on ${sweep.trainedOn}${sweep.complete ? '' : ` (${sweep.rows.length} of ${sweep.configCount} configurations finished)`}`,
+  columns: ['Hidden', 'Learning rate', 'Dropout', 'Validation', 'Test', 'Epochs (best)', 'Time'],
+  rows: rows.map((r) => [r.hidden.join('-') || 'linear', String(r.learningRate), String(r.dropout), pct(r.valAccuracy), pct(r.testAccuracy), `${r.epochs} (${r.bestEpoch})`, `${r.seconds.toFixed(1)} s`]),
+})}
+</section>`;
+}
+
+function runSection(run: RunSummary, selected: boolean): string {
+  const s = run.settings;
   return `<section class="run">
 <h3>${selected ? 'Selected run: ' : 'Run '}${escapeHtml(run.features)}, ${escapeHtml(run.createdAt)}</h3>
 <p>Train ${pct(run.trainAccuracy)} · test ${pct(run.testAccuracy)} · PublicTest ${pct(run.publicTestAccuracy)} · PrivateTest ${pct(run.privateTestAccuracy)} · test without images also in train ${pct(run.cleanTestAccuracy)}.
@@ -74,8 +108,20 @@ Best epoch ${run.bestEpoch}; ${run.seconds.toFixed(1)} s on ${escapeHtml(run.bac
 <p class="settings">MLP hidden [${s.hidden.join(', ')}], ${escapeHtml(s.activation)}, dropout ${s.dropout}, learning rate ${s.learningRate} × ${s.lrDecay}/epoch, batch ${s.batchSize}, up to ${s.epochs} epochs (patience ${s.patience}), validation share ${s.validationShare}, class weighting ${s.classWeighting ? 'on' : 'off'}, seed ${s.seed}.</p>
 <div class="figures">${curveSvg(run.history, 'loss')}${curveSvg(run.history, 'acc')}</div>
 ${confusionTable(run)}
-<table><caption>Per-class precision, recall and F1 on the test split</caption><thead><tr><th></th><th scope="col">precision</th><th scope="col">recall</th><th scope="col">F1</th><th scope="col">support</th></tr></thead><tbody>${perClass}</tbody></table>
+${perClassTable(run)}
 </section>`;
+}
+
+/** One heading per kind of classifier, in the order the record lists them (the registry's). */
+function classifierSections(runs: ClassifierRunSummary[]): string {
+  const kinds = [...new Set(runs.map((r) => r.classifier))];
+  return kinds
+    .map((kind) => {
+      const ofKind = runs.filter((r) => r.classifier === kind);
+      const label = ofKind[0].label;
+      return `<h2>${escapeHtml(label.charAt(0).toUpperCase() + label.slice(1))}s</h2>\n${ofKind.map(classifierSection).join('\n')}`;
+    })
+    .join('\n');
 }
 
 export function renderReport(record: SessionRecord, figures: ReportFigure[] = []): string {
@@ -121,6 +167,8 @@ ${record.zeroShot ? `<p>CLIP zero-shot: ${pct(record.zeroShot.accuracy)} of ${re
 ${selected ? runSection(selected, true) : ''}
 ${others.map((r) => runSection(r, false)).join('\n')}
 ${record.runs.length === 0 ? '<p>No run saved.</p>' : ''}
+${classifierSections(record.classifierRuns ?? [])}
+${record.sweeps?.length ? `<h2>Hyperparameter sweeps</h2>${record.sweeps.map(sweepSection).join('\n')}` : ''}
 ${figures.length ? `<h2>Embedding maps</h2>${figures.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>`).join('')}` : ''}
 <h2>Repeat this session</h2>
 <p>The JSON record downloaded with this report holds every setting and seed above; import it in Facet (Results section, “Repeat from a session record”) to apply them again.</p>

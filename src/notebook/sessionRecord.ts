@@ -8,8 +8,10 @@ import type { Representation } from '../embed/embeddingCache';
 import type { ZeroShotResult } from '../embed/zeroShotRun';
 import { EMOTIONS } from '../lib/emotions';
 import type { ResultRow } from '../results/store';
-import type { RunRecord } from '../train/runs';
-import type { MlpSettings } from '../train/mlp';
+import type { AnyClassifier, ReportDetails } from '../train/classifiers/types';
+import type { MlpSettings } from '../train/mlpSettings';
+import type { SweepRecord, SweepRow } from '../train/sweep';
+import type { ClassifierRun, RunRecord } from '../train/types';
 
 export const SESSION_FORMAT = 'facet-session';
 export const SESSION_VERSION = 1;
@@ -36,6 +38,40 @@ export interface RunSummary {
   history: { epoch: number; loss: number; acc: number; valLoss: number; valAcc: number }[];
 }
 
+/** A saved classifier other than the MLP (forest, linear probe, …): the shared scores and its own details. */
+export interface ClassifierRunSummary {
+  id: string;
+  createdAt: string;
+  datasetId: string;
+  classifier: string;
+  label: string;
+  featureKind: 'clip' | 'raw-pixels';
+  features: string;
+  settings: unknown;
+  /** the settings in words */
+  described: string;
+  seconds: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  publicTestAccuracy: number;
+  privateTestAccuracy: number;
+  cleanTestAccuracy: number;
+  confusion: number[][];
+  perClass: RunSummary['perClass'];
+  details: ReportDetails;
+}
+
+export interface SweepSummary {
+  id: string;
+  createdAt: string;
+  title: string;
+  trainedOn: string;
+  grid: { hidden: string; learningRates: string; dropouts: string };
+  complete: boolean;
+  configCount: number;
+  rows: SweepRow[];
+}
+
 export interface SessionRecord {
   format: typeof SESSION_FORMAT;
   version: number;
@@ -50,6 +86,10 @@ export interface SessionRecord {
   results: ResultRow[];
   runs: RunSummary[];
   selectedRunId?: string;
+  /** every other classifier's saved runs, per registry entry */
+  classifierRuns?: ClassifierRunSummary[];
+  /** stored hyperparameter sweeps */
+  sweeps?: SweepSummary[];
   /** settings of other sections (projection, ...) keyed by section */
   extra?: Record<string, unknown>;
 }
@@ -71,6 +111,9 @@ export interface SessionInputs {
   environment: SessionRecord['environment'];
   training: { features: string; settings: MlpSettings; runs: RunRecord[]; shownRunId?: string };
   results: ResultRow[];
+  /** saved runs of the registry's other classifiers */
+  classifierRuns?: { entry: AnyClassifier; runs: readonly ClassifierRun[] }[];
+  sweeps?: readonly SweepRecord[];
   extra?: Record<string, unknown>;
   now?: Date;
 }
@@ -79,7 +122,6 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 export function summarizeRun(run: RunRecord): RunSummary {
   const r = run.result;
-  const k = EMOTIONS.length;
   return {
     id: run.id,
     createdAt: run.createdAt,
@@ -96,11 +138,51 @@ export function summarizeRun(run: RunRecord): RunSummary {
     privateTestAccuracy: r.privateTest.accuracy,
     cleanTestAccuracy: r.clean.accuracy,
     bestEpoch: r.bestEpoch,
-    confusion: EMOTIONS.map((_, t) => Array.from(r.test.confusion.subarray(t * k, (t + 1) * k))),
+    confusion: confusionRows(r.test.confusion),
     perClass: r.test.perClass.map((m, i) => ({ emotion: EMOTIONS[i], ...m })),
     history: r.history.map(({ epoch, loss, acc, valLoss, valAcc }) => ({ epoch, loss, acc, valLoss, valAcc })),
   };
 }
+
+const confusionRows = (confusion: ArrayLike<number>) => {
+  const k = EMOTIONS.length;
+  return EMOTIONS.map((_, t) => Array.from({ length: k }, (_, p) => confusion[t * k + p]));
+};
+
+export function summarizeClassifierRun(entry: AnyClassifier, run: ClassifierRun): ClassifierRunSummary {
+  const r = run.result;
+  return {
+    id: run.id,
+    createdAt: run.createdAt,
+    datasetId: run.datasetId,
+    classifier: entry.kind,
+    label: entry.label,
+    featureKind: run.featureKind,
+    features: r.features,
+    settings: r.settings,
+    described: entry.describe(r.settings),
+    seconds: r.seconds,
+    trainAccuracy: r.trainAccuracy,
+    testAccuracy: r.test.accuracy,
+    publicTestAccuracy: r.publicTest.accuracy,
+    privateTestAccuracy: r.privateTest.accuracy,
+    cleanTestAccuracy: r.clean.accuracy,
+    confusion: confusionRows(r.test.confusion),
+    perClass: r.test.perClass.map((m, i) => ({ emotion: EMOTIONS[i], ...m })),
+    details: entry.reportDetails(r),
+  };
+}
+
+export const summarizeSweep = (record: SweepRecord): SweepSummary => ({
+  id: record.id,
+  createdAt: record.createdAt,
+  title: record.title,
+  trainedOn: record.value.trainedOn,
+  grid: record.value.grid,
+  complete: record.value.complete,
+  configCount: record.value.configCount,
+  rows: record.value.rows,
+});
 
 export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
   const { dataset, embed, training } = inputs;
@@ -138,6 +220,8 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
     results: inputs.results,
     runs: training.runs.map(summarizeRun),
     selectedRunId: training.shownRunId,
+    classifierRuns: (inputs.classifierRuns ?? []).flatMap(({ entry, runs }) => runs.map((run) => summarizeClassifierRun(entry, run))),
+    sweeps: (inputs.sweeps ?? []).map(summarizeSweep),
     extra: inputs.extra,
   };
 }

@@ -4,6 +4,7 @@ import { useClassifyStore } from '../classify/store';
 import { useDatasetStore } from '../dataset/store';
 import { useEmbedStore } from '../embed/store';
 import { useForestStore } from '../train/forestStore';
+import { useProbeStore } from '../train/probeStore';
 import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { useSweepStore } from '../train/sweepStore';
@@ -15,7 +16,8 @@ const AFTERMATH: Record<string, string> = {
   Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
   Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
-  Sweep: 'A sweep’s table lives on the page only, so its rows are gone; saved runs are kept. Run the sweep again to repeat it.',
+  'Linear probe': 'That probe was not saved; probes saved before are kept. Fit it again to repeat it.',
+  Sweep: 'The configurations it finished are kept in its stored table; the rest did not run. Run the sweep again to repeat it.',
 };
 
 export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
@@ -37,12 +39,15 @@ export function startSession(): void {
   persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
+  persistFields('probe', useProbeStore, ['features', 'settings']);
+  persistFields('sweep', useSweepStore, ['hidden', 'learningRates', 'dropouts']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
   persistFields('explore', useExploreStore, ['settings']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
   journalWork('Random forest', useForestStore);
+  journalWork('Linear probe', useProbeStore);
   journalWork('Sweep', useSweepStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.

@@ -7,31 +7,63 @@ import { listManifests } from '../dataset/storage';
 import { FACE_AREA } from '../dataset/faceSet';
 import { listStoredRepresentations } from '../embed/embeddingCache';
 import { listCachedModelFiles } from '../embed/modelFiles';
-import { listForestRuns, listRuns, runWeightBytes } from '../train/runs';
 import { listResults, recordBytes } from '../lib/resultRecords';
+import { CLASSIFIERS, type ClassifierKind } from '../train/classifiers';
+import { getClassifierModel, listClassifierRuns } from '../train/runs';
 
-export type StoredKind = 'dataset' | 'embeddings' | 'run' | 'forest-run' | 'result' | 'model-file';
+/** 'run:<classifier kind>' for saved classifiers, 'result:<record kind>' for stored results (sweeps, …). */
+export type StoredKind = 'dataset' | 'embeddings' | `run:${ClassifierKind}` | `result:${string}` | 'model-file';
 
 export interface StoredItem {
   kind: StoredKind;
-  /** what deleting it needs: dataset id, representation key, run id or file URL */
+  /** what deleting it needs: dataset id, representation key, run id, record id or file URL */
   key: string;
   name: string;
   detail: string;
   bytes: number;
 }
 
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const RESULT_TITLES: Record<string, string> = { sweep: 'Sweep tables', 'zero-shot': 'Zero-shot scores', map: 'Embedding maps' };
+
+/** The panel's groups, in order: derived from the registry and from the result kinds actually stored. */
+export function storageGroups(items: readonly StoredItem[]): [StoredKind, string][] {
+  const resultKinds = [...new Set(items.map((i) => i.kind).filter((k) => k.startsWith('result:')))].sort() as StoredKind[];
+  return [
+    ['dataset', 'Datasets'],
+    ['embeddings', 'Embeddings'],
+    ...CLASSIFIERS.map((c): [StoredKind, string] => [`run:${c.kind}`, `${capitalize(c.label)} runs`]),
+    ...resultKinds.map((k): [StoredKind, string] => [k, RESULT_TITLES[k.slice('result:'.length)] ?? capitalize(k.slice('result:'.length))]),
+    ['model-file', 'Model files'],
+  ];
+}
+
+async function classifierItems(): Promise<StoredItem[]> {
+  const perKind = await Promise.all(
+    CLASSIFIERS.map(async (entry) => {
+      const runs = await listClassifierRuns(entry.storage);
+      return Promise.all(
+        runs.map(async (r) => {
+          // A result that knows its stored size saves reading the model (forests can be large).
+          const known = (r.result as { storedBytes?: number }).storedBytes;
+          const bytes = known ?? entry.storedBytes(await getClassifierModel(entry.storage, r.id));
+          return {
+            kind: `run:${entry.kind}` as const,
+            key: r.id,
+            name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} ${entry.label}, ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
+            detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${entry.describe(r.result.settings)} · ${r.datasetName}`,
+            bytes,
+          };
+        }),
+      );
+    }),
+  );
+  return perKind.flat();
+}
+
 export async function storageInventory(): Promise<StoredItem[]> {
-  const [datasets, representations, runs, files, forests, results] = await Promise.all([
-    listManifests(),
-    listStoredRepresentations(),
-    listRuns(),
-    listCachedModelFiles(),
-    listForestRuns(),
-    listResults(),
-  ]);
+  const [datasets, representations, classifiers, results, files] = await Promise.all([listManifests(), listStoredRepresentations(), classifierItems(), listResults(), listCachedModelFiles()]);
   const datasetName = new Map(datasets.map((d) => [d.id, d.name]));
-  const runBytes = await Promise.all(runs.map((r) => runWeightBytes(r.id)));
   return [
     ...datasets.map((d) => ({
       kind: 'dataset' as const,
@@ -47,25 +79,12 @@ export async function storageInventory(): Promise<StoredItem[]> {
       detail: `${r.count.toLocaleString('en-US')} vectors × ${r.dim}`,
       bytes: r.count * r.dim * 4,
     })),
-    ...runs.map((r, i) => ({
-      kind: 'run' as const,
-      key: r.id,
-      name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} run of ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
-      detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${r.datasetName}`,
-      bytes: runBytes[i],
-    })),
-    ...forests.map((r) => ({
-      kind: 'forest-run' as const,
-      key: r.id,
-      name: `${r.featureKind === 'clip' ? 'CLIP' : 'raw pixels'} forest of ${r.result.settings.trees} trees, ${r.createdAt.slice(0, 16).replace('T', ' ')}`,
-      detail: `test accuracy ${(100 * r.result.test.accuracy).toFixed(2)}% · ${r.datasetName}`,
-      bytes: r.result.storedBytes ?? 0,
-    })),
+    ...classifiers,
     ...results.map((r) => ({
-      kind: 'result' as const,
-      key: `${r.kind}:${r.id}`,
+      kind: `result:${r.kind}` as const,
+      key: r.id,
       name: r.title,
-      detail: `${r.createdAt.slice(0, 16).replace('T', ' ')} · ${datasetName.get(r.datasetId) ?? 'a deleted dataset'}`,
+      detail: `computed ${r.createdAt.slice(0, 16).replace('T', ' ')} · ${datasetName.get(r.datasetId) ?? 'a deleted dataset'}`,
       bytes: recordBytes(r),
     })),
     ...files.map((f) => ({ kind: 'model-file' as const, key: f.url, name: fileName(f.url), detail: f.url, bytes: f.bytes })),

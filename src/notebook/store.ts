@@ -5,10 +5,11 @@ import { useDatasetStore } from '../dataset/store';
 import { deleteRepresentationKey } from '../embed/embeddingCache';
 import { deleteCachedModelFile } from '../embed/modelFiles';
 import { useEmbedStore } from '../embed/store';
-import { deleteResult } from '../lib/resultRecords';
 import { announceChange } from '../lib/tabs';
-import { useForestStore } from '../train/forestStore';
-import { useTrainStore } from '../train/store';
+import { deleteResult } from '../lib/resultRecords';
+import type { ClassifierKind } from '../train/classifiers';
+import { CLASSIFIER_STORES } from '../train/classifierStores';
+import { SWEEP_KIND, useSweepStore } from '../train/sweepStore';
 import { storageInventory, type StoredItem } from './storageInventory';
 
 interface StorageState {
@@ -35,13 +36,13 @@ export const useStorageStore = create<StorageState>((set, get) => ({
     set({ busy: true, message: undefined });
     try {
       if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
-      else if (item.kind === 'run') {
-        await useTrainStore.getState().removeRun(item.key);
-      } else if (item.kind === 'forest-run') {
-        await useForestStore.getState().removeRun(item.key);
-      } else if (item.kind === 'result') {
-        const split = item.key.indexOf(':');
-        await deleteResult(item.key.slice(0, split), item.key.slice(split + 1));
+      else if (item.kind.startsWith('run:')) {
+        await CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind].getState().removeRun(item.key);
+      } else if (item.kind === `result:${SWEEP_KIND}`) {
+        await useSweepStore.getState().remove(item.key);
+      } else if (item.kind.startsWith('result:')) {
+        await deleteResult(item.kind.slice('result:'.length), item.key);
+        announceChange('results');
       } else if (item.kind === 'embeddings') {
         await deleteRepresentationKey(item.key);
         announceChange('embeddings');

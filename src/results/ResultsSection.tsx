@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { Section } from '../app/Section';
 import { applySessionRecord, downloadReport, downloadSessionRecord, type ApplyOutcome } from '../notebook/reportActions';
+import { sweepSummary, useSweepStore } from '../train/sweepStore';
 import { useResultsStore } from './store';
 
 const pct = (v?: number) => (v === undefined ? '—' : `${(100 * v).toFixed(2)}%`);
 
 export function ResultsSection() {
-  const { rows, status } = useResultsStore();
+  const rows = useResultsStore((s) => s.rows);
+  const status = useResultsStore((s) => s.status);
+  const sweeps = useSweepStore((s) => s.sweeps);
   const [applied, setApplied] = useState<ApplyOutcome | { error: string }>();
   return (
     <Section id="results" step={6} title="Results" status={status} next="train the classifiers in the Train section.">
@@ -35,6 +38,13 @@ export function ResultsSection() {
           ))}
         </tbody>
       </table>
+      {sweeps.length > 0 && (
+        <ul className="sweep-summaries" aria-label="Stored hyperparameter sweeps">
+          {sweeps.map((record) => (
+            <li key={record.id}>{sweepSummary(record.value)}</li>
+          ))}
+        </ul>
+      )}
       <div className="controls-row">
         <button type="button" onClick={() => void downloadReport()}>
           Download report (HTML)

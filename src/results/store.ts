@@ -1,8 +1,14 @@
-/** Results: the paper's table with Facet's figures beside it, filled in by the sections as runs finish. */
+/**
+ * Results: the paper's table with Facet's figures beside it. The rows are derived from the classifier registry
+ * (every kind of features × every classifier, with the paper's figure where it reports one) plus CLIP zero-shot;
+ * the sections fill them in as results are computed or restored.
+ */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
+import { CLASSIFIERS, FEATURE_KINDS, resultRowId } from '../train/classifiers';
 
-export type ResultRowId = 'zero-shot' | 'raw-mlp' | 'raw-forest' | 'clip-forest' | 'clip-mlp';
+/** 'zero-shot', or a registry row: "raw-mlp", "clip-forest", "clip-linear-probe", … */
+export type ResultRowId = string;
 
 export interface ResultRow {
   id: ResultRowId;
@@ -17,26 +23,39 @@ export interface ResultRow {
 
 export const PAPER_ROWS: ResultRow[] = [
   { id: 'zero-shot', method: 'CLIP zero-shot (prompts)' },
-  { id: 'raw-mlp', method: 'Raw pixels + MLP', paperTest: 0.414 },
-  { id: 'raw-forest', method: 'Raw pixels + random forest', paperTest: 0.489 },
-  { id: 'clip-forest', method: 'CLIP + random forest', paperTest: 0.6817 },
-  { id: 'clip-mlp', method: 'CLIP + MLP', paperTest: 0.714 },
+  ...FEATURE_KINDS.flatMap((features) =>
+    CLASSIFIERS.map((c) => ({ id: resultRowId(features.kind, c.kind), method: `${features.label} + ${c.label}`, paperTest: c.paperTest[features.kind] })),
+  ),
 ];
 
 interface ResultsState {
   rows: ResultRow[];
   status: SectionStatus;
   report(row: Partial<ResultRow> & { id: ResultRowId }): void;
+  /** empties a row's measured figures (its last result was deleted) */
+  clear(id: ResultRowId): void;
 }
+
+const IDLE = empty('No results yet. The paper’s table fills in as runs finish: raw-pixel MLP 41.40%, raw-pixel random forest 48.90%, CLIP + random forest 68.17%, CLIP + MLP 71.40%.');
+
+const statusOf = (rows: ResultRow[]): SectionStatus => {
+  const filled = rows.filter((r) => r.test !== undefined).length;
+  return filled ? { kind: 'done', message: `${filled} of ${rows.length} rows measured in this browser.` } : IDLE;
+};
 
 export const useResultsStore = create<ResultsState>((set) => ({
   rows: PAPER_ROWS,
-  status: empty('No results yet. The paper’s table fills in as runs finish: raw-pixel MLP 41.40%, raw-pixel random forest 48.90%, CLIP + random forest 68.17%, CLIP + MLP 71.40%.'),
+  status: IDLE,
   report(row) {
     set((s) => {
       const rows = s.rows.map((r) => (r.id === row.id ? { ...r, ...row } : r));
-      const filled = rows.filter((r) => r.test !== undefined).length;
-      return { rows, status: { kind: 'done', message: `${filled} of ${rows.length} rows measured in this browser.` } };
+      return { rows, status: statusOf(rows) };
+    });
+  },
+  clear(id) {
+    set((s) => {
+      const rows = s.rows.map((r) => (r.id === id ? { id: r.id, method: r.method, paperTest: r.paperTest } : r));
+      return { rows, status: statusOf(rows) };
     });
   },
 }));

@@ -4,7 +4,7 @@ import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from './store';
-import type { TrainResult } from './trainRun';
+import type { TrainResult } from './types';
 
 const CELL_FACES = 48;
 

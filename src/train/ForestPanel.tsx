@@ -1,30 +1,42 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../lib/progress';
 import { Evaluation } from './Evaluation';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
-import { StatusLine } from '../app/Section';
+import { isWorking, JobStatus } from './JobStatus';
 import type { FeatureKind } from './trainingInput';
+
+const WHILE_GROWING = 'Disabled while a forest grows: cancel it first.';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
 /** The paper's other classifier: a random forest on CLIP embeddings or raw pixels, grown in the train worker. */
 export function ForestPanel() {
-  const s = useForestStore();
-  const working = s.status.kind === 'working';
-  const { init } = s;
+  const init = useForestStore((s) => s.init);
   useEffect(() => {
     void init();
   }, [init]);
+  return (
+    <div className="forest" role="group" aria-labelledby="forest-title">
+      <h3 id="forest-title">Random forest</h3>
+      <ForestForm />
+      <JobStatus useStore={useForestStore} label="Forest progress" />
+      <ShownForest />
+      <ForestRuns />
+    </div>
+  );
+}
+
+function ForestForm() {
+  const s = useForestStore(useShallow((s) => ({ features: s.features, settings: s.settings, setFeatures: s.setFeatures, setSettings: s.setSettings, train: s.train })));
+  const working = useForestStore(isWorking);
   const num = (key: 'trees' | 'maxDepth' | 'minLeaf' | 'bins' | 'seed') => ({
     value: s.settings[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
   });
-  const shown = s.runs.find((r) => r.id === s.shownRunId);
   return (
-    <div className="forest" role="group" aria-labelledby="forest-title">
-      <h3 id="forest-title">Random forest</h3>
       <form
         className="controls"
         onSubmit={(event) => {
@@ -32,7 +44,7 @@ export function ForestPanel() {
           void s.train();
         }}
       >
-        <fieldset disabled={working}>
+        <fieldset disabled={working} title={working ? WHILE_GROWING : undefined}>
           <legend>Forest</legend>
           <label>
             Forest input
@@ -75,7 +87,13 @@ export function ForestPanel() {
           <button type="submit">Grow forest</button>
         </fieldset>
       </form>
-      <StatusLine status={s.status} label="Forest progress" onCancel={s.stop} />
+  );
+}
+
+function ShownForest() {
+  const shown = useForestStore((s) => s.runs.find((r) => r.id === s.shownRunId));
+  return (
+    <>
       {shown && (
         <>
           <p className="muted">
@@ -106,7 +124,18 @@ export function ForestPanel() {
           <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" />
         </>
       )}
-      {s.runs.length > 0 && (
+    </>
+  );
+}
+
+function ForestRuns() {
+  const runs = useForestStore((s) => s.runs);
+  const shownRunId = useForestStore((s) => s.shownRunId);
+  const working = useForestStore(isWorking);
+  const { showRun, removeRun } = useForestStore(useShallow((s) => ({ showRun: s.showRun, removeRun: s.removeRun })));
+  return (
+    <>
+      {runs.length > 0 && (
         <table className="forest-runs">
           <caption>Saved forests (kept in this browser)</caption>
           <thead>
@@ -123,8 +152,8 @@ export function ForestPanel() {
             </tr>
           </thead>
           <tbody>
-            {[...s.runs].reverse().map((run) => (
-              <tr key={run.id} aria-current={run.id === s.shownRunId ? 'true' : undefined}>
+            {[...runs].reverse().map((run) => (
+              <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined}>
                 <td>{new Date(run.createdAt).toLocaleString()}</td>
                 <td>{run.datasetName}</td>
                 <td>{run.result.features}</td>
@@ -134,10 +163,10 @@ export function ForestPanel() {
                 <td>{pct(run.result.oobAccuracy)}</td>
                 <td>{pct(run.result.test.accuracy)}</td>
                 <td className="actions">
-                  <button type="button" className="secondary" disabled={working} onClick={() => s.showRun(run.id)}>
+                  <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => showRun(run.id)}>
                     Show forest
                   </button>
-                  <button type="button" className="secondary" disabled={working} onClick={() => void s.removeRun(run.id)}>
+                  <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => void removeRun(run.id)}>
                     Delete forest
                   </button>
                 </td>
@@ -146,6 +175,6 @@ export function ForestPanel() {
           </tbody>
         </table>
       )}
-    </div>
+    </>
   );
 }

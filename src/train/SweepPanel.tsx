@@ -1,9 +1,12 @@
-import { StatusLine } from '../app/Section';
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isWorking, JobStatus } from './JobStatus';
 import { sortSweepRows, type SweepSortKey } from './sweep';
 import { useTrainStore } from './store';
-import { useSweepStore } from './sweepStore';
+import { sweepSummary, useSweepStore } from './sweepStore';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
+const WHILE_SWEEPING = 'Disabled while a sweep runs: cancel it first.';
 
 const COLUMNS: { key: SweepSortKey; label: string }[] = [
   { key: 'valAccuracy', label: 'Validation' },
@@ -12,87 +15,149 @@ const COLUMNS: { key: SweepSortKey; label: string }[] = [
   { key: 'seconds', label: 'Time' },
 ];
 
-/** A small grid of MLP settings trained one after another in the worker; a sortable table of what each reached. */
+/**
+ * A small grid of MLP settings trained one after another in the worker; a sortable table of what each reached.
+ * Every sweep's table is stored: the last one shows again after a reload, earlier ones are listed below it.
+ */
 export function SweepPanel() {
-  const s = useSweepStore();
-  const working = s.status.kind === 'working';
-  const rows = sortSweepRows(s.rows, s.sortKey, s.descending);
-  const sortState = (key: SweepSortKey) => (s.sortKey === key ? (s.descending ? 'descending' : 'ascending') : 'none');
+  const init = useSweepStore((s) => s.init);
+  useEffect(() => {
+    void init();
+  }, [init]);
   return (
     <div className="sweep" role="group" aria-labelledby="sweep-title">
       <h3 id="sweep-title">Hyperparameter sweep</h3>
-      <form
-        className="controls"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void s.run();
-        }}
-      >
-        <fieldset disabled={working}>
-          <legend>Grid (the other MLP settings as set above)</legend>
-          <label title="Configurations separated by ';', layers within one by '-', 'linear' for none">
-            Sweep hidden sizes
-            <input value={s.hidden} onChange={(e) => s.setGrid({ hidden: e.target.value })} />
-          </label>
-          <label title="Comma-separated">
-            Sweep learning rates
-            <input value={s.learningRates} onChange={(e) => s.setGrid({ learningRates: e.target.value })} />
-          </label>
-          <label title="Comma-separated, from 0 to below 1">
-            Sweep dropouts
-            <input value={s.dropouts} onChange={(e) => s.setGrid({ dropouts: e.target.value })} />
-          </label>
-          <button type="submit">Run sweep</button>
-        </fieldset>
-      </form>
-      <StatusLine status={s.status} label="Sweep progress" onCancel={s.stop} />
-      {s.rows.length > 0 && (
-        <table className="sweep-results">
-          <caption>Sweep on {s.trainedOn}: click a column heading to sort</caption>
-          <thead>
-            <tr>
-              <th scope="col">Hidden</th>
-              <th scope="col">Learning rate</th>
-              <th scope="col">Dropout</th>
-              {COLUMNS.map((c) => (
-                <th scope="col" key={c.key} aria-sort={sortState(c.key)}>
-                  <button type="button" className="secondary" onClick={() => s.sortBy(c.key)}>
-                    {c.label}
-                    {s.sortKey === c.key ? (s.descending ? ' ↓' : ' ↑') : ''}
-                  </button>
-                </th>
-              ))}
-              <th scope="col">MLP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.index}>
-                <td>{r.hidden.join('-') || 'linear'}</td>
-                <td>{r.learningRate}</td>
-                <td>{r.dropout}</td>
-                <td>{pct(r.valAccuracy)}</td>
-                <td>{pct(r.testAccuracy)}</td>
-                <td>
-                  {r.epochs} (best {r.bestEpoch})
-                </td>
-                <td>{r.seconds.toFixed(1)} s</td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={working}
-                    aria-label={`Use hidden ${r.hidden.join('-') || 'linear'}, learning rate ${r.learningRate}, dropout ${r.dropout} for the MLP`}
-                    onClick={() => useTrainStore.getState().setSettings({ hidden: r.hidden, learningRate: r.learningRate, dropout: r.dropout })}
-                  >
-                    Use
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <SweepForm />
+      <JobStatus useStore={useSweepStore} label="Sweep progress" />
+      <SweepTable />
+      <StoredSweeps />
     </div>
+  );
+}
+
+function SweepForm() {
+  const s = useSweepStore(useShallow((s) => ({ hidden: s.hidden, learningRates: s.learningRates, dropouts: s.dropouts, setGrid: s.setGrid, run: s.run })));
+  const working = useSweepStore(isWorking);
+  return (
+    <form
+      className="controls"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void s.run();
+      }}
+    >
+      <fieldset disabled={working} title={working ? WHILE_SWEEPING : undefined}>
+        <legend>Grid (the other MLP settings as set above)</legend>
+        <label title="Configurations separated by ';', layers within one by '-', 'linear' for none">
+          Sweep hidden sizes
+          <input value={s.hidden} onChange={(e) => s.setGrid({ hidden: e.target.value })} />
+        </label>
+        <label title="Comma-separated">
+          Sweep learning rates
+          <input value={s.learningRates} onChange={(e) => s.setGrid({ learningRates: e.target.value })} />
+        </label>
+        <label title="Comma-separated, from 0 to below 1">
+          Sweep dropouts
+          <input value={s.dropouts} onChange={(e) => s.setGrid({ dropouts: e.target.value })} />
+        </label>
+        <button type="submit">Run sweep</button>
+      </fieldset>
+    </form>
+  );
+}
+
+function SweepTable() {
+  const { rows: unsorted, trainedOn, sortKey, descending, sortBy } = useSweepStore(
+    useShallow((s) => ({ rows: s.rows, trainedOn: s.trainedOn, sortKey: s.sortKey, descending: s.descending, sortBy: s.sortBy })),
+  );
+  const working = useSweepStore(isWorking);
+  if (unsorted.length === 0) return null;
+  const rows = sortSweepRows(unsorted, sortKey, descending);
+  const sortState = (key: SweepSortKey) => (sortKey === key ? (descending ? 'descending' : 'ascending') : 'none');
+  return (
+    <table className="sweep-results">
+      <caption>Sweep on {trainedOn}: click a column heading to sort</caption>
+      <thead>
+        <tr>
+          <th scope="col">Hidden</th>
+          <th scope="col">Learning rate</th>
+          <th scope="col">Dropout</th>
+          {COLUMNS.map((c) => (
+            <th scope="col" key={c.key} aria-sort={sortState(c.key)}>
+              <button type="button" className="secondary" onClick={() => sortBy(c.key)}>
+                {c.label}
+                {sortKey === c.key ? (descending ? ' ↓' : ' ↑') : ''}
+              </button>
+            </th>
+          ))}
+          <th scope="col">MLP</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.index}>
+            <td>{r.hidden.join('-') || 'linear'}</td>
+            <td>{r.learningRate}</td>
+            <td>{r.dropout}</td>
+            <td>{pct(r.valAccuracy)}</td>
+            <td>{pct(r.testAccuracy)}</td>
+            <td>
+              {r.epochs} (best {r.bestEpoch})
+            </td>
+            <td>{r.seconds.toFixed(1)} s</td>
+            <td>
+              <button
+                type="button"
+                className="secondary"
+                disabled={working}
+                title={working ? WHILE_SWEEPING : undefined}
+                aria-label={`Use hidden ${r.hidden.join('-') || 'linear'}, learning rate ${r.learningRate}, dropout ${r.dropout} for the MLP`}
+                onClick={() => useTrainStore.getState().setSettings({ hidden: r.hidden, learningRate: r.learningRate, dropout: r.dropout })}
+              >
+                Use
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function StoredSweeps() {
+  const sweeps = useSweepStore((s) => s.sweeps);
+  const shownId = useSweepStore((s) => s.shownId);
+  const working = useSweepStore(isWorking);
+  const { show, remove } = useSweepStore(useShallow((s) => ({ show: s.show, remove: s.remove })));
+  if (sweeps.length === 0) return null;
+  return (
+    <table className="sweeps">
+      <caption>Stored sweeps (kept in this browser)</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Dataset</th>
+          <th scope="col">Sweep</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...sweeps].reverse().map((record) => (
+          <tr key={record.id} aria-current={record.id === shownId ? 'true' : undefined}>
+            <td>{new Date(record.createdAt).toLocaleString()}</td>
+            <td>{record.value.datasetName}</td>
+            <td>{sweepSummary(record.value)}</td>
+            <td className="actions">
+              <button type="button" className="secondary" disabled={working} title={working ? WHILE_SWEEPING : undefined} onClick={() => show(record.id)}>
+                Show sweep
+              </button>
+              <button type="button" className="secondary" disabled={working} title={working ? WHILE_SWEEPING : undefined} onClick={() => void remove(record.id)}>
+                Delete sweep
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

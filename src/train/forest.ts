@@ -344,6 +344,8 @@ export interface ForestTrainControl {
   /** after each tree: trees done and that tree's milliseconds */
   onTree?: (done: number, ms: number) => void;
   onStage?: (message: string) => void;
+  /** resolves when growing may go on (pause support); awaited between trees */
+  gate?: () => Promise<void>;
 }
 
 export interface TrainedForest {
@@ -428,6 +430,7 @@ export async function trainForest(
     msPerTree.push(ms);
     control.onTree?.(t + 1, ms);
     await yieldToEvents();
+    await control.gate?.();
   }
   throwIfCancelled(control.signal ?? new AbortController().signal);
 

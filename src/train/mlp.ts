@@ -6,54 +6,13 @@
  */
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
+import { shuffled, validationSplit } from './split';
 
-export interface MlpSettings {
-  hidden: number[];
-  activation: 'relu' | 'gelu' | 'tanh';
-  dropout: number;
-  l2: number;
-  learningRate: number;
-  /** learning rate multiplied by this every epoch (1 = constant) */
-  lrDecay: number;
-  batchSize: number;
-  epochs: number;
-  /** epochs without a better validation loss before stopping (0 = never stop early) */
-  patience: number;
-  validationShare: number;
-  /** weight classes by inverse frequency (FER2013's "disgust" is rare) */
-  classWeighting: boolean;
-  seed: number;
-}
+// Kept importable from here, where they were first written.
+export { shuffled, validationSplit };
 
-export const DEFAULT_MLP: MlpSettings = {
-  hidden: [512],
-  activation: 'relu',
-  dropout: 0.3,
-  l2: 1e-4,
-  learningRate: 1e-3,
-  lrDecay: 0.97,
-  batchSize: 128,
-  epochs: 40,
-  patience: 6,
-  validationShare: 0.1,
-  classWeighting: false,
-  seed: 42,
-};
-
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-}
-
-export interface BatchLog {
-  epoch: number;
-  batch: number;
-  batches: number;
-  loss: number;
-}
+export { DEFAULT_MLP, type BatchLog, type EpochLog, type MlpSettings } from './mlpSettings';
+import type { BatchLog, EpochLog, MlpSettings } from './mlpSettings';
 
 export interface TrainControl {
   signal: AbortSignal;
@@ -61,33 +20,6 @@ export interface TrainControl {
   gate?: () => Promise<void>;
   onBatch?: (log: BatchLog) => void;
   onEpoch?: (log: EpochLog) => void;
-}
-
-export function shuffled(indices: number[], random: () => number): number[] {
-  const out = [...indices];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-/** Carves a stratified validation split from the training rows. */
-export function validationSplit(labels: ArrayLike<number>, rows: number[], share: number, seed: number): { train: number[]; val: number[] } {
-  const random = seededRandom(seed ^ 0x5bd1e995);
-  const byClass = new Map<number, number[]>();
-  for (const r of rows) {
-    if (!byClass.has(labels[r])) byClass.set(labels[r], []);
-    byClass.get(labels[r])!.push(r);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const members of [...byClass.entries()].sort(([a], [b]) => a - b).map(([, m]) => shuffled(m, random))) {
-    const k = share > 0 ? Math.max(1, Math.round(members.length * share)) : 0;
-    val.push(...members.slice(0, Math.min(k, members.length - 1)));
-    train.push(...members.slice(Math.min(k, members.length - 1)));
-  }
-  return { train, val };
 }
 
 export function buildMlp(inputDim: number, classes: number, s: MlpSettings): tf.Sequential {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FOREST, predictForest, trainForest } from './forest';
-import type { ForestResult } from './forestRun';
+import type { ForestResult } from './types';
 import { deleteForestRun, listForestRuns, listRuns, loadForest, saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from './runs';
 
 let n = 0;

@@ -1,28 +1,25 @@
 /**
- * Saved training runs (IndexedDB, a store of their own): the record (settings, curves, metrics, data and embedding
- * identity) and the model's weights, so a run survives a reload, can be compared, deleted and downloaded.
+ * Saved classifier runs (IndexedDB, a store of their own): the record (settings, curves, metrics, data and embedding
+ * identity) and the model, so a run survives a reload, can be compared, deleted and downloaded. Each registry entry
+ * names its key prefixes (`storage`): MLP runs live under run:/model:, forests under forest-run:/forest:, linear
+ * probes under probe-run:/probe:, so one kind's list never holds another's.
  */
 import { zipSync, strToU8 } from 'fflate';
 import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
 import { withQuotaMessage } from '../lib/quota';
 import type { Forest } from './forest';
-import type { ForestResult } from './forestRun';
-import type { TrainResult } from './trainRun';
+import type { ClassifierRun, ForestRunRecord, ModelFiles, RunIdentity, RunRecord, ScoredResult } from './types';
 
-/** What every saved run records besides its result: which data and which features it learned from. */
-export interface RunIdentity {
-  id: string;
-  createdAt: string;
-  datasetId: string;
-  datasetName: string;
-  featureKind: 'clip' | 'raw-pixels';
-  rep?: Representation;
-}
+export type { ForestRunRecord, ModelFiles, RunIdentity, RunRecord } from './types';
 
-export interface RunRecord extends RunIdentity {
-  result: TrainResult;
+/** Where one kind of classifier keeps its records and models (a registry entry's `storage`). */
+export interface RunStorage {
+  record: string;
+  model: string;
 }
+const MLP: RunStorage = { record: 'run', model: 'model' };
+const FOREST: RunStorage = { record: 'forest-run', model: 'forest' };
 
 /** A new run's identity: a unique, time-ordered id and the features it trains on. */
 export function newRunIdentity(input: { datasetId: string; datasetName: string; features: { kind: 'clip'; rep: Representation } | { kind: 'raw-pixels' } }): RunIdentity {
@@ -36,43 +33,43 @@ export function newRunIdentity(input: { datasetId: string; datasetName: string; 
   };
 }
 
-/** TensorFlow.js model files: model.json's topology and weight manifest, and the weights. */
-export interface ModelFiles {
-  modelTopology: object;
-  weightSpecs: object[];
-  weightData: ArrayBuffer;
-}
-
 let defaultStore: UseStore | undefined;
 const store = () => (defaultStore ??= createStore('facet-runs', 'runs'));
 
-export async function saveRun(record: RunRecord, model: ModelFiles, db = store()): Promise<void> {
+export async function saveClassifierRun(storage: RunStorage, record: ClassifierRun, model: unknown, db = store()): Promise<void> {
   // One transaction: a run is never stored without its model, or the reverse.
-  await withQuotaMessage('the run', () => setMany([[`model:${record.id}`, model], [`run:${record.id}`, record]], db));
+  await withQuotaMessage(`the ${storage.record === 'run' ? 'run' : storage.model}`, () =>
+    setMany([[`${storage.model}:${record.id}`, model], [`${storage.record}:${record.id}`, record]], db),
+  );
 }
 
-/** A run's stored model files (the Classify section predicts with them). */
-export const getRunModel = (id: string, db = store()) => get<ModelFiles>(`model:${id}`, db);
-
-export async function listRuns(db = store()): Promise<RunRecord[]> {
-  const names = (await keys<string>(db)).filter((k) => k.startsWith('run:'));
-  const runs = (await getMany<RunRecord>(names, db)).filter((r): r is RunRecord => Boolean(r));
+export async function listClassifierRuns<R extends ScoredResult = ScoredResult>(storage: RunStorage, db = store()): Promise<ClassifierRun<R>[]> {
+  const names = (await keys<string>(db)).filter((k) => k.startsWith(`${storage.record}:`));
+  const runs = (await getMany<ClassifierRun<R>>(names, db)).filter((r): r is ClassifierRun<R> => Boolean(r));
   return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-export async function deleteRun(id: string, db = store()): Promise<void> {
-  await del(`run:${id}`, db);
-  await del(`model:${id}`, db);
+export const getClassifierModel = <M = unknown>(storage: RunStorage, id: string, db = store()) => get<M>(`${storage.model}:${id}`, db);
+
+export async function deleteClassifierRun(storage: RunStorage, id: string, db = store()): Promise<void> {
+  await del(`${storage.record}:${id}`, db);
+  await del(`${storage.model}:${id}`, db);
 }
+
+export const saveRun = (record: RunRecord, model: ModelFiles, db = store()) => saveClassifierRun(MLP, record, model, db);
+/** A run's stored model files (the Classify section predicts with them). */
+export const getRunModel = (id: string, db = store()) => getClassifierModel<ModelFiles>(MLP, id, db);
+export const listRuns = (db = store()) => listClassifierRuns(MLP, db) as Promise<RunRecord[]>;
+export const deleteRun = (id: string, db = store()) => deleteClassifierRun(MLP, id, db);
 
 /** The bytes of a run's stored weights (the storage panel's figure; the record itself is small). */
 export async function runWeightBytes(id: string, db = store()): Promise<number> {
-  return (await get<ModelFiles>(`model:${id}`, db))?.weightData.byteLength ?? 0;
+  return (await getRunModel(id, db))?.weightData.byteLength ?? 0;
 }
 
 /** A zip with record.json and the TensorFlow.js model (model.json + weights.bin), loadable by tf.loadLayersModel. */
 export async function runArchive(record: RunRecord, db = store()): Promise<Uint8Array> {
-  const model = await get<ModelFiles>(`model:${record.id}`, db);
+  const model = await getRunModel(record.id, db);
   if (!model) throw new Error('The model of this run is no longer stored');
   const modelJson = {
     format: 'layers-model',
@@ -85,29 +82,8 @@ export async function runArchive(record: RunRecord, db = store()): Promise<Uint8
   return zipSync({ 'record.json': json(record), 'model.json': json(modelJson), 'weights.bin': new Uint8Array(model.weightData) });
 }
 
-/**
- * Random-forest runs live in the same store under keys of their own (forest-run:, forest:), so the MLP run list,
- * the session record and the report keep seeing MLP runs only. The forest is its flat typed arrays, stored as is.
- */
-export interface ForestRunRecord extends RunIdentity {
-  result: ForestResult;
-}
-
-export async function saveForestRun(record: ForestRunRecord, forest: Forest, db = store()): Promise<void> {
-  await withQuotaMessage('the forest', () => setMany([[`forest:${record.id}`, forest], [`forest-run:${record.id}`, record]], db));
-}
-
-export async function listForestRuns(db = store()): Promise<ForestRunRecord[]> {
-  const names = (await keys<string>(db)).filter((k) => k.startsWith('forest-run:'));
-  const runs = (await getMany<ForestRunRecord>(names, db)).filter((r): r is ForestRunRecord => Boolean(r));
-  return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
-
-export async function loadForest(id: string, db = store()): Promise<Forest | undefined> {
-  return get<Forest>(`forest:${id}`, db);
-}
-
-export async function deleteForestRun(id: string, db = store()): Promise<void> {
-  await del(`forest-run:${id}`, db);
-  await del(`forest:${id}`, db);
-}
+/** The forest is its flat typed arrays, stored as is. */
+export const saveForestRun = (record: ForestRunRecord, forest: Forest, db = store()) => saveClassifierRun(FOREST, record, forest, db);
+export const listForestRuns = (db = store()) => listClassifierRuns(FOREST, db) as Promise<ForestRunRecord[]>;
+export const loadForest = (id: string, db = store()) => getClassifierModel<Forest>(FOREST, id, db);
+export const deleteForestRun = (id: string, db = store()) => deleteClassifierRun(FOREST, id, db);

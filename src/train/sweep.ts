@@ -2,8 +2,9 @@
  * Hyperparameter sweep: a small grid of MLP settings (hidden sizes × learning rate × dropout) trained one after
  * another in the train worker. Pure helpers: expanding and parsing the grid, scoring a run, sorting the table.
  */
-import type { MlpSettings } from './mlp';
-import type { TrainResult } from './trainRun';
+import type { ResultRecord } from '../lib/resultRecords';
+import type { MlpSettings } from './mlpSettings';
+import type { TrainResult } from './types';
 
 export interface SweepGrid {
   hidden: number[][];
@@ -24,6 +25,22 @@ export interface SweepRow {
   bestEpoch: number;
   seconds: number;
 }
+
+/** Sweep tables are stored result records of this kind (src/lib/resultRecords.ts). */
+export const SWEEP_KIND = 'sweep';
+
+/** A stored sweep: the grid, what it trained on, its rows, and whether it ran to the end. */
+export interface SweepValue {
+  grid: { hidden: string; learningRates: string; dropouts: string };
+  trainedOn: string;
+  datasetName: string;
+  /** the MLP settings every configuration shared (epochs, batch size, seed, …) */
+  base: MlpSettings;
+  configCount: number;
+  rows: SweepRow[];
+  complete: boolean;
+}
+export type SweepRecord = ResultRecord<SweepValue>;
 
 export type SweepSortKey = 'index' | 'valAccuracy' | 'testAccuracy' | 'epochs' | 'seconds';
 

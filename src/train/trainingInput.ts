@@ -6,9 +6,9 @@
  */
 import { useDatasetStore } from '../dataset/store';
 import { awaitRepresentation } from '../embed/store';
-import type { Features } from './trainRun';
+import type { FeatureKind, Features } from './types';
 
-export type FeatureKind = 'clip' | 'raw-pixels';
+export type { FeatureKind } from './types';
 
 export type TrainingInput =
   | { ok: true; datasetId: string; datasetName: string; features: Features }

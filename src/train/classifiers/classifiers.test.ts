@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { EMOTION_COUNT } from '../../lib/emotions';
+import { seededRandom } from '../../lib/random';
+import { PAPER_ROWS } from '../../results/store';
+import { fitAndScore } from '../classifierRun';
+import type { TrainingData } from '../trainingData';
+import type { ForestResult, ProbeResult } from '../types';
+import { CLASSIFIERS, classifierOf, resultRowId } from '.';
+import { forestClassifier } from './forest';
+import { linearProbeClassifier } from './linearProbe';
+
+/** Seven Gaussian blobs in 6 dimensions: train rows first, then test rows, as loadTrainingData lays them out. */
+function blobs(perClass: number, seed = 3): TrainingData {
+  const dim = 6;
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: EMOTION_COUNT }, () => Array.from({ length: dim }, () => random() * 6 - 3));
+  const n = perClass * EMOTION_COUNT * 2;
+  const x = new Float32Array(n * dim);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % EMOTION_COUNT;
+    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i]][j] + (random() - 0.5);
+  }
+  const rows = Array.from({ length: n }, (_, i) => i);
+  const columns = {
+    imageIds: rows.map(String),
+    sourceNames: rows.map(String),
+    labels,
+    splits: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : 1)),
+    subsets: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : i % 2 ? 1 : 2)),
+    flags: new Uint8Array(n),
+  };
+  return { x, dim, rows, columns, labels, train: rows.slice(0, n / 2), test: rows.slice(n / 2) };
+}
+
+const ctx = () => {
+  const updates: { type: string }[] = [];
+  return { updates, context: { signal: new AbortController().signal, gate: () => Promise.resolve(), progress: (u: { type: string }) => void updates.push(u) } };
+};
+
+describe('classifier registry', () => {
+  it('derives one Results row per features × classifier, beside the paper’s figures, plus zero-shot', () => {
+    expect(PAPER_ROWS.map((r) => r.id)).toEqual(['zero-shot', 'raw-mlp', 'raw-forest', 'raw-linear-probe', 'clip-mlp', 'clip-forest', 'clip-linear-probe']);
+    const paper = Object.fromEntries(PAPER_ROWS.map((r) => [r.id, r.paperTest]));
+    expect(paper).toMatchObject({ 'raw-mlp': 0.414, 'raw-forest': 0.489, 'clip-forest': 0.6817, 'clip-mlp': 0.714 });
+    expect(paper['clip-linear-probe']).toBeUndefined();
+    expect(PAPER_ROWS.find((r) => r.id === resultRowId('clip', 'linear-probe'))?.method).toBe('CLIP + linear probe');
+    expect(new Set(CLASSIFIERS.map((c) => c.storage.record)).size).toBe(CLASSIFIERS.length);
+    expect(() => classifierOf('nope' as never)).toThrow(/No classifier/);
+  });
+});
+
+describe('linear probe entry', () => {
+  it('fits through the shared job (C chosen on validation), scores like the others and survives serialization', async () => {
+    const data = blobs(30);
+    const { updates, context } = ctx();
+    const settings = { ...linearProbeClassifier.defaults, cGrid: [0.01, 1, 100] };
+    const { result, stored } = await fitAndScore<ProbeResult, { type: string }>(linearProbeClassifier, data, { kind: 'raw-pixels' }, settings, context);
+    expect(result.classifier).toBe('linear-probe');
+    expect(result.sweep.map((p) => p.c)).toEqual([0.01, 1, 100]);
+    expect(settings.cGrid).toContain(result.chosenC);
+    expect(result.test.accuracy).toBeGreaterThan(0.9);
+    expect(result.test.confusion.length).toBe(EMOTION_COUNT * EMOTION_COUNT);
+    expect(result.testPredictions.predicted.length).toBe(data.test.length);
+    expect(updates.some((u) => u.type === 'fit')).toBe(true);
+    expect(updates.at(-1)).toEqual({ type: 'stage', message: 'Evaluating…' });
+
+    const model = await linearProbeClassifier.deserialize(stored);
+    expect(linearProbeClassifier.storedBytes(stored)).toBe((stored as ArrayBuffer).byteLength);
+    // The stored model predicts what the scored one did.
+    const probabilities = linearProbeClassifier.predict(model, data.x, data.dim, data.test);
+    const argmax = data.test.map((_, j) => {
+      const row = Array.from(probabilities.subarray(j * EMOTION_COUNT, (j + 1) * EMOTION_COUNT));
+      return row.indexOf(Math.max(...row));
+    });
+    expect(argmax).toEqual(Array.from(result.testPredictions.predicted));
+    expect(linearProbeClassifier.describeResult(result)).toMatch(/^linear probe .*C from 0\.01, 1, 100 .*chosen C [\d.e+-]+ of 3 fitted; raw pixels/);
+    const details = linearProbeClassifier.reportDetails(result);
+    expect(details.tables[0].rows.filter((r) => r[0].endsWith('(chosen)'))).toHaveLength(1);
+  });
+
+  it('a cancelled probe stores nothing: the job throws', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      fitAndScore(linearProbeClassifier, blobs(5), { kind: 'raw-pixels' }, linearProbeClassifier.defaults, { signal: controller.signal, gate: () => Promise.resolve(), progress: () => undefined }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('forest entry', () => {
+  it('grows, reports trees and scores through the same job', async () => {
+    const data = blobs(20);
+    const { updates, context } = ctx();
+    const { result, stored } = await fitAndScore<ForestResult, { type: string }>(forestClassifier, data, { kind: 'raw-pixels' }, { ...forestClassifier.defaults, trees: 5 }, context);
+    expect(result.classifier).toBe('forest');
+    expect(result.testAccuracyBySize.at(-1)?.trees).toBe(5);
+    expect(result.test.accuracy).toBeGreaterThan(0.8);
+    expect(updates.filter((u) => u.type === 'tree').length).toBeGreaterThan(0);
+    expect(forestClassifier.storedBytes(stored)).toBe(result.storedBytes);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The paper's classifier: an MLP in TensorFlow.js (src/train/mlp.ts). TensorFlow.js is imported on first use, so
+ * a worker that only grows forests never loads it.
+ */
+import type { LayersModel } from '@tensorflow/tfjs';
+import { EMOTION_COUNT } from '../../lib/emotions';
+import { CancelledError, isCancelled } from '../../lib/rpc';
+import { DEFAULT_MLP, type BatchLog, type EpochLog, type MlpSettings } from '../mlpSettings';
+import type { MlpDetails, ModelFiles, TrainResult } from '../types';
+import type { Classifier } from './types';
+
+type MlpModule = typeof import('../mlp');
+export type MlpProgress = ({ type: 'batch' } & BatchLog) | ({ type: 'epoch' } & EpochLog);
+
+let loaded: { mlp: MlpModule; backend: typeof import('../tfBackend') } | undefined;
+async function load() {
+  loaded ??= { mlp: await import('../mlp'), backend: await import('../tfBackend') };
+  return loaded;
+}
+
+export const describeMlp = (s: MlpSettings) =>
+  `MLP ${s.hidden.join('-') || 'linear'} ${s.activation}, dropout ${s.dropout}, lr ${s.learningRate}, batch ${s.batchSize}`;
+
+export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, MlpProgress, TrainResult> = {
+  kind: 'mlp',
+  label: 'MLP',
+  blurb: 'The paper’s classifier: a small neural network trained with Adam, early stopping on a validation split.',
+  paperTest: { 'raw-pixels': 0.414, clip: 0.714 },
+  defaults: DEFAULT_MLP,
+  storage: { record: 'run', model: 'model' },
+  describe: describeMlp,
+  describeResult: (result) => `${describeMlp(result.settings)}, ${result.history.length} epochs, seed ${result.settings.seed}; ${result.features}`,
+
+  async train(data, settings, ctx) {
+    const { mlp, backend } = await load();
+    let backendName = await backend.tfBackend();
+    const fit = () =>
+      mlp.trainMlp(data.x, data.dim, data.labels, data.train, EMOTION_COUNT, settings, {
+        signal: ctx.signal,
+        gate: ctx.gate,
+        onBatch: (log) => ctx.progress({ type: 'batch', ...log }),
+        onEpoch: (log) => ctx.progress({ type: 'epoch', ...log }),
+      });
+    let trained: Awaited<ReturnType<typeof fit>>;
+    try {
+      trained = await fit();
+    } catch (error) {
+      if (backendName !== 'webgpu' || isCancelled(error)) throw error;
+      // A lost GPU device (or a kernel the adapter cannot run) ends the run on WebGPU: it starts again on the CPU
+      // backend, with the same seed, so the result is the run the user asked for, and the page says why.
+      backendName = await backend.fallBackToCpu();
+      ctx.progress({ type: 'stage', message: `WebGPU failed (${(error as Error).message}); training again on ${backendName}…` });
+      trained = await fit();
+    }
+    // Stopped before the first epoch ended: nothing to keep.
+    if (ctx.signal.aborted && trained.history.length === 0) {
+      trained.model.dispose();
+      throw new CancelledError();
+    }
+    return { model: trained.model, details: { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: backendName } };
+  },
+
+  predict(model, x, dim, rows) {
+    if (!loaded) throw new Error('The MLP module is not loaded: train or deserialize a model first');
+    return loaded.mlp.predictRows(model, x, dim, rows);
+  },
+
+  /** The model as TensorFlow.js files (model.json's topology and weight manifest, and the weights). */
+  async serialize(model): Promise<ModelFiles> {
+    return (await load()).backend.modelFiles(model);
+  },
+
+  async deserialize(stored) {
+    return (await load()).backend.loadModelFiles(stored as ModelFiles);
+  },
+
+  reportDetails: (r) => ({
+    lines: [`Best epoch ${r.bestEpoch} of ${r.history.length}${r.stoppedEarly ? ' (stopped early)' : ''}; ${r.seconds.toFixed(1)} s on ${r.backend}.`],
+    tables: [],
+  }),
+  storedBytes: (stored) => (stored as ModelFiles | undefined)?.weightData.byteLength ?? 0,
+  dispose: (model) => model.dispose(),
+};

@@ -1,0 +1,62 @@
+/**
+ * TensorFlow.js for the MLP, on the fastest backend this browser has (WebGPU on a hardware adapter, else WASM with
+ * SIMD, else plain JS). Only the MLP's job imports this module (dynamically): a worker that only grows forests or
+ * fits linear probes never loads TensorFlow.js.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import { chooseBackend, detectCompute } from '../lib/compute';
+import type { ModelFiles } from './types';
+
+let backend: Promise<string> | undefined;
+
+async function pickBackend(): Promise<string> {
+  const caps = await detectCompute();
+  if (chooseBackend(caps, 'auto').kind === 'webgpu' && (await tf.setBackend('webgpu').catch(() => false))) return 'webgpu';
+  return pickCpuBackend();
+}
+
+async function pickCpuBackend(): Promise<string> {
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd });
+  // The threaded build starts its threads with importScripts from this worker's URL, which a module worker cannot
+  // serve: it crashes the worker. SIMD on one thread is what works from a module worker.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
+  await tf.setBackend('cpu');
+  return 'cpu';
+}
+
+/** The backend in use, chosen once. */
+export function tfBackend(): Promise<string> {
+  backend ??= pickBackend().then(async (name) => (await tf.ready(), name));
+  return backend;
+}
+
+/** After a lost GPU device (or a kernel the adapter cannot run): the CPU backend from now on. */
+export function fallBackToCpu(): Promise<string> {
+  backend = pickCpuBackend();
+  return backend;
+}
+
+/** The model as TensorFlow.js files, through a save handler (no download, no IndexedDB of tfjs's own). */
+export async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
+  let files: ModelFiles | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData;
+      files = {
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: artifacts.weightSpecs ?? [],
+        weightData: data instanceof ArrayBuffer ? data : tf.io.concatenateArrayBuffers(data as ArrayBuffer[]),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return files!;
+}
+
+export const loadModelFiles = (files: ModelFiles) =>
+  tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as tf.io.WeightsManifestEntry[], weightData: files.weightData }));
