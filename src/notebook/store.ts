@@ -41,8 +41,8 @@ export const useStorageStore = create<StorageState>((set, get) => ({
       } else if (item.kind === `result:${SWEEP_KIND}`) {
         await useSweepStore.getState().remove(item.key);
       } else if (item.kind.startsWith('result:')) {
+        // deleteResult tells this tab's stores and the other tabs.
         await deleteResult(item.kind.slice('result:'.length), item.key);
-        announceChange('results');
       } else if (item.kind === 'embeddings') {
         await deleteRepresentationKey(item.key);
         announceChange('embeddings');
