@@ -3,7 +3,7 @@
  * identity) and the model's weights, so a run survives a reload, can be compared, deleted and downloaded.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import { createStore, delMany, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
 import { withQuotaMessage } from '../lib/quota';
 import type { Forest } from './forest';
@@ -60,9 +60,9 @@ export async function listRuns(db = store()): Promise<RunRecord[]> {
   return runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/** One transaction over the record and its model: a delete cut off by a reload or a crash leaves both or neither. */
 export async function deleteRun(id: string, db = store()): Promise<void> {
-  await del(`run:${id}`, db);
-  await del(`model:${id}`, db);
+  await delMany([`run:${id}`, `model:${id}`], db);
 }
 
 /** The bytes of a run's stored weights (the storage panel's figure; the record itself is small). */
@@ -107,7 +107,7 @@ export async function loadForest(id: string, db = store()): Promise<Forest | und
   return get<Forest>(`forest:${id}`, db);
 }
 
+/** One transaction, as deleteRun: never a forest without its record, or the reverse. */
 export async function deleteForestRun(id: string, db = store()): Promise<void> {
-  await del(`forest-run:${id}`, db);
-  await del(`forest:${id}`, db);
+  await delMany([`forest-run:${id}`, `forest:${id}`], db);
 }
