@@ -38,6 +38,22 @@ let copiesPlanned: { count: number; bytes: Uint8Array; threads: number } | undef
 
 const COPY_LOAD_TIMEOUT_MS = 60_000;
 
+/** Loads the model into a copy; false when it fails or takes longer than COPY_LOAD_TIMEOUT_MS. */
+async function loadCopy(copy: Client<EncodeWorkerApi>, plan: { bytes: Uint8Array; threads: number }): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      copy.load({ bytes: plan.bytes.slice(), threads: plan.threads }).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), COPY_LOAD_TIMEOUT_MS))),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    // A loaded copy must not leave a 60 s timer behind it (it would keep the worker's event loop busy for nothing).
+    clearTimeout(timer);
+  }
+}
+
 function startEncodeWorker(): Client<EncodeWorkerApi> {
   return connect<EncodeWorkerApi>(new Worker(new URL('./encode.worker.ts', import.meta.url), { type: 'module', name: 'encode' }));
 }
@@ -52,20 +68,21 @@ async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Pr
   try {
     // A copy is help, not a requirement: one that fails to load, or takes too long, is stopped and the run goes on
     // with the sessions it has (the summary names how many ran).
-    const loaded = await Promise.all(
-      started.map((copy) =>
-        Promise.race([
-          copy.load({ bytes: plan!.bytes.slice(), threads: plan!.threads }).then(() => true),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), COPY_LOAD_TIMEOUT_MS)),
-        ]).catch(() => false),
-      ),
-    );
+    const loaded = await Promise.all(started.map((copy) => loadCopy(copy, plan!)));
     const copies = started.filter((copy, i) => {
       if (!loaded[i]) copy.terminate();
       return loaded[i];
     });
-    const sessions = copies.map((copy) => ({
-      run: (pixelValues: Float32Array, count: number) => copy.encode(transfer({ pixelValues, count }, [pixelValues.buffer])),
+    // A copy that crashes mid-run is lost to the pool (its `crashed` is set) and its batch runs again on another
+    // session, so the copy is handed its own copy of the pixels: the pool's stay readable for that retry.
+    const sessions: EncoderSession[] = copies.map((copy) => ({
+      run: (pixelValues: Float32Array, count: number) => {
+        const own = pixelValues.slice();
+        return copy.encode(transfer({ pixelValues: own, count }, [own.buffer]));
+      },
+      get lost() {
+        return copy.crashed;
+      },
     }));
     return await job(new SessionPool([own, ...sessions]));
   } finally {
@@ -93,6 +110,8 @@ export interface EncoderUse {
   sessions: number;
   /** share of the run's time the sessions spent encoding, 0–1 */
   encoderBusy: number;
+  /** sessions lost mid-run (an encode worker crashed): the run went on without them */
+  sessionsLost: number;
 }
 
 export interface LoadedEncoder {
@@ -187,7 +206,7 @@ const api = {
         onProgress: ctx.progress,
       });
       const seconds = (performance.now() - started) / 1000;
-      return { ...progress, seconds, sessions: pool.size, encoderBusy: pool.busyMs / 1000 / (seconds * pool.size) };
+      return { ...progress, seconds, sessions: pool.size, sessionsLost: pool.lost, encoderBusy: pool.busyMs / 1000 / (seconds * pool.size) };
     });
   },
 
