@@ -38,7 +38,8 @@ test('imports fer2013-mini.zip in a worker without freezing the page, with acces
   // Record long main-thread tasks and every progressbar value the page shows during the import (from when the page
   // has finished starting up: its first render is not part of the import).
   await page.getByTestId('storage').filter({ hasText: /used of/ }).waitFor();
-  await page.waitForTimeout(300);
+  // ...and its main thread has gone idle once (start-up's last renders are done), however busy the machine is.
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
   await page.evaluate(() => {
     const w = window as unknown as { longTasks: number[]; progressValues: string[] };
     w.longTasks = [];

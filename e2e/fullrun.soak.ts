@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { foreignRequests, startHarness, type Harness } from './harness';
+import { foreignRequests, startHarness, until, type Harness } from './harness';
 import { region as regionOn } from './steps';
 
 const FER2013 = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
@@ -35,10 +35,7 @@ const progressText = () => page.evaluate(() => [...document.querySelectorAll('[r
 const number = (text: string) => Number(text.replace(/,/g, ''));
 
 async function reloadWhen(condition: () => Promise<boolean>, what: string) {
-  for (;;) {
-    if (await condition()) break;
-    await page.waitForTimeout(100);
-  }
+  await until(condition, what, { timeoutMs: 600_000, everyMs: 100 });
   console.log(`reload during ${what}: ${await progressText()}`);
   await page.reload();
 }
