@@ -218,7 +218,7 @@ const api = {
 
   /** Stores the vectors of an embeddings file under its own representation, as if computed here. */
   async importEmbeddings(input: { file: File }): Promise<{ rep: Representation; count: number }> {
-    const { meta, vectors } = readEmbeddingFile(new Uint8Array(await input.file.arrayBuffer()));
+    const { meta, vectors } = readEmbeddingFile(new Uint8Array(await input.file.arrayBuffer()), input.file.name);
     await putEmbeddings(meta.representation, meta.imageIds, vectors);
     return { rep: meta.representation, count: meta.imageIds.length };
   },
@@ -274,14 +274,7 @@ async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgre
   const local = source.files?.tokenizer;
   const url = local ? local.name : new URL('tokenizer.json', source.baseUrl).href;
   const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
-  let json: object;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new Error(`${url} is not a tokenizer.json (not JSON)`);
-  }
-  const loaded = new ClipTokenizer(json);
-  loaded.encode('a happy human face'); // refuses a tokenizer that is not CLIP's before it is cached
+  const loaded = ClipTokenizer.fromJson(new TextDecoder().decode(bytes), url); // refuses one that is not CLIP's before it is cached
   if (!fromCache && !local) await cacheModelFile(url, bytes);
   return loaded;
 }
