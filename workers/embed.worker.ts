@@ -12,7 +12,7 @@ import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDatas
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
-import { planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
+import { loadedWithin, planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import type { EncoderInterface } from '../src/embed/modelInterface';
 import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
@@ -39,19 +39,8 @@ let copiesPlanned: { count: number; bytes: Uint8Array; threads: number } | undef
 const COPY_LOAD_TIMEOUT_MS = 60_000;
 
 /** Loads the model into a copy; false when it fails or takes longer than COPY_LOAD_TIMEOUT_MS. */
-async function loadCopy(copy: Client<EncodeWorkerApi>, plan: { bytes: Uint8Array; threads: number }): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      copy.load({ bytes: plan.bytes.slice(), threads: plan.threads }).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), COPY_LOAD_TIMEOUT_MS))),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    // A loaded copy must not leave a 60 s timer behind it (it would keep the worker's event loop busy for nothing).
-    clearTimeout(timer);
-  }
+function loadCopy(copy: Client<EncodeWorkerApi>, plan: { bytes: Uint8Array; threads: number }): Promise<boolean> {
+  return loadedWithin(copy.load({ bytes: plan.bytes.slice(), threads: plan.threads }), COPY_LOAD_TIMEOUT_MS);
 }
 
 function startEncodeWorker(): Client<EncodeWorkerApi> {

@@ -306,7 +306,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'tokenizer-json',
     fileName: 'tokenizer.json',
-    unitCases: 100,
+    unitCases: 60,
     seeds: async () => {
       const path = join(TINY, 'tokenizer.json');
       if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run models -- tiny\` first`);

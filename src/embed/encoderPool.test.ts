@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SESSIONS, planSessions, SessionPool, type EncoderSession } from './encoderPool';
+import { loadedWithin, MAX_SESSIONS, planSessions, SessionPool, type EncoderSession } from './encoderPool';
 
 const MB = 2 ** 20;
 
@@ -137,5 +137,21 @@ describe('SessionPool', () => {
     await expect(pool.run(new Float32Array(1), 1)).rejects.toThrow('bad pixels');
     expect(calls).toBe(1);
     expect(pool.lost).toBe(0);
+  });
+});
+
+describe('loadedWithin (an encoder copy loading)', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('says whether the load succeeded in time, and leaves no timer behind once it settles', async () => {
+    vi.useFakeTimers();
+    expect(await loadedWithin(Promise.resolve({ dim: 512 }), 60_000)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0); // the 60 s timer was cleared at once
+    expect(await loadedWithin(Promise.reject(new Error('not an ONNX model')), 60_000)).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    const slow = loadedWithin(new Promise(() => {}), 60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await slow).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -32,6 +32,21 @@ export function planSessions(o: { backend: BackendKind; cores: number; modelByte
   return { sessions, threadsEach: Math.min(o.threads ?? Math.max(1, Math.floor(cores / sessions)), cores) };
 }
 
+/**
+ * Whether `load` succeeded within `ms`: false when it failed or took longer (the copy is then stopped by the
+ * caller). The timer is cleared as soon as the load settles, so a loaded copy leaves no timer behind.
+ */
+export async function loadedWithin(load: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([load.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One copy of the encoder: runs a batch of CLIP pixel values, returns its raw embeddings. */
 export interface EncoderSession {
   /** Must leave `pixelValues` readable: the pool runs a batch again on another session when this one is lost. */
