@@ -41,27 +41,29 @@ test('imports fer2013-mini.zip in a worker without freezing the page, with acces
   // ...and its main thread has gone idle once (start-up's last renders are done), however busy the machine is.
   await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[]; progressValues: string[] };
+    const w = window as unknown as { longTasks: { start: number; end: number }[]; progressValues: string[]; doneAt: number };
     w.longTasks = [];
     w.progressValues = [];
-    new PerformanceObserver((list) => w.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    w.doneAt = Infinity;
+    new PerformanceObserver((list) => w.longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, end: e.startTime + e.duration })))).observe({ type: 'longtask' });
     new MutationObserver(() => {
       const bar = document.querySelector('#dataset [role=progressbar]');
       if (bar) w.progressValues.push(bar.getAttribute('aria-valuenow') ?? '');
-    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      // The summary's first render (tables, a grid of faces) is the page's own work after the import, not part of it.
+      const statuses = [...document.querySelectorAll('#dataset [role=status]')].map((e) => e.textContent ?? '');
+      if (w.doneAt === Infinity && statuses.some((t) => /Imported .*: \d+ faces/.test(t))) w.doneAt = performance.now();
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   });
-  const importStarted = Date.now();
   await importFile(MINI);
   await waitForImport(/Imported fer2013-mini\.zip: 385 faces \(train 280, test 105\)/);
-  const importMs = Date.now() - importStarted;
   const { longTasks, progressValues } = await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[]; progressValues: string[] };
-    return { longTasks: w.longTasks, progressValues: w.progressValues };
+    const w = window as unknown as { longTasks: { start: number; end: number }[]; progressValues: string[]; doneAt: number };
+    return { longTasks: w.longTasks.filter((t) => t.end <= w.doneAt).map((t) => Math.round(t.end - t.start)), progressValues: w.progressValues };
   });
-  // Not a speed limit: on a machine kept busy by other jobs any task can pass 50 ms. An import on the main thread
-  // would hold it for most of the import; in the worker, no main-thread task comes near a tenth of it.
-  const longest = Math.max(0, ...longTasks);
-  assert.ok(longest < importMs / 10, `a main-thread task of ${longest} ms during an import of ${importMs} ms (long tasks: ${longTasks.join(', ')})`);
+  // Decoding on the main thread would hold it for whole archive chunks. Progress renders are a few ms; on a machine
+  // kept busy by other jobs they can pass the 50 ms long-task mark, so the bound is RAIL's 100 ms response budget,
+  // doubled for such a machine.
+  assert.ok(longTasks.every((ms) => ms < 200), `main-thread tasks during the import: ${longTasks.join(', ')} ms`);
   assert.ok(progressValues.length > 0, 'a progressbar with a value was shown');
 
   const rows = await dataset().getByRole('table').getByRole('row').allInnerTexts();

@@ -3,7 +3,7 @@
  * Thin by design: the logic lives in src/embed/.
  */
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../src/lib/compute';
-import { connect, exposeApi, transfer, type Client, type JobContext } from '../src/lib/rpc';
+import { connect, exposeApi, isCancelled, transfer, type Client, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
 import { missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
@@ -130,10 +130,16 @@ const api = {
       sessions: input.kind === 'vision' ? input.sessions : 1,
     });
     // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
-    const encoder =
+    // A file refused here (not ONNX, not a CLIP encoder) is named in the error: the user picked or pointed at it.
+    const fileName = local ? local.name : url;
+    const encoder = await (
       input.kind === 'vision'
-        ? await createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
-        : await createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+        ? createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
+        : createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads)
+    ).catch((error: unknown) => {
+      if (!(error instanceof Error) || isCancelled(error) || error.message.includes(fileName)) throw error;
+      throw new Error(`${fileName}: ${error.message}`, { cause: error });
+    });
     if (input.kind === 'vision' && encoder.backend.kind === 'wasm' && plan.sessions > 1) {
       copiesPlanned = { count: plan.sessions - 1, bytes: new Uint8Array(bytes), threads: encoder.backend.threads ?? 1 };
     }
