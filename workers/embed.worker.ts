@@ -3,7 +3,7 @@
  * Thin by design: the logic lives in src/embed/.
  */
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../src/lib/compute';
-import { connect, exposeApi, transfer, type Client, type JobContext } from '../src/lib/rpc';
+import { connect, exposeApi, isCancelled, transfer, type Client, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
 import { missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
@@ -12,7 +12,7 @@ import { embedDataset, type EmbedDatasetProgress } from '../src/embed/embedDatas
 import { embedFaces, type FaceBatch } from '../src/embed/embedFaces';
 import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
-import { planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
+import { loadedWithin, planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import type { EncoderInterface } from '../src/embed/modelInterface';
 import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
@@ -38,6 +38,11 @@ let copiesPlanned: { count: number; bytes: Uint8Array; threads: number } | undef
 
 const COPY_LOAD_TIMEOUT_MS = 60_000;
 
+/** Loads the model into a copy; false when it fails or takes longer than COPY_LOAD_TIMEOUT_MS. */
+function loadCopy(copy: Client<EncodeWorkerApi>, plan: { bytes: Uint8Array; threads: number }): Promise<boolean> {
+  return loadedWithin(copy.load({ bytes: plan.bytes.slice(), threads: plan.threads }), COPY_LOAD_TIMEOUT_MS);
+}
+
 function startEncodeWorker(): Client<EncodeWorkerApi> {
   return connect<EncodeWorkerApi>(new Worker(new URL('./encode.worker.ts', import.meta.url), { type: 'module', name: 'encode' }));
 }
@@ -52,20 +57,21 @@ async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Pr
   try {
     // A copy is help, not a requirement: one that fails to load, or takes too long, is stopped and the run goes on
     // with the sessions it has (the summary names how many ran).
-    const loaded = await Promise.all(
-      started.map((copy) =>
-        Promise.race([
-          copy.load({ bytes: plan!.bytes.slice(), threads: plan!.threads }).then(() => true),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), COPY_LOAD_TIMEOUT_MS)),
-        ]).catch(() => false),
-      ),
-    );
+    const loaded = await Promise.all(started.map((copy) => loadCopy(copy, plan!)));
     const copies = started.filter((copy, i) => {
       if (!loaded[i]) copy.terminate();
       return loaded[i];
     });
-    const sessions = copies.map((copy) => ({
-      run: (pixelValues: Float32Array, count: number) => copy.encode(transfer({ pixelValues, count }, [pixelValues.buffer])),
+    // A copy that crashes mid-run is lost to the pool (its `crashed` is set) and its batch runs again on another
+    // session, so the copy is handed its own copy of the pixels: the pool's stay readable for that retry.
+    const sessions: EncoderSession[] = copies.map((copy) => ({
+      run: (pixelValues: Float32Array, count: number) => {
+        const own = pixelValues.slice();
+        return copy.encode(transfer({ pixelValues: own, count }, [own.buffer]));
+      },
+      get lost() {
+        return copy.crashed;
+      },
     }));
     return await job(new SessionPool([own, ...sessions]));
   } finally {
@@ -93,6 +99,8 @@ export interface EncoderUse {
   sessions: number;
   /** share of the run's time the sessions spent encoding, 0–1 */
   encoderBusy: number;
+  /** sessions lost mid-run (an encode worker crashed): the run went on without them */
+  sessionsLost: number;
 }
 
 export interface LoadedEncoder {
@@ -122,10 +130,16 @@ const api = {
       sessions: input.kind === 'vision' ? input.sessions : 1,
     });
     // ORT may take ownership of the buffer it is given: keep a copy to cache once the file proved valid.
-    const encoder =
+    // A file refused here (not ONNX, not a CLIP encoder) is named in the error: the user picked or pointed at it.
+    const fileName = local ? local.name : url;
+    const encoder = await (
       input.kind === 'vision'
-        ? await createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
-        : await createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads);
+        ? createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
+        : createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads)
+    ).catch((error: unknown) => {
+      if (!(error instanceof Error) || isCancelled(error) || error.message.includes(fileName)) throw error;
+      throw new Error(`${fileName}: ${error.message}`, { cause: error });
+    });
     if (input.kind === 'vision' && encoder.backend.kind === 'wasm' && plan.sessions > 1) {
       copiesPlanned = { count: plan.sessions - 1, bytes: new Uint8Array(bytes), threads: encoder.backend.threads ?? 1 };
     }
@@ -187,7 +201,7 @@ const api = {
         onProgress: ctx.progress,
       });
       const seconds = (performance.now() - started) / 1000;
-      return { ...progress, seconds, sessions: pool.size, encoderBusy: pool.busyMs / 1000 / (seconds * pool.size) };
+      return { ...progress, seconds, sessions: pool.size, sessionsLost: pool.lost, encoderBusy: pool.busyMs / 1000 / (seconds * pool.size) };
     });
   },
 
@@ -199,7 +213,7 @@ const api = {
 
   /** Stores the vectors of an embeddings file under its own representation, as if computed here. */
   async importEmbeddings(input: { file: File }): Promise<{ rep: Representation; count: number }> {
-    const { meta, vectors } = readEmbeddingFile(new Uint8Array(await input.file.arrayBuffer()));
+    const { meta, vectors } = readEmbeddingFile(new Uint8Array(await input.file.arrayBuffer()), input.file.name);
     await putEmbeddings(meta.representation, meta.imageIds, vectors);
     return { rep: meta.representation, count: meta.imageIds.length };
   },
@@ -255,14 +269,7 @@ async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgre
   const local = source.files?.tokenizer;
   const url = local ? local.name : new URL('tokenizer.json', source.baseUrl).href;
   const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
-  let json: object;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new Error(`${url} is not a tokenizer.json (not JSON)`);
-  }
-  const loaded = new ClipTokenizer(json);
-  loaded.encode('a happy human face'); // refuses a tokenizer that is not CLIP's before it is cached
+  const loaded = ClipTokenizer.fromJson(new TextDecoder().decode(bytes), url); // refuses one that is not CLIP's before it is cached
   if (!fromCache && !local) await cacheModelFile(url, bytes);
   return loaded;
 }

@@ -99,7 +99,7 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   const result: EmbedCommandResult = { count, embeddedNow: progress.done, fromPartial: partial.ids.length, seconds, imagesPerSecond };
   if (o.zeroShot) {
     const text = await createNodeEncoder('text', files.text, o.device, o.threads);
-    const tokenizer = new ClipTokenizer(JSON.parse(readFileSync(files.tokenizer, 'utf8')));
+    const tokenizer = ClipTokenizer.fromJson(readFileSync(files.tokenizer, 'utf8'), files.tokenizer);
     const prompts = promptsFor([PAPER_TEMPLATE]);
     const batch = tokenizer.encodeBatch(prompts.flat());
     const promptVectors = l2NormalizeRows(await text.run(batch.inputIds, [batch.count, batch.length]), text.iface.dim);

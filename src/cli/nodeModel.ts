@@ -126,6 +126,6 @@ export async function createNodeEncoder(kind: EncoderKind, path: string, device:
     };
   } catch (error) {
     await created.release();
-    throw error;
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }
 }

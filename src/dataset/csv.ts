@@ -38,12 +38,40 @@ export function parseCsvRow(line: string, columns: { emotion: number; pixels: nu
   return { ok: true, label, pixels, subset: usage };
 }
 
-/** Splits a text stream into lines across chunk boundaries. */
+/** A FER2013 row is about 9 KB; a "line" far longer is not one, and is refused before it fills memory. */
+export const MAX_LINE_LENGTH = 1 << 20;
+
+/**
+ * Splits a text stream into lines across chunk boundaries. The unfinished line is kept as parts and joined once it
+ * ends, so a long line costs its length, not its length times the number of chunks it spans.
+ */
 export class LineSplitter {
-  private rest = '';
+  private rest: string[] = [];
+  private restLength = 0;
+  private lines = 0;
   push(text: string, final: boolean, onLine: (line: string) => void): void {
-    const lines = (this.rest + text).split(/\r?\n/);
-    this.rest = final ? '' : (lines.pop() ?? '');
-    for (const line of lines) if (line.trim() !== '') onLine(line);
+    const pieces = text.split('\n');
+    const last = pieces.pop()!;
+    for (const piece of pieces) {
+      const line = (this.rest.length ? this.rest.join('') + piece : piece).replace(/\r$/, '');
+      this.rest = [];
+      this.restLength = 0;
+      this.lines++;
+      if (line.length > MAX_LINE_LENGTH) throw this.tooLong();
+      if (line.trim() !== '') onLine(line);
+    }
+    this.rest.push(last);
+    this.restLength += last.length;
+    if (this.restLength > MAX_LINE_LENGTH) throw this.tooLong();
+    if (final) {
+      const line = this.rest.join('').replace(/\r$/, '');
+      this.rest = [];
+      this.restLength = 0;
+      if (line.trim() !== '') onLine(line);
+    }
+  }
+
+  private tooLong(): Error {
+    return new Error(`line ${this.lines + 1} is longer than ${MAX_LINE_LENGTH / 2 ** 20} MB: not a FER2013 CSV (one face per line, about 9 KB)`);
   }
 }

@@ -9,7 +9,7 @@ import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { UseStore } from 'idb-keyval';
 import { EMOTION_COUNT } from '../lib/emotions';
 import { ProgressTracker, formatBytes, formatDuration } from '../lib/progress';
-import { CancelledError, throwIfCancelled } from '../lib/rpc';
+import { CancelledError, isCancelled, throwIfCancelled } from '../lib/rpc';
 import { LineSplitter, parseCsvHeader, parseCsvRow } from './csv';
 import {
   FACE_AREA,
@@ -242,6 +242,10 @@ export async function ingestFile(file: File, options: IngestOptions): Promise<In
     return { manifest, existing: false };
   } catch (error) {
     await discardIncomplete(id, db).catch(() => {});
+    // Every refusal names the file, whichever part of the import found the problem (zip, CSV, storage).
+    if (error instanceof Error && !isCancelled(error) && !error.message.includes(file.name)) {
+      throw new Error(`“${file.name}”: ${error.message}`, { cause: error });
+    }
     throw error;
   }
 }
@@ -336,7 +340,7 @@ async function readZip(
     try {
       unzip.push(chunk, final);
     } catch (error) {
-      failure = new Error(`The archive is corrupt: ${(error as Error).message}`);
+      failure = new Error(`The archive is corrupt (${(error as Error).message}): download it again, or check that it opens on your computer`);
     }
   };
 
@@ -352,7 +356,7 @@ async function readZip(
   push(new Uint8Array(0), true);
   if (failure) throw failure;
   await drain();
-  if (entriesSeen === 0) throw new Error('The archive is truncated or corrupt: no entries could be read');
+  if (entriesSeen === 0) throw new Error('The archive is truncated or corrupt (no entries could be read): download it again');
   if (!signal.aborted) return;
   throw new CancelledError();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, parseCsvHeader, parseCsvRow } from './csv';
+import { LineSplitter, MAX_LINE_LENGTH, parseCsvHeader, parseCsvRow } from './csv';
 import { headerProblem, readImageHeader } from './imageHeader';
 import { labelOf } from './labels';
 import { planEntry } from './layout';
@@ -63,6 +63,22 @@ describe('FER2013 CSV', () => {
     splitter.push(',d\n\ne', false, (l) => lines.push(l));
     splitter.push('', true, (l) => lines.push(l));
     expect(lines).toEqual(['a,b', 'c,d', 'e']);
+  });
+  it('joins a line spread over many chunks once, and refuses one too long to be a row before it fills memory', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter();
+    const row = '0,' + Array.from({ length: 2304 }, (_, i) => i % 256).join(' ') + ',Training';
+    for (let i = 0; i < row.length; i += 7) splitter.push(row.slice(i, i + 7), false, (l) => lines.push(l));
+    splitter.push('\n', true, (l) => lines.push(l));
+    expect(lines).toEqual([row]);
+
+    const endless = new LineSplitter();
+    const chunk = '1 '.repeat(32 * 1024);
+    let pushed = 0;
+    expect(() => {
+      for (; pushed < 1000; pushed++) endless.push(chunk, false, () => {});
+    }).toThrow(/line 1 is longer than 1 MB: not a FER2013 CSV/);
+    expect(pushed).toBe(Math.floor(MAX_LINE_LENGTH / chunk.length)); // refused at the first chunk past the limit
   });
 });
 

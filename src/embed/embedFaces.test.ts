@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '../lib/vectors';
 import { embedFaces, type Encode } from './embedFaces';
+import { SessionPool, type EncoderSession } from './encoderPool';
 import { loadEmbeddings, missingIds, type Representation } from './embeddingCache';
 
 // The tiny CLIP-shaped model (npm run models -- tiny) stands in for CLIP, through onnxruntime-node.
@@ -76,11 +77,17 @@ describe('embedFaces', () => {
     const db = fresh();
     let running = 0;
     let peak = 0;
+    let started = 0;
     const stored: string[][] = [];
+    // A batch that starts alone waits until a second one is encoding beside it (or none is left to come): overlap
+    // on a condition, not on a clock.
+    const waiting: Array<() => void> = [];
     const overlapping: Encode = async (pixelValues, count) => {
       running++;
+      started++;
       peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
+      if (running < 2 && started < 4) await new Promise<void>((resolve) => waiting.push(resolve));
+      else waiting.splice(0).forEach((resolve) => resolve());
       const out = await encode(pixelValues, count);
       running--;
       return out;
@@ -103,10 +110,17 @@ describe('embedFaces', () => {
     const db = fresh();
     let call = 0;
     let settled = 0;
+    // The other batches are held until the failure has had a full turn of the event loop to reach the caller: a
+    // run that did not wait for them would have rejected by then.
+    let releaseOthers!: () => void;
+    const othersHeld = new Promise<void>((resolve) => (releaseOthers = resolve));
     const failing: Encode = async (pixelValues, count) => {
       const mine = call++;
-      await new Promise((r) => setTimeout(r, mine === 1 ? 1 : 20));
-      if (mine === 1) throw new Error('session lost');
+      if (mine === 1) {
+        setImmediate(releaseOthers);
+        throw new Error('session lost');
+      }
+      await othersHeld;
       settled++;
       return encode(pixelValues, count);
     };
@@ -115,6 +129,38 @@ describe('embedFaces', () => {
     );
     expect(await missingIds(rep, faces(6).ids, db)).toEqual(['face-2', 'face-3', 'face-4', 'face-5']);
     expect(settled).toBe(call - 1); // every batch started has finished before the error reached the caller
+  });
+
+  it('goes on with the other sessions when an encoder copy crashes mid-run, and stores every face', async () => {
+    calls = [];
+    const db = fresh();
+    let crashed: Error | undefined;
+    let copyBatches = 0;
+    // A copy as the embed worker makes it: a session whose worker dies on the first batch it is given, while the
+    // other session is busy with another (`lost` is then set, as an rpc client's `crashed`).
+    const copy: EncoderSession = {
+      async run(pixelValues, count) {
+        if (++copyBatches === 1) throw (crashed = new Error('Worker crashed: out of memory'));
+        return encode(pixelValues, count);
+      },
+      get lost() {
+        return crashed;
+      },
+    };
+    const pool = new SessionPool([{ run: (pixelValues, count) => encode(pixelValues, count) }, copy]);
+    const done = await embedFaces(rep, faces(9), (pixelValues, count) => pool.run(pixelValues, count), {
+      batchSize: 2,
+      imageSize: 224,
+      concurrency: pool.size,
+      signal: new AbortController().signal,
+      db,
+    });
+    expect(done).toBe(9);
+    expect(pool.lost).toBe(1);
+    expect(await missingIds(rep, faces(9).ids, db)).toEqual([]);
+    const reference = fresh();
+    await embedFaces(rep, faces(9), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: reference });
+    expect(await loadEmbeddings(rep, faces(9).ids, db)).toEqual(await loadEmbeddings(rep, faces(9).ids, reference));
   });
 
   it('refuses pixels that do not match the ids', async () => {

@@ -26,7 +26,16 @@ export function writeEmbeddingFile(meta: Omit<EmbeddingFileMeta, 'format'>, vect
   });
 }
 
-export function readEmbeddingFile(bytes: Uint8Array): { meta: EmbeddingFileMeta; vectors: Float32Array } {
+/** Reads an embeddings file; every error names the file (`fileName`) and what is wrong with it. */
+export function readEmbeddingFile(bytes: Uint8Array, fileName = 'the embeddings file'): { meta: EmbeddingFileMeta; vectors: Float32Array } {
+  try {
+    return readEmbeddingZip(bytes);
+  } catch (error) {
+    throw new Error(`“${fileName}”: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function readEmbeddingZip(bytes: Uint8Array): { meta: EmbeddingFileMeta; vectors: Float32Array } {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes);

@@ -408,7 +408,8 @@ export function describeEmbeddingRun(r: EmbedDatasetProgress & EncoderUse): stri
   const n = (x: number) => x.toLocaleString('en-US');
   const counts = `All ${n(r.cached + r.done)} distinct images embedded (${n(r.done)} now, ${n(r.cached)} from the cache)`;
   if (r.done === 0 || r.seconds <= 0) return `${counts}.`;
-  const sessions = r.sessions > 1 ? ` on ${r.sessions} sessions` : '';
+  const lost = r.sessionsLost > 0 ? ` (${r.sessionsLost} stopped mid-run, the others went on)` : '';
+  const sessions = r.sessions > 1 ? ` on ${r.sessions} sessions${lost}` : '';
   return `${counts}: ${(r.done / r.seconds).toFixed(1)} img/s${sessions}, encoding ${Math.round(100 * r.encoderBusy)}% of the time.`;
 }
 

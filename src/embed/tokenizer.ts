@@ -26,6 +26,28 @@ export class ClipTokenizer {
     this.tokenizer = new Tokenizer(tokenizerJson, {});
   }
 
+  /**
+   * A tokenizer from the text of a tokenizer.json, checked to be CLIP's; every error names the file (`fileName`)
+   * and what is wrong with it, whatever the library threw.
+   */
+  static fromJson(text: string, fileName: string): ClipTokenizer {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${fileName} is not a tokenizer.json: it is not JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${fileName} is not a tokenizer.json: it is not a JSON object`);
+    try {
+      const tokenizer = new ClipTokenizer(json);
+      tokenizer.encode('a happy human face');
+      return tokenizer;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${fileName} is not a usable CLIP tokenizer.json: ${message}`, { cause: error });
+    }
+  }
+
   /** Token ids with the start and end tokens, before cutting or padding. */
   encode(text: string): number[] {
     const ids = this.tokenizer.encode(text).ids;

@@ -13,8 +13,19 @@ export async function withQuotaMessage<T>(what: string, write: () => Promise<T>)
         { cause: error },
       );
     }
+    if (isAbortedWrite(error)) {
+      // IndexedDB's AbortError would read as the user's cancel (isCancelled looks at the name): say what it was.
+      throw new Error(`The browser stopped the write, so ${what} could not be saved (what was saved before is kept): ${(error as Error).message}. Try again.`, {
+        cause: error,
+      });
+    }
     throw error;
   }
+}
+
+/** A transaction the browser aborted (a DOMException, unlike the RPC layer's CancelledError). */
+function isAbortedWrite(error: unknown): boolean {
+  return typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'AbortError';
 }
 
 export function isQuotaError(error: unknown): boolean {

@@ -1,7 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, connect, exposeApi, isCancelled, throwIfCancelled, transfer, type JobContext } from './rpc';
 
 // A worker is simulated with a MessageChannel: the same postMessage/structured-clone path a real Worker uses.
+
+/** One turn of the event loop: lets messages posted on the ports be delivered (no clock involved). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The context of the last `keep` job, kept past the job's end as a timer or a late batch would keep it. */
+let kept: JobContext<{ done: number }> | undefined;
+
 const api = {
   async double(input: { values: Float32Array }) {
     const out = input.values.map((v) => v * 2);
@@ -11,7 +18,7 @@ const api = {
     for (let i = 1; i <= input.to; i++) {
       throwIfCancelled(ctx.signal);
       ctx.progress({ done: i });
-      await new Promise((r) => setTimeout(r, 5));
+      await nextTurn(); // a unit of work: the cancel message gets its chance to arrive
     }
     return input.to;
   },
@@ -21,6 +28,10 @@ const api = {
   /** Sends its last update as it returns: the update's own port may deliver it after the result. */
   async late(_input: undefined, ctx: JobContext<{ done: number }>) {
     ctx.progress({ done: 99 });
+    return 1;
+  },
+  async keep(_input: undefined, ctx: JobContext<{ done: number }>) {
+    kept = ctx;
     return 1;
   },
 };
@@ -53,15 +64,19 @@ describe('rpc', () => {
     const client = pair();
     const seen: number[] = [];
     await client.count({ to: 3 }, { onProgress: (p) => seen.push(p.done) });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual([1, 2, 3]);
+    // Updates travel on their own port: wait until the last one has arrived.
+    await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]));
   });
 
   it('drops a progress update that arrives after the result, so it cannot overwrite the outcome', async () => {
     const client = pair();
     const seen: number[] = [];
+    let delivered = 0;
     expect(await client.late(undefined, { onProgress: (p) => seen.push(p.done) })).toBe(1);
-    await new Promise((r) => setTimeout(r, 40));
+    // A later call's update, sent after the late one on the same path, marks that the late one has been delivered.
+    await client.count({ to: 1 }, { onProgress: () => delivered++ });
+    await vi.waitFor(() => expect(delivered).toBe(1));
+    for (let i = 0; i < 10; i++) await nextTurn();
     expect(seen).toEqual([]);
   });
 
@@ -112,5 +127,16 @@ describe('rpc', () => {
     expect(terminated).toBe(true);
     expect(client.crashed?.message).toMatch(/^Worker crashed: out of memory\. What it had finished is kept; try again/);
     await expect(client.double({ values: new Float32Array([1]) })).rejects.toThrow('Worker crashed');
+  });
+
+  it('a progress call after the job ended is a silent no-op, not an uncaught "Proxy has been released"', async () => {
+    const client = pair();
+    const seen: number[] = [];
+    expect(await client.keep(undefined, { onProgress: (p) => seen.push(p.done) })).toBe(1);
+    // The job's progress proxy is released as the job ends; Comlink would now throw on any call through it.
+    for (let i = 0; i < 10; i++) await nextTurn();
+    expect(() => kept!.progress({ done: 1 })).not.toThrow();
+    for (let i = 0; i < 10; i++) await nextTurn(); // an unhandled rejection would fail the test run here
+    expect(seen).toEqual([]);
   });
 });

@@ -75,12 +75,22 @@ export function exposeApi(api: WorkerApi, endpoint: Comlink.Endpoint = self as u
       cancelPort.onmessage = (event) => {
         if (event.data === CANCEL) controller.abort(new CancelledError());
       };
+      // The progress proxy is released when the job ends. A job may still call ctx.progress after that (a timer, a
+      // batch finishing behind a failed one): Comlink would throw "Proxy has been released", an uncaught error that
+      // connect() takes for a crash. So a late update is dropped here, and a failed delivery never escapes.
+      let ended = false;
+      const progress = (update: unknown) => {
+        if (ended || !onProgress) return;
+        try {
+          void Promise.resolve(onProgress(update)).catch(() => {});
+        } catch {
+          // the page stopped listening: progress is fire and forget
+        }
+      };
       try {
-        return await job(input, {
-          signal: controller.signal,
-          progress: (update) => void onProgress?.(update),
-        });
+        return await job(input, { signal: controller.signal, progress });
       } finally {
+        ended = true;
         cancelPort.close();
         (onProgress as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
       }

@@ -74,7 +74,7 @@ export interface ApplyOutcome {
 
 /** Applies a session record's choices: dataset, model source and precision, prompts, training settings. */
 export async function applySessionRecord(file: File): Promise<ApplyOutcome> {
-  const record = parseSessionRecord(await file.text());
+  const record = parseSessionRecord(await file.text(), file.name);
   const done: string[] = [];
   const todo: string[] = [];
 

@@ -227,7 +227,15 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
 }
 
 /** Checks a parsed file is a session record this version reads; throws naming what is wrong. */
-export function parseSessionRecord(text: string): SessionRecord {
+export function parseSessionRecord(text: string, fileName = 'the session record'): SessionRecord {
+  try {
+    return checkSessionRecord(text);
+  } catch (error) {
+    throw new Error(`“${fileName}”: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function checkSessionRecord(text: string): SessionRecord {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,7 +3,8 @@ import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FOREST, predictForest, trainForest } from './forest';
 import type { ForestResult } from './types';
-import { deleteForestRun, listForestRuns, listRuns, loadForest, saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from './runs';
+import { faultyStore } from '../lib/faultyStore';
+import { deleteForestRun, deleteRun, getRunModel, listForestRuns, listRuns, loadForest, saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from './runs';
 
 let n = 0;
 const freshStore = () => createStore(`test-runs-${n++}`, 'runs');
@@ -37,5 +38,33 @@ describe('stored forest runs', () => {
     await deleteForestRun('a', db);
     expect((await listForestRuns(db)).map((r) => r.id)).toEqual(['b']);
     expect(await loadForest('a', db)).toBeUndefined();
+  });
+});
+
+describe('deleting a run', () => {
+  const model = () => ({ modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) });
+
+  it('is one transaction: cut off after its first delete, it leaves the record and the model, never one of them', async () => {
+    for (const kind of ['abort', 'quota'] as const) {
+      const base = freshStore();
+      await saveRun({ id: 'm', createdAt: '2026-11-25T08:00:00Z' } as RunRecord, model(), base);
+      const faulty = faultyStore(base, { atWrite: 1, kind }); // the delete's second request fails
+      await expect(deleteRun('m', faulty.store)).rejects.toThrow();
+      expect(faulty.fired).toBe(true);
+      expect((await listRuns(base)).map((r) => r.id)).toEqual(['m']);
+      expect(await getRunModel('m', base)).toBeDefined();
+      await deleteRun('m', base); // the retry deletes both
+      expect(await listRuns(base)).toEqual([]);
+      expect(await getRunModel('m', base)).toBeUndefined();
+    }
+  });
+
+  it('deletes a forest run and its forest in one transaction too', async () => {
+    const base = freshStore();
+    const forest = (await trainForest(new Float32Array([0, 1, 0, 1]), 1, new Uint8Array([0, 1, 0, 1]), [0, 1, 2, 3], 2, { ...DEFAULT_FOREST, trees: 1 })).forest;
+    await saveForestRun(record('f', '2026-11-25T08:00:00Z'), forest, base);
+    await expect(deleteForestRun('f', faultyStore(base, { atWrite: 1 }).store)).rejects.toThrow();
+    expect((await listForestRuns(base)).map((r) => r.id)).toEqual(['f']);
+    expect(await loadForest('f', base)).toBeDefined();
   });
 });

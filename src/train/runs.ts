@@ -5,7 +5,7 @@
  * probes under probe-run:/probe:, so one kind's list never holds another's.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { createStore, del, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import { createStore, delMany, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
 import { withQuotaMessage } from '../lib/quota';
 import type { Forest } from './forest';
@@ -51,9 +51,9 @@ export async function listClassifierRuns<R extends ScoredResult = ScoredResult>(
 
 export const getClassifierModel = <M = unknown>(storage: RunStorage, id: string, db = store()) => get<M>(`${storage.model}:${id}`, db);
 
+/** One transaction over the record and its model: a delete cut off by a reload or a crash leaves both or neither. */
 export async function deleteClassifierRun(storage: RunStorage, id: string, db = store()): Promise<void> {
-  await del(`${storage.record}:${id}`, db);
-  await del(`${storage.model}:${id}`, db);
+  await delMany([`${storage.record}:${id}`, `${storage.model}:${id}`], db);
 }
 
 export const saveRun = (record: RunRecord, model: ModelFiles, db = store()) => saveClassifierRun(MLP, record, model, db);
