@@ -137,8 +137,28 @@ test('UMAP and PCA map the images too, and the same seed gives the same UMAP map
   await explore().getByLabel('Projection').selectOption('tsne');
 });
 
+/** Drags a rectangle over most of the map in select mode. */
+async function brushMap() {
+  await explore().getByLabel('Drag to').selectOption('select');
+  const box = (await map().boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + box.width - 5, box.y + box.height - 5, { steps: 4 });
+  await page.mouse.up();
+  await explore().getByLabel('Drag to').selectOption('pan');
+}
+
 test('the centroid, prompt and overlay views render, with perplexity clamped for 7 and 14 points', async () => {
+  // A brush on the Images view selects faces there only: it is neither drawn on nor made in figs. 6–8.
+  await brushMap();
+  await explore().getByTestId('explore-selection').waitFor();
+  assert.ok(Number(await map().getAttribute('data-selected')) > 0);
   await mapView('Emotion centroids (fig. 6)', 7);
+  assert.equal(await map().getAttribute('data-selected'), '0', 'the Images view’s selection is not drawn on fig. 6');
+  assert.equal(await explore().getByTestId('explore-selection').count(), 0);
+  await brushMap();
+  assert.equal(await map().getAttribute('data-selected'), '0', 'a brush on fig. 6 selects nothing');
   assert.match(await explore().getByRole('status').innerText(), /perplexity 2\.00 \(clamped from 30/);
   await mapView('Prompts (fig. 7)', 7);
   await explore().getByLabel(/Centre each modality/).check();

@@ -126,8 +126,9 @@ export function ExploreSection() {
       lines: map.lines,
       hidden: new Set(s.hidden),
       highlight,
-      selection: s.selection ? new Set(s.selection) : undefined,
-      pinned: s.pinned,
+      // selection and pin are points of the Images view's sample: on figs. 6–8 the same numbers name other points
+      selection: imageView && s.selection ? new Set(s.selection) : undefined,
+      pinned: imageView ? s.pinned : undefined,
       probes: imageView ? s.probes : [],
     };
   }, [map, imageView, settings.colourBy, predictions, sample, selectedCell, s.hidden, s.selection, s.pinned, s.probes]);
@@ -252,7 +253,7 @@ export function ExploreSection() {
           </select>
         </label>
         <span className="hint" id="explore-mode-help">
-          The mouse wheel zooms in both modes; a click pins the point under the pointer.
+          The mouse wheel zooms in both modes; a click pins the point under the pointer. Faces are selected on the Images view.
         </span>
       </div>
       {model && map && (
@@ -285,7 +286,7 @@ export function ExploreSection() {
               label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${map.method === 'pca' ? 'PCA' : map.method === 'umap' ? 'UMAP' : 't-SNE'}: ${map.labels.length} points`}
               onHover={(point, at) => setHover(point === undefined ? undefined : { point, ...at })}
               onClick={(point) => void s.pin(point)}
-              onBrush={(points) => s.select(points)}
+              onBrush={(points) => imageView && s.select(points)}
             />
             {hover && (
               <div className="explore-tooltip" role="tooltip" data-testid="explore-tooltip" style={{ left: Math.min(hover.x + 14, MAP_WIDTH - 170), top: Math.min(hover.y + 14, MAP_HEIGHT - 150) }}>
