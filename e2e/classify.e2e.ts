@@ -227,6 +227,17 @@ test('a picture without a face asks for a manual crop, and a drawn crop is class
   );
 });
 
+test('the Explore map shows the open photo’s faces only, in place of the earlier photo’s', async () => {
+  // sample1.jpg's 3 faces were placed above; this photo has the 2 faces drawn by hand
+  await classify().getByRole('button', { name: 'Place on the Explore map' }).click();
+  await classify().getByRole('status').filter({ hasText: /Placed 2 faces on the Explore map/ }).waitFor();
+  const placed = region('Explore').getByTestId('explore-probe-faces').locator('figcaption');
+  assert.deepEqual(
+    (await placed.allInnerTexts()).map((t) => /“([^:]+):/.exec(t)?.[1]).sort(),
+    ['no-face.png · face 1 (drawn)', 'no-face.png · face 2 (drawn)'],
+  );
+});
+
 test('a photo pasted from the clipboard or dropped on the section is opened too', async () => {
   const sample = readFileSync(SAMPLE).toString('base64');
   await page.evaluate((b64) => {

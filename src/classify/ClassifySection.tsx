@@ -289,18 +289,23 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
 }
 
 /**
- * Puts the classified faces on the Explore map. A t-SNE map cannot take a new point without being computed again,
- * so each face goes where its nearest mapped faces are: approximate, and the map says so.
+ * Puts the open photo's classified faces on the Explore map, in place of an earlier photo's. A t-SNE map cannot
+ * take a new point without being computed again, so each face goes where its nearest mapped faces are:
+ * approximate, and the map says so.
  */
 function PlaceOnMap() {
-  const classified = useClassifyStore((s) => s.classified);
+  const all = useClassifyStore((s) => s.classified);
+  const faces = useClassifyStore((s) => s.faces);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  // `classified` keeps every face of the session (the report lists them); the map shows this photo's
+  const classified = all.filter((c) => faces.some((f) => f.key === c.key));
   if (classified.length === 0) return null;
   const place = async () => {
     try {
       await useExploreStore.getState().placeByNeighbours(
         'photo',
         classified.map((c) => ({ label: `${c.label}: ${c.predicted}`, vector: c.embedding })),
+        { replace: true },
       );
       const n = classified.length;
       setMessage({ ok: true, text: `Placed ${n} face${n === 1 ? '' : 's'} on the Explore map, approximately: each where its nearest mapped faces are.` });
