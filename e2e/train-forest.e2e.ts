@@ -37,7 +37,11 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
   const sizes = forest().locator('table.forest-sizes tbody tr');
   assert.deepEqual(await sizes.locator('td:first-child').allInnerTexts(), ['1', '2', '5', '8', '10,000']);
-  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+\d+ (s|min|h)/);
+  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+[\d.]+ (s|min|h)/);
+  // the time of one tree has its digits (0.01 s, not a rounded-up "1 s")
+  const perTree = /at ([\d.]+) s per tree/.exec(await forest().locator('table.forest-sizes thead').innerText())![1];
+  assert.ok(Number(perTree) < 1, `${perTree} s per tree on 385 faces`);
+  assert.equal(await sizes.first().locator('td').last().innerText(), perTree === '0.00' ? '< 0.01 s' : `${perTree} s`);
   const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
   assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
   // Grown trees fit their training set: train accuracy well above chance.

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { formatDuration } from '../lib/progress';
+import { formatSeconds } from '../lib/progress';
 import { Evaluation } from './Evaluation';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
@@ -97,7 +97,7 @@ export function ForestPanel() {
                   <tr key={row.trees}>
                     <td>{row.trees.toLocaleString('en-US')}</td>
                     <td>{Number.isNaN(row.accuracy) ? 'not grown' : pct(row.accuracy)}</td>
-                    <td>{formatDuration((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
+                    <td>{formatSeconds((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
                   </tr>
                 ))}
               </tbody>
