@@ -111,6 +111,13 @@ test('a sweep cancelled part-way keeps the rows it finished', async () => {
   await sweep().getByRole('button', { name: 'Run sweep' }).click();
   const rows = sweep().locator('table.sweep-results tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('table.sweep-results tbody tr').length === 1, undefined, { polling: 10, timeout: 120_000 });
+  // The status names the configuration in progress and the bar counts the finished ones: they agree, and the bar
+  // does not print the status line a second time.
+  const bar = sweep().getByRole('progressbar', { name: 'Sweep progress' });
+  await sweep().getByRole('status').filter({ hasText: /^Configuration 2 of 6 / }).waitFor({ timeout: 60_000 });
+  assert.match((await bar.getAttribute('aria-valuetext')) ?? '', /^Finished 1 \/ 6/);
+  const shown = await sweep().locator('.progress-row').innerText();
+  assert.ok(!shown.includes(await sweep().getByRole('status').innerText()), shown);
   await sweep().getByRole('button', { name: 'Cancel' }).click();
   const status = sweep().getByRole('status').filter({ hasText: /^Sweep cancelled after [1-5] of 6 configurations; their rows are kept below\.$/ });
   await status.waitFor({ timeout: 60_000 });

@@ -93,7 +93,7 @@ export function TrainSection() {
           <button type="button" className="secondary" onClick={() => void s.togglePause()}>
             {s.paused ? 'Resume' : 'Pause'}
           </button>
-          <span className="muted">Stop keeps the best epoch so far and evaluates it. Backend: {s.backend ?? '…'}</span>
+          <span className="muted">Cancel stops training, keeps the best epoch so far and evaluates it. Backend: {s.backend ?? '…'}</span>
         </div>
       )}
       {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}

@@ -64,7 +64,8 @@ export const useSweepStore = create<SweepState>((set, get) => ({
     const controller = new AbortController();
     running = controller;
     if (!worker || worker.crashed) worker = startTrainWorker();
-    const tracker = new ProgressTracker('Configuration', configs.length, 'configs');
+    // the bar counts finished configurations, the message names the one in progress ("Configuration 2 of 8")
+    const tracker = new ProgressTracker('Finished', configs.length, 'configs');
     const trainedOn = input.features.kind === 'clip' ? `CLIP ${input.features.rep.model}` : 'raw pixels';
     set({ rows: [], trainedOn, status: { kind: 'working', message: `Starting a sweep of ${configs.length} configurations…` } });
     // Progress travels on its own port: a late update must not undo the final state.
