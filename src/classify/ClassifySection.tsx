@@ -5,12 +5,15 @@ import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { useExploreStore } from '../explore/store';
+import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { DETECTORS, type DetectorKind } from './detector';
 import { PhotoView } from './PhotoView';
+import { classificationCsv } from './resultsCsv';
 import { chosenRun, runLabel } from './runChoice';
 import { useClassifyStore, type Face } from './store';
+
 
 export function ClassifySection() {
   const s = useClassifyStore();
@@ -99,6 +102,7 @@ export function ClassifySection() {
           ))}
         </ol>
       )}
+      <ResultsExport />
       <PlaceOnMap />
     </Section>
   );
@@ -285,6 +289,22 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
         )}
       </div>
     </li>
+  );
+}
+
+/** The open photo's classification results as CSV, once at least one face has probabilities. */
+function ResultsExport() {
+  const photo = useClassifyStore((s) => s.photo);
+  const faces = useClassifyStore((s) => s.faces);
+  if (!photo || !faces.some((f) => f.prediction?.mlp || f.prediction?.zeroShot)) return null;
+  const save = () => downloadBlob(`${photo.name.replace(/\.[^.]+$/, '')}-emotions.csv`, new Blob([classificationCsv(photo.name, faces)], { type: 'text/csv' }));
+  return (
+    <div className="controls-row">
+      <button type="button" className="secondary" onClick={save}>
+        Download results (CSV)
+      </button>
+      <span className="hint">One row per face and classifier: the crop, the predicted emotion and all seven probabilities.</span>
+    </div>
   );
 }
 

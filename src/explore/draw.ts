@@ -5,6 +5,7 @@
  */
 import { schemeTableau10 } from 'd3';
 import { SPLITS } from '../dataset/faceSet';
+import { csvDocument } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
 
 export const CLASS_COLOURS = schemeTableau10.slice(0, EMOTIONS.length);
@@ -242,11 +243,9 @@ function svgLabel(text: string, point: { x: number; y: number }, offset: { gap: 
   return `<text x="${place.x.toFixed(1)}" y="${place.y.toFixed(1)}" font-size="12" text-anchor="${place.anchor}"${attributes}>${escape(text)}</text>`;
 }
 
-const csvField = (v: string | number) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
-
 /** One row per map point: image id (or the point's name), label, split, x, y. */
 export function mapCsv(rows: { id: string; label: string; split: string; x: number; y: number }[]): string {
-  return ['image_id,label,split,x,y', ...rows.map((r) => [r.id, r.label, r.split, r.x, r.y].map(csvField).join(','))].join('\n') + '\n';
+  return csvDocument(['image_id', 'label', 'split', 'x', 'y'], rows.map((r) => [r.id, r.label, r.split, r.x, r.y]));
 }
 
 export const splitName = (split: number) => SPLITS[split] ?? String(split);
