@@ -3,12 +3,11 @@
  * SVG text (export and the HTML report), one writes the coordinates as CSV. Points are grouped by colour so a
  * frame sets the fill style seven times, not once per point: 36,000 points draw in a few milliseconds.
  */
-import { schemeTableau10 } from 'd3';
 import { SPLITS } from '../dataset/faceSet';
 import { csvDocument } from '../lib/download';
-import { EMOTIONS } from '../lib/emotions';
+import { EMOTION_COLOURS, EMOTIONS } from '../lib/emotions';
 
-export const CLASS_COLOURS = schemeTableau10.slice(0, EMOTIONS.length);
+export const CLASS_COLOURS = EMOTIONS.map((e) => EMOTION_COLOURS[e]);
 export const NO_CLASS_COLOUR = '#b5b5b5';
 
 export interface DrawModel {
