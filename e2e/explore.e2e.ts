@@ -82,6 +82,10 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   const pinned = explore().getByTestId('explore-pinned');
   await pinned.getByRole('img').nth(12).waitFor();
   assert.equal(await pinned.getByRole('img').count(), 13);
+  // each neighbour is captioned with its true emotion and its cosine similarity to three decimals
+  const captions = await pinned.locator('li .probability').allInnerTexts();
+  assert.match(captions[0], /^(angry|disgust|fear|happy|sad|surprise|neutral) · pinned$/);
+  for (const caption of captions.slice(1)) assert.match(caption, /^(angry|disgust|fear|happy|sad|surprise|neutral) -?\d\.\d{3}$/);
 
   // The legend hides a class: fewer points are drawn.
   await explore().getByRole('button', { name: 'happy' }).click();

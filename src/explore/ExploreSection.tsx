@@ -62,7 +62,8 @@ export function useFaces(datasetId: string | undefined, indices: number[]): Map<
   return faces;
 }
 
-function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string }[]; caption: ReactNode; testId: string }) {
+/** `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity). */
+function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string; label: string }[]; caption: ReactNode; testId: string }) {
   const faces = useFaces(
     datasetId,
     items.map((i) => i.index),
@@ -71,16 +72,19 @@ function FaceList({ datasetId, items, caption, testId }: { datasetId: string; it
     <figure className="cell-faces" data-testid={testId}>
       <figcaption>{caption}</figcaption>
       <ul className="face-grid">
-        {items.map(({ index, text }) => (
+        {items.map(({ index, text, label }) => (
           <li key={index} title={text}>
             {faces.get(index) ? <FaceCanvas pixels={faces.get(index)!} size={56} label={text} /> : <span className="face-placeholder" />}
-            <span className="probability">{text.split(' · ')[1] ?? ''}</span>
+            <span className="probability">{label}</span>
           </li>
         ))}
       </ul>
     </figure>
   );
 }
+
+/** CLIP embeddings of faces are all alike (cosine 0.9…): three decimals tell neighbours apart where two read 1.00. */
+const similarityText = (cosine: number) => cosine.toFixed(3);
 
 export function ExploreSection() {
   const s = useExploreStore();
@@ -386,10 +390,11 @@ export function ExploreSection() {
                 </>
               }
               items={[
-                { index: sample.datasetIndex[s.pinned], text: `pinned ${describe(s.pinned)}` },
+                { index: sample.datasetIndex[s.pinned], text: `pinned ${describe(s.pinned)}`, label: `${EMOTIONS[map.labels[s.pinned]]} · pinned` },
                 ...Array.from(s.pinnedNeighbours?.rows ?? [], (row, k) => ({
                   index: sample.datasetIndex[row],
-                  text: `${describe(row)} · ${s.pinnedNeighbours!.similarity[k].toFixed(2)}`,
+                  text: `${describe(row)} · cosine ${similarityText(s.pinnedNeighbours!.similarity[k])}`,
+                  label: `${EMOTIONS[map.labels[row]]} ${similarityText(s.pinnedNeighbours!.similarity[k])}`,
                 })),
               ]}
             />
@@ -406,7 +411,11 @@ export function ExploreSection() {
                     ★ “{probe.label}” ({probe.source}): its nearest faces
                   </>
                 }
-                items={Array.from(probe.rows, (row, k) => ({ index: sample.datasetIndex[row], text: `${describe(row)} · ${probe.similarity[k].toFixed(2)}` }))}
+                items={Array.from(probe.rows, (row, k) => ({
+                  index: sample.datasetIndex[row],
+                  text: `${describe(row)} · cosine ${similarityText(probe.similarity[k])}`,
+                  label: `${EMOTIONS[map.labels[row]]} ${similarityText(probe.similarity[k])}`,
+                }))}
               />
             ))}
           {imageView && sample && s.selection && (
@@ -421,7 +430,7 @@ export function ExploreSection() {
                 datasetId={sample.datasetId}
                 testId="explore-selection-faces"
                 caption={s.selection.length > 48 ? 'The first 48 selected faces' : 'The selected faces'}
-                items={s.selection.slice(0, 48).map((i) => ({ index: sample.datasetIndex[i], text: describe(i) }))}
+                items={s.selection.slice(0, 48).map((i) => ({ index: sample.datasetIndex[i], text: describe(i), label: EMOTIONS[map.labels[i]] }))}
               />
             </div>
           )}
