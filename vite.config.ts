@@ -74,8 +74,27 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
-  // onnxruntime-web locates its .wasm beside its own module; pre-bundling would move the module away from it.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: {
+    // onnxruntime-web locates its .wasm beside its own module; pre-bundling would move the module away from it.
+    exclude: ['onnxruntime-web'],
+    // The dependency scanner follows index.html's imports, not workers started with new URL(...): a package only a
+    // worker imports would be found when the worker first loads it, and the dev server would then reload the page.
+    // Scanning the workers too, and naming their packages, has them all pre-bundled before the page first loads.
+    entries: ['index.html', 'diagnostics.html', 'workers/*.worker.ts'],
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@vladmandic/face-api/dist/face-api.esm-nobundle.js',
+      '@jsquash/jpeg/decode.js',
+      '@jsquash/jpeg/encode.js',
+      '@huggingface/tokenizers',
+      'umap-js',
+      'comlink',
+      'fflate',
+      'idb-keyval',
+    ],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -125,6 +125,19 @@ test('upload: every face is found and cropped as FER2013 frames it; the 48×48 i
   }
 });
 
+test('the photo’s results download as CSV: one row per face and classifier, with all seven probabilities', async () => {
+  const [csv] = await Promise.all([page.waitForEvent('download'), classify().getByRole('button', { name: 'Download results (CSV)' }).click()]);
+  assert.equal(csv.suggestedFilename(), 'sample1-emotions.csv');
+  const lines = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\n');
+  assert.equal(lines[0], 'photo,face,source,detector_score,crop_cx,crop_cy,crop_side,crop_angle,classifier,model,predicted,p_angry,p_disgust,p_fear,p_happy,p_sad,p_surprise,p_neutral');
+  assert.equal(lines.length, 1 + 3 * 2);
+  for (const line of lines.slice(1)) {
+    assert.match(line, /^sample1\.jpg,[123],detected,[\d.]+,[\d.]+,[\d.]+,[\d.]+,-?[\d.]+,(mlp|zero-shot),.+,(angry|disgust|fear|happy|sad|surprise|neutral)(,[\d.e-]+){7}$/);
+    const probabilities = line.split(',').slice(-7).map(Number);
+    assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3, line);
+  }
+});
+
 test('the classified faces go on the Explore map, placed by their nearest mapped faces', async () => {
   const explore = region('Explore');
   // Before the images are mapped there is nowhere to put them: the section says what to do.
@@ -224,6 +237,17 @@ test('a picture without a face asks for a manual crop, and a drawn crop is class
       return data.some((v, i) => i % 4 === 0 && v !== (first as number[])[i / 4]);
     },
     [await card.getByRole('img', { name: 'The exact 48×48 grayscale input of face 1' }).elementHandle(), before] as const,
+  );
+});
+
+test('the Explore map shows the open photo’s faces only, in place of the earlier photo’s', async () => {
+  // sample1.jpg's 3 faces were placed above; this photo has the 2 faces drawn by hand
+  await classify().getByRole('button', { name: 'Place on the Explore map' }).click();
+  await classify().getByRole('status').filter({ hasText: /Placed 2 faces on the Explore map/ }).waitFor();
+  const placed = region('Explore').getByTestId('explore-probe-faces').locator('figcaption');
+  assert.deepEqual(
+    (await placed.allInnerTexts()).map((t) => /“([^:]+):/.exec(t)?.[1]).sort(),
+    ['no-face.png · face 1 (drawn)', 'no-face.png · face 2 (drawn)'],
   );
 });
 

@@ -67,6 +67,11 @@ test('after a reload it continues where it stopped, computing nothing twice', as
   if (cores > 1) assert.match(backend, new RegExp(`WASM · ${Math.min(cores, 4)} sessions × \\d+ threads?`), backend);
   if (cores > 1) assert.match(message, new RegExp(`on ${Math.min(cores, 4)} sessions`), message);
   await coverage().filter({ hasText: /^384 of 384/ }).waitFor();
+  // Nothing is left to embed: neither the next step nor the button says to embed (more).
+  const next = await embed().locator('.next').innerText();
+  assert.doesNotMatch(next, /embed the dataset|load CLIP/, next);
+  assert.equal(await embed().getByRole('button', { name: 'Continue embedding' }).count(), 0);
+  assert.equal(await page.locator('#dataset .next').innerText().then((t) => /load CLIP|embed these/.test(t)), false);
 });
 
 test('zero-shot fills the first row of the results table', async () => {
@@ -146,6 +151,8 @@ test('stopping a raw-pixel run keeps its best epoch and evaluates it', async () 
   await train.getByLabel('Epochs').fill('500');
   await train.getByRole('button', { name: 'Train' }).click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=training-curves]')?.getAttribute('data-epochs')) >= 2);
+  // the hint beside the bar names the button that is there
+  await train.getByText(/^Cancel stops training, keeps the best epoch so far/).waitFor();
   await train.getByRole('button', { name: 'Cancel' }).click();
   await train.getByTestId('train-accuracy').waitFor({ timeout: 60_000 });
   const epochs = Number(await train.getByTestId('training-curves').getAttribute('data-epochs'));

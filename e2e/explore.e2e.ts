@@ -82,6 +82,10 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   const pinned = explore().getByTestId('explore-pinned');
   await pinned.getByRole('img').nth(12).waitFor();
   assert.equal(await pinned.getByRole('img').count(), 13);
+  // each neighbour is captioned with its true emotion and its cosine similarity to three decimals
+  const captions = await pinned.locator('li .probability').allInnerTexts();
+  assert.match(captions[0], /^(angry|disgust|fear|happy|sad|surprise|neutral) · pinned$/);
+  for (const caption of captions.slice(1)) assert.match(caption, /^(angry|disgust|fear|happy|sad|surprise|neutral) -?\d\.\d{3}$/);
 
   // The legend hides a class: fewer points are drawn.
   await explore().getByRole('button', { name: 'happy' }).click();
@@ -137,8 +141,28 @@ test('UMAP and PCA map the images too, and the same seed gives the same UMAP map
   await explore().getByLabel('Projection').selectOption('tsne');
 });
 
+/** Drags a rectangle over most of the map in select mode. */
+async function brushMap() {
+  await explore().getByLabel('Drag to').selectOption('select');
+  const box = (await map().boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + box.width - 5, box.y + box.height - 5, { steps: 4 });
+  await page.mouse.up();
+  await explore().getByLabel('Drag to').selectOption('pan');
+}
+
 test('the centroid, prompt and overlay views render, with perplexity clamped for 7 and 14 points', async () => {
+  // A brush on the Images view selects faces there only: it is neither drawn on nor made in figs. 6–8.
+  await brushMap();
+  await explore().getByTestId('explore-selection').waitFor();
+  assert.ok(Number(await map().getAttribute('data-selected')) > 0);
   await mapView('Emotion centroids (fig. 6)', 7);
+  assert.equal(await map().getAttribute('data-selected'), '0', 'the Images view’s selection is not drawn on fig. 6');
+  assert.equal(await explore().getByTestId('explore-selection').count(), 0);
+  await brushMap();
+  assert.equal(await map().getAttribute('data-selected'), '0', 'a brush on fig. 6 selects nothing');
   assert.match(await explore().getByRole('status').innerText(), /perplexity 2\.00 \(clamped from 30/);
   await mapView('Prompts (fig. 7)', 7);
   await explore().getByLabel(/Centre each modality/).check();

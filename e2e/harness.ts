@@ -32,16 +32,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `args`: extra Chromium flags (a fake camera); `config` serves another build than the app's (bench/peer.ts). */
-export async function startHarness(options: { webgpu?: boolean; args?: string[]; config?: InlineConfig } = {}): Promise<Harness> {
-  const server: PreviewServer = await preview({
-    ...options.config,
-    logLevel: 'warn',
-    preview: { ...options.config?.preview, host: '127.0.0.1', port: 0, strictPort: false, open: false },
-  });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  const url = `http://127.0.0.1:${address.port}`;
+/**
+ * `args`: extra Chromium flags (a fake camera); `config` serves another build than the app's (bench/peer.ts);
+ * `url`: a server the test started itself (the dev server), used instead of a preview server.
+ */
+export async function startHarness(options: { webgpu?: boolean; args?: string[]; config?: InlineConfig; url?: string } = {}): Promise<Harness> {
+  let server: PreviewServer | undefined;
+  let url = options.url;
+  if (!url) {
+    server = await preview({
+      ...options.config,
+      logLevel: 'warn',
+      preview: { ...options.config?.preview, host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    });
+    const address = server.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('preview server has no port');
+    url = `http://127.0.0.1:${address.port}`;
+  }
 
   // A fresh profile per run: no cache, storage or permissions carried over between tests.
   const profile = mkdtempSync(join(tmpdir(), 'facet-chromium-'));
@@ -80,7 +87,7 @@ export async function startHarness(options: { webgpu?: boolean; args?: string[];
     },
     async close() {
       await context.close().catch(() => {});
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      if (server) await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
       rmSync(profile, { recursive: true, force: true });
       if (cspViolations.length) throw new Error(`The Content-Security-Policy refused:\n${cspViolations.join('\n')}`);
     },

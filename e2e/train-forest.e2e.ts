@@ -37,7 +37,11 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   // What smaller forests reach, and how long the paper's 10,000 trees would take at this rate.
   const sizes = forest().locator('table.forest-sizes tbody tr');
   assert.deepEqual(await sizes.locator('td:first-child').allInnerTexts(), ['1', '2', '5', '8', '10,000']);
-  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+\d+ (s|min|h)/);
+  assert.match(await sizes.last().innerText(), /10,000\s+not grown\s+[\d.]+ (s|min|h)/);
+  // the time of one tree has its digits (0.01 s, not a rounded-up "1 s")
+  const perTree = /at ([\d.]+) s per tree/.exec(await forest().locator('table.forest-sizes thead').innerText())![1];
+  assert.ok(Number(perTree) < 1, `${perTree} s per tree on 385 faces`);
+  assert.equal(await sizes.first().locator('td').last().innerText(), perTree === '0.00' ? '< 0.01 s' : `${perTree} s`);
   const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
   assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
   // Grown trees fit their training set: train accuracy well above chance.
@@ -107,6 +111,13 @@ test('a sweep cancelled part-way keeps the rows it finished', async () => {
   await sweep().getByRole('button', { name: 'Run sweep' }).click();
   const rows = sweep().locator('table.sweep-results tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('table.sweep-results tbody tr').length === 1, undefined, { polling: 10, timeout: 120_000 });
+  // The status names the configuration in progress and the bar counts the finished ones: they agree, and the bar
+  // does not print the status line a second time.
+  const bar = sweep().getByRole('progressbar', { name: 'Sweep progress' });
+  await sweep().getByRole('status').filter({ hasText: /^Configuration 2 of 6 / }).waitFor({ timeout: 60_000 });
+  assert.match((await bar.getAttribute('aria-valuetext')) ?? '', /^Finished 1 \/ 6/);
+  const shown = await sweep().locator('.progress-row').innerText();
+  assert.ok(!shown.includes(await sweep().getByRole('status').innerText()), shown);
   // Paused first: a configuration on fer2013-mini takes a fraction of a second, so an unpaused sweep may end before
   // the cancel reaches it. A paused sweep waits between batches until the cancel wakes it.
   await sweep().getByRole('button', { name: 'Pause' }).click();

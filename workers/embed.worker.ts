@@ -121,7 +121,7 @@ const api = {
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
     if (input.kind === 'vision') copiesPlanned = undefined;
-    const caps = await detectCompute();
+    const caps = await detectCompute({ webgpu: input.backend === 'auto' || input.backend === 'webgpu' });
     const plan = planSessions({
       backend: chooseBackend(caps, input.backend).kind,
       cores: navigator.hardwareConcurrency || 1,

@@ -74,7 +74,7 @@ function ProgressBar({ status, label, onCancel }: { status: Extract<SectionStatu
       >
         <div className="progress-fill" style={{ width: `${percent ?? 0}%` }} />
       </div>
-      <span className="progress-text">{text}</span>
+      {text !== status.message && <span className="progress-text">{text}</span>}
       {onCancel && (
         <button type="button" onClick={onCancel}>
           Cancel

@@ -5,12 +5,15 @@ import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { useExploreStore } from '../explore/store';
+import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { DETECTORS, type DetectorKind } from './detector';
 import { PhotoView } from './PhotoView';
+import { classificationCsv } from './resultsCsv';
 import { chosenRun, runLabel } from './runChoice';
 import { useClassifyStore, type Face } from './store';
+
 
 export function ClassifySection() {
   const s = useClassifyStore();
@@ -99,6 +102,7 @@ export function ClassifySection() {
           ))}
         </ol>
       )}
+      <ResultsExport />
       <PlaceOnMap />
     </Section>
   );
@@ -288,19 +292,40 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
   );
 }
 
+/** The open photo's classification results as CSV, once at least one face has probabilities. */
+function ResultsExport() {
+  const photo = useClassifyStore((s) => s.photo);
+  const faces = useClassifyStore((s) => s.faces);
+  if (!photo || !faces.some((f) => f.prediction?.mlp || f.prediction?.zeroShot)) return null;
+  const save = () => downloadBlob(`${photo.name.replace(/\.[^.]+$/, '')}-emotions.csv`, new Blob([classificationCsv(photo.name, faces)], { type: 'text/csv' }));
+  return (
+    <div className="controls-row">
+      <button type="button" className="secondary" onClick={save}>
+        Download results (CSV)
+      </button>
+      <span className="hint">One row per face and classifier: the crop, the predicted emotion and all seven probabilities.</span>
+    </div>
+  );
+}
+
 /**
- * Puts the classified faces on the Explore map. A t-SNE map cannot take a new point without being computed again,
- * so each face goes where its nearest mapped faces are: approximate, and the map says so.
+ * Puts the open photo's classified faces on the Explore map, in place of an earlier photo's. A t-SNE map cannot
+ * take a new point without being computed again, so each face goes where its nearest mapped faces are:
+ * approximate, and the map says so.
  */
 function PlaceOnMap() {
-  const classified = useClassifyStore((s) => s.classified);
+  const all = useClassifyStore((s) => s.classified);
+  const faces = useClassifyStore((s) => s.faces);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  // `classified` keeps every face of the session (the report lists them); the map shows this photo's
+  const classified = all.filter((c) => faces.some((f) => f.key === c.key));
   if (classified.length === 0) return null;
   const place = async () => {
     try {
       await useExploreStore.getState().placeByNeighbours(
         'photo',
         classified.map((c) => ({ label: `${c.label}: ${c.predicted}`, vector: c.embedding })),
+        { replace: true },
       );
       const n = classified.length;
       setMessage({ ok: true, text: `Placed ${n} face${n === 1 ? '' : 's'} on the Explore map, approximately: each where its nearest mapped faces are.` });

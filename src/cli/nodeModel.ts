@@ -99,7 +99,7 @@ export async function createNodeEncoder(kind: EncoderKind, path: string, device:
   let provider = 'cpu';
   let note: string | undefined;
   if (device === 'auto' && !cudaLibraryInstalled()) {
-    note = 'onnxruntime-node has no CUDA libraries here (install it with ONNXRUNTIME_NODE_INSTALL=cuda12 on a GPU machine); running on CPU';
+    note = 'onnxruntime-node has no CUDA libraries here (add them on a GPU machine with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install); running on CPU';
   } else if (device !== 'cpu') {
     try {
       session = await ort.InferenceSession.create(path, options(['cuda']));

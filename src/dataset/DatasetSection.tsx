@@ -24,7 +24,7 @@ export function DatasetSection() {
       title="Dataset"
       status={s.status}
       onCancel={s.cancel}
-      next={active ? 'load CLIP in the Embed section and embed these faces.' : 'import a FER2013 archive.'}
+      next={active ? 'the Embed section (step 2) turns these faces into CLIP embeddings.' : 'import a FER2013 archive.'}
     >
       <DropZone disabled={working} onFile={(file) => void s.importFile(file)} compact={Boolean(active)} />
       {s.datasets.length > 0 && (

@@ -1,3 +1,4 @@
+import '../app/app.css';
 import { describeBackend } from '../lib/compute';
 import type { Precision } from '../embed/modelSource';
 import { Diagnostics } from './speedTest';

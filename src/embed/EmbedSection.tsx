@@ -3,6 +3,7 @@ import { Section } from '../app/Section';
 import { useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import { CHECKPOINTS } from './modelSource';
+import { embedButtonLabel, embedNextStep } from './nextStep';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
 import { useEmbedStore } from './store';
 
@@ -24,7 +25,7 @@ export function EmbedSection() {
       title="Embed"
       status={s.status}
       onCancel={s.cancel}
-      next={s.status.kind === 'done' ? 'embed the dataset, then train a classifier.' : 'choose a model source and load CLIP.'}
+      next={embedNextStep({ modelReady: ready, datasetId, coverage: s.coverage, imported: Boolean(s.activeRep) })}
     >
       <form
         className="controls"
@@ -113,7 +114,7 @@ export function EmbedSection() {
               Stratified sample first (images, 0 = off)
               <input type="number" min={0} step={1} value={s.sampleFirst} onChange={(e) => s.setSettings({ sampleFirst: Math.max(0, Number(e.target.value)) })} />
             </label>
-            <button type="submit">{s.coverage && s.coverage.embedded > 0 ? 'Continue embedding' : 'Embed dataset'}</button>
+            <button type="submit">{embedButtonLabel(s.coverage)}</button>
           </fieldset>
         </form>
       )}

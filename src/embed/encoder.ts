@@ -61,7 +61,7 @@ export async function createEncoder(
   threads?: number,
   wasmSessions = 1,
 ): Promise<Encoder> {
-  const caps = await detectCompute();
+  const caps = await detectCompute({ webgpu: preference === 'auto' || preference === 'webgpu' });
   let backend = chooseBackend(caps, preference);
   const wasmThreads = configureWasm(threads, caps.wasmThreads);
   // WebNN is tried for the image encoder, the one a dataset runs through; the prompts' text encoder stays on WASM.
@@ -162,7 +162,7 @@ export async function runEncoder(encoder: Encoder, data: Float32Array | BigInt64
   } catch (error) {
     if (encoder.backend.kind !== 'webgpu' || !encoder.bytes) throw error;
     await encoder.session.release().catch(() => {});
-    const threads = configureWasm(undefined, (await detectCompute()).wasmThreads);
+    const threads = configureWasm(undefined, (await detectCompute({ webgpu: false })).wasmThreads);
     encoder.backend = { kind: 'wasm', threads, fallbackReason: `WebGPU failed while running (${(error as Error).message}); switched to WASM` };
     encoder.session = await createOn(encoder.bytes, encoder.backend);
     encoder.bytes = undefined;

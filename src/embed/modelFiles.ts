@@ -14,6 +14,21 @@ export interface DownloadProgress {
   fromCache: boolean;
 }
 
+/**
+ * The message for a download that never reached the server (offline, DNS, a blocked host). A retry cannot help
+ * offline, so it names the routes that need no network: the model's files from disk, a mirror on the local network
+ * (any other mirror when the mirror itself failed), and on the dev server the generated test models it serves.
+ */
+export function downloadFailureMessage(url: string, reason: string, devServer = Boolean(import.meta.env?.DEV)): string {
+  const fromMirror = !url.startsWith('https://huggingface.co/');
+  const routes = [
+    'choose “Files on this computer” for the vision and text .onnx files and tokenizer.json',
+    fromMirror ? 'another “Self-hosted mirror (URL)”' : 'a “Self-hosted mirror (URL)” on your network',
+  ];
+  if (devServer) routes.push('on this dev server, the mirror URL /models/tiny/ (the generated test models, `npm run models -- <preset>`)');
+  return `Could not download ${url}: ${reason || 'network error'}. Check the connection and retry; without a network, ${routes.join(', or ')}.`;
+}
+
 export async function fetchModelFile(
   url: string,
   signal: AbortSignal,
@@ -32,7 +47,7 @@ export async function fetchModelFile(
     response = await fetch(url, { signal, credentials: 'omit' });
   } catch (error) {
     throwIfCancelled(signal);
-    throw new Error(`Could not download ${url}: ${(error as Error).message || 'network error'}. Check the connection and retry.`);
+    throw new Error(downloadFailureMessage(url, (error as Error).message));
   }
   if (!response.ok) {
     throw new Error(`Could not download ${url}: the server answered ${response.status} ${response.statusText}`.trim());

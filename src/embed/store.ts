@@ -262,7 +262,9 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   template: PAPER_TEMPLATE,
 
   setSettings(settings) {
-    set(settings);
+    // an error about loading from one source says nothing about the source chosen instead
+    const switched = settings.sourceKind !== undefined && settings.sourceKind !== get().sourceKind && get().status.kind === 'error' && !get().loaded.vision;
+    set(switched ? { ...settings, status: empty('No model loaded. The CLIP model is downloaded once from the chosen source and kept in this browser.') } : settings);
   },
 
   loadModel() {

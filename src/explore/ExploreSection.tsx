@@ -62,7 +62,8 @@ export function useFaces(datasetId: string | undefined, indices: number[]): Map<
   return faces;
 }
 
-function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string }[]; caption: ReactNode; testId: string }) {
+/** `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity). */
+function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string; label: string }[]; caption: ReactNode; testId: string }) {
   const faces = useFaces(
     datasetId,
     items.map((i) => i.index),
@@ -71,16 +72,19 @@ function FaceList({ datasetId, items, caption, testId }: { datasetId: string; it
     <figure className="cell-faces" data-testid={testId}>
       <figcaption>{caption}</figcaption>
       <ul className="face-grid">
-        {items.map(({ index, text }) => (
+        {items.map(({ index, text, label }) => (
           <li key={index} title={text}>
             {faces.get(index) ? <FaceCanvas pixels={faces.get(index)!} size={56} label={text} /> : <span className="face-placeholder" />}
-            <span className="probability">{text.split(' · ')[1] ?? ''}</span>
+            <span className="probability">{label}</span>
           </li>
         ))}
       </ul>
     </figure>
   );
 }
+
+/** CLIP embeddings of faces are all alike (cosine 0.9…): three decimals tell neighbours apart where two read 1.00. */
+const similarityText = (cosine: number) => cosine.toFixed(3);
 
 export function ExploreSection() {
   const s = useExploreStore();
@@ -126,8 +130,9 @@ export function ExploreSection() {
       lines: map.lines,
       hidden: new Set(s.hidden),
       highlight,
-      selection: s.selection ? new Set(s.selection) : undefined,
-      pinned: s.pinned,
+      // selection and pin are points of the Images view's sample: on figs. 6–8 the same numbers name other points
+      selection: imageView && s.selection ? new Set(s.selection) : undefined,
+      pinned: imageView ? s.pinned : undefined,
       probes: imageView ? s.probes : [],
     };
   }, [map, imageView, settings.colourBy, predictions, sample, selectedCell, s.hidden, s.selection, s.pinned, s.probes]);
@@ -252,7 +257,7 @@ export function ExploreSection() {
           </select>
         </label>
         <span className="hint" id="explore-mode-help">
-          The mouse wheel zooms in both modes; a click pins the point under the pointer.
+          The mouse wheel zooms in both modes; a click pins the point under the pointer. Faces are selected on the Images view.
         </span>
       </div>
       {model && map && (
@@ -285,7 +290,7 @@ export function ExploreSection() {
               label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${map.method === 'pca' ? 'PCA' : map.method === 'umap' ? 'UMAP' : 't-SNE'}: ${map.labels.length} points`}
               onHover={(point, at) => setHover(point === undefined ? undefined : { point, ...at })}
               onClick={(point) => void s.pin(point)}
-              onBrush={(points) => s.select(points)}
+              onBrush={(points) => imageView && s.select(points)}
             />
             {hover && (
               <div className="explore-tooltip" role="tooltip" data-testid="explore-tooltip" style={{ left: Math.min(hover.x + 14, MAP_WIDTH - 170), top: Math.min(hover.y + 14, MAP_HEIGHT - 150) }}>
@@ -385,10 +390,11 @@ export function ExploreSection() {
                 </>
               }
               items={[
-                { index: sample.datasetIndex[s.pinned], text: `pinned ${describe(s.pinned)}` },
+                { index: sample.datasetIndex[s.pinned], text: `pinned ${describe(s.pinned)}`, label: `${EMOTIONS[map.labels[s.pinned]]} · pinned` },
                 ...Array.from(s.pinnedNeighbours?.rows ?? [], (row, k) => ({
                   index: sample.datasetIndex[row],
-                  text: `${describe(row)} · ${s.pinnedNeighbours!.similarity[k].toFixed(2)}`,
+                  text: `${describe(row)} · cosine ${similarityText(s.pinnedNeighbours!.similarity[k])}`,
+                  label: `${EMOTIONS[map.labels[row]]} ${similarityText(s.pinnedNeighbours!.similarity[k])}`,
                 })),
               ]}
             />
@@ -405,7 +411,11 @@ export function ExploreSection() {
                     ★ “{probe.label}” ({probe.source}): its nearest faces
                   </>
                 }
-                items={Array.from(probe.rows, (row, k) => ({ index: sample.datasetIndex[row], text: `${describe(row)} · ${probe.similarity[k].toFixed(2)}` }))}
+                items={Array.from(probe.rows, (row, k) => ({
+                  index: sample.datasetIndex[row],
+                  text: `${describe(row)} · cosine ${similarityText(probe.similarity[k])}`,
+                  label: `${EMOTIONS[map.labels[row]]} ${similarityText(probe.similarity[k])}`,
+                }))}
               />
             ))}
           {imageView && sample && s.selection && (
@@ -420,7 +430,7 @@ export function ExploreSection() {
                 datasetId={sample.datasetId}
                 testId="explore-selection-faces"
                 caption={s.selection.length > 48 ? 'The first 48 selected faces' : 'The selected faces'}
-                items={s.selection.slice(0, 48).map((i) => ({ index: sample.datasetIndex[i], text: describe(i) }))}
+                items={s.selection.slice(0, 48).map((i) => ({ index: sample.datasetIndex[i], text: describe(i), label: EMOTIONS[map.labels[i]] }))}
               />
             </div>
           )}

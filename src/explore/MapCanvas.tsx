@@ -139,6 +139,7 @@ export function MapCanvas(props: {
         className="explore-map"
         data-testid="explore-map"
         data-points={drawn}
+        data-selected={model.selection?.size ?? 0}
         role="img"
         aria-label={props.label}
         style={{ width: MAP_WIDTH, height: MAP_HEIGHT, cursor: mode === 'select' ? 'crosshair' : 'grab' }}

@@ -3,11 +3,11 @@
  * SVG text (export and the HTML report), one writes the coordinates as CSV. Points are grouped by colour so a
  * frame sets the fill style seven times, not once per point: 36,000 points draw in a few milliseconds.
  */
-import { schemeTableau10 } from 'd3';
 import { SPLITS } from '../dataset/faceSet';
-import { EMOTIONS } from '../lib/emotions';
+import { csvDocument } from '../lib/download';
+import { EMOTION_COLOURS, EMOTIONS } from '../lib/emotions';
 
-export const CLASS_COLOURS = schemeTableau10.slice(0, EMOTIONS.length);
+export const CLASS_COLOURS = EMOTIONS.map((e) => EMOTION_COLOURS[e]);
 export const NO_CLASS_COLOUR = '#b5b5b5';
 
 export interface DrawModel {
@@ -145,7 +145,7 @@ export function drawMap(context: CanvasRenderingContext2D, model: DrawModel, fra
     context.font = '12px system-ui, sans-serif';
     for (let i = 0; i < n; i++) {
       if (!isVisible(model, i) || !model.names[i]) continue;
-      context.fillText(model.names[i], frame.x(positions[2 * i]) + half + 4, frame.y(positions[2 * i + 1]) + 4);
+      fillLabel(context, model.names[i], { x: frame.x(positions[2 * i]), y: frame.y(positions[2 * i + 1]) }, { gap: half + 4, dy: 4 }, 12, frame);
     }
   }
   for (const probe of model.probes) {
@@ -154,10 +154,38 @@ export function drawMap(context: CanvasRenderingContext2D, model: DrawModel, fra
     context.fillStyle = '#111111';
     star(context, px, py, 9);
     context.font = 'bold 12px system-ui, sans-serif';
-    context.fillText(probe.label, px + 11, py - 8);
+    fillLabel(context, probe.label, { x: px, y: py }, { gap: 11, dy: -8 }, 12, frame);
   }
   context.restore();
   return drawn;
+}
+
+/** Rough width of a label in the sans-serif at `fontSize` px, where it cannot be measured (SVG text). */
+export const approximateTextWidth = (text: string, fontSize: number) => text.length * fontSize * 0.58;
+
+/**
+ * Where a label beside a point goes so it stays inside the frame: right of the point (`gap` px away), or left of
+ * it when it would run past the right edge; its baseline kept at least one line below the top and above the
+ * bottom. `anchor` is the side the text starts from (canvas textAlign / SVG text-anchor).
+ */
+export function labelPlacement(
+  point: { x: number; y: number },
+  offset: { gap: number; dy: number },
+  textWidth: number,
+  fontSize: number,
+  frame: { width: number; height: number },
+): { x: number; y: number; anchor: 'start' | 'end' } {
+  const right = point.x + offset.gap;
+  const fitsRight = right + textWidth <= frame.width - 2 || point.x - offset.gap - textWidth < 2;
+  const y = Math.min(Math.max(point.y + offset.dy, fontSize + 2), frame.height - 4);
+  return fitsRight ? { x: Math.max(2, Math.min(right, frame.width - 2 - textWidth)), y, anchor: 'start' } : { x: point.x - offset.gap, y, anchor: 'end' };
+}
+
+function fillLabel(context: CanvasRenderingContext2D, text: string, point: { x: number; y: number }, offset: { gap: number; dy: number }, fontSize: number, frame: Frame) {
+  const place = labelPlacement(point, offset, context.measureText(text).width, fontSize, frame);
+  context.textAlign = place.anchor === 'start' ? 'left' : 'right';
+  context.fillText(text, place.x, place.y);
+  context.textAlign = 'left';
 }
 
 function star(context: CanvasRenderingContext2D, x: number, y: number, r: number) {
@@ -194,11 +222,11 @@ export function mapSvg(model: DrawModel, frame: Frame, title: string): string {
     const py = frame.y(positions[2 * i + 1]);
     if (modality[i] === 1) parts.push(`<rect x="${(px - half - 2).toFixed(1)}" y="${(py - half - 2).toFixed(1)}" width="${size + 4}" height="${size + 4}" fill="${fill}"/>`);
     else parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="${half}" fill="${fill}" fill-opacity="0.85"/>`);
-    if (model.names[i]) parts.push(`<text x="${(px + half + 4).toFixed(1)}" y="${(py + 4).toFixed(1)}" font-size="12">${escape(model.names[i])}</text>`);
+    if (model.names[i]) parts.push(svgLabel(model.names[i], { x: px, y: py }, { gap: half + 4, dy: 4 }, frame, ''));
   }
   for (const probe of model.probes) {
     parts.push(`<text x="${frame.x(probe.x).toFixed(1)}" y="${frame.y(probe.y).toFixed(1)}" font-size="16" text-anchor="middle" dominant-baseline="middle">★</text>`);
-    parts.push(`<text x="${(frame.x(probe.x) + 11).toFixed(1)}" y="${(frame.y(probe.y) - 8).toFixed(1)}" font-size="12" font-weight="bold">${escape(probe.label)}</text>`);
+    parts.push(svgLabel(probe.label, { x: frame.x(probe.x), y: frame.y(probe.y) }, { gap: 11, dy: -8 }, frame, ' font-weight="bold"'));
   }
   let lx = 8;
   EMOTIONS.forEach((emotion, c) => {
@@ -209,11 +237,14 @@ export function mapSvg(model: DrawModel, frame: Frame, title: string): string {
   return parts.join('\n');
 }
 
-const csvField = (v: string | number) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
+function svgLabel(text: string, point: { x: number; y: number }, offset: { gap: number; dy: number }, frame: Frame, attributes: string): string {
+  const place = labelPlacement(point, offset, approximateTextWidth(text, 12), 12, frame);
+  return `<text x="${place.x.toFixed(1)}" y="${place.y.toFixed(1)}" font-size="12" text-anchor="${place.anchor}"${attributes}>${escape(text)}</text>`;
+}
 
 /** One row per map point: image id (or the point's name), label, split, x, y. */
 export function mapCsv(rows: { id: string; label: string; split: string; x: number; y: number }[]): string {
-  return ['image_id,label,split,x,y', ...rows.map((r) => [r.id, r.label, r.split, r.x, r.y].map(csvField).join(','))].join('\n') + '\n';
+  return csvDocument(['image_id', 'label', 'split', 'x', 'y'], rows.map((r) => [r.id, r.label, r.split, r.x, r.y]));
 }
 
 export const splitName = (split: number) => SPLITS[split] ?? String(split);

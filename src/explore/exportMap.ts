@@ -1,4 +1,5 @@
 /** Exports of the map shown: PNG, SVG, CSV of coordinates, the settings as JSON, and its figure in the HTML report. */
+import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
 import { contributeToReport } from '../notebook/reportActions';
 import { bounds, drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
@@ -12,11 +13,7 @@ export function setShownModel(model: DrawModel | undefined): void {
   shown = model;
 }
 
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+const download = downloadBlob;
 
 const baseName = () => {
   const { map } = useExploreStore.getState();

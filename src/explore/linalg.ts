@@ -70,18 +70,27 @@ export function symmetricEigen(matrix: Float64Array, m: number): { values: Float
   return { values, vectors };
 }
 
-/** Orthonormalizes the columns of a d×k row-major matrix in place (modified Gram-Schmidt). */
+/**
+ * Orthonormalizes the columns of a d×k row-major matrix in place (modified Gram-Schmidt, each column twice: one
+ * pass leaves a column that was nearly in the span of the previous ones far from orthogonal to them). A column
+ * with (numerically) nothing left outside that span, as when the data have fewer directions than columns, becomes
+ * zero: normalizing its rounding noise would count variance twice.
+ */
 function orthonormalizeColumns(q: Float64Array, d: number, k: number): void {
   for (let j = 0; j < k; j++) {
-    for (let prev = 0; prev < j; prev++) {
-      let dot = 0;
-      for (let r = 0; r < d; r++) dot += q[r * k + j] * q[r * k + prev];
-      for (let r = 0; r < d; r++) q[r * k + j] -= dot * q[r * k + prev];
+    let before = 0;
+    for (let r = 0; r < d; r++) before += q[r * k + j] ** 2;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let prev = 0; prev < j; prev++) {
+        let dot = 0;
+        for (let r = 0; r < d; r++) dot += q[r * k + j] * q[r * k + prev];
+        for (let r = 0; r < d; r++) q[r * k + j] -= dot * q[r * k + prev];
+      }
     }
     let norm = 0;
     for (let r = 0; r < d; r++) norm += q[r * k + j] ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let r = 0; r < d; r++) q[r * k + j] /= norm;
+    const scale = norm > 1e-20 * before && norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let r = 0; r < d; r++) q[r * k + j] *= scale;
   }
 }
 
@@ -175,7 +184,8 @@ export function pca(data: ArrayLike<number>, n: number, dim: number, components:
     }
   }
   const kept = variances.reduce((a, b) => a + Math.max(b, 0), 0);
-  return { projected, components: k, variances, explained: total > 0 ? kept / total : 0 };
+  // kept ≤ total holds exactly; the bound only absorbs the last rounding of the two sums
+  return { projected, components: k, variances, explained: total > 0 ? Math.min(kept / total, 1) : 0 };
 }
 
 /** Squared Euclidean distance between row i of `a` and row j of `b`. */

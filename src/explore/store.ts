@@ -112,7 +112,8 @@ interface ExploreState {
   pin(point?: number): Promise<void>;
   select(points?: number[]): void;
   probe(prompt: string): Promise<void>;
-  placeByNeighbours(source: string, points: { label: string; vector: Float32Array }[]): Promise<void>;
+  /** `replace`: the points take the place of those placed before from the same source */
+  placeByNeighbours(source: string, points: { label: string; vector: Float32Array }[], options?: { replace?: boolean }): Promise<void>;
   clearProbes(): void;
   /** shows the latest stored map of the active dataset (after a reload, or when the dataset changes) */
   restore(): Promise<void>;
@@ -310,7 +311,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     }
   },
 
-  async placeByNeighbours(source, points) {
+  async placeByNeighbours(source, points, options = {}) {
     const { map } = get();
     if (!map || map.view !== 'images' || map.running) throw new Error('Map the images first (view “Images”), then place points on it.');
     const placed: Probe[] = [];
@@ -319,7 +320,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       const [x, y] = meanPosition(map.positions, found.rows);
       placed.push({ source, label: point.label, x, y, rows: found.rows, similarity: found.similarity });
     }
-    set((s) => ({ probes: [...s.probes, ...placed] }));
+    set((s) => ({ probes: [...(options.replace ? s.probes.filter((p) => p.source !== source) : s.probes), ...placed] }));
   },
 
   clearProbes() {

@@ -126,6 +126,32 @@ describe('pca', () => {
     expect(result.variances[1]).toBeLessThan(6);
     expect(result.explained).toBeGreaterThan(0.9);
   });
+
+  // Fewer independent directions than the search block (7 centroids in 512-d, or embeddings of low rank) left
+  // noise columns that Gram-Schmidt did not make orthogonal: "PCA-50 first (112.6% of the variance)".
+  it.each([
+    ['7 points in 512-d', 7, 512, 0],
+    ['385 points of rank 3 in 512-d', 385, 512, 3],
+    ['385 points of rank 30 in 512-d', 385, 512, 30],
+  ])('never explains more than all of the variance: %s', (_, n, dim, rank) => {
+    const random = gaussian(seededRandom(11));
+    const data = new Float32Array(n * dim);
+    const basis = Array.from({ length: rank }, () => Float64Array.from({ length: dim }, () => random()));
+    for (let i = 0; i < n; i++) {
+      if (rank === 0) for (let d = 0; d < dim; d++) data[i * dim + d] = random();
+      else
+        for (const [r, axis] of basis.entries()) {
+          const weight = random() * (r + 1);
+          for (let d = 0; d < dim; d++) data[i * dim + d] += weight * axis[d];
+        }
+    }
+    const result = pca(data, n, dim, 50);
+    expect(result.explained).toBeLessThanOrEqual(1);
+    // as many axes as there are directions keep all of it
+    expect(result.explained).toBeGreaterThan(0.999);
+    const total = result.variances.reduce((a, b) => a + b, 0);
+    expect(result.variances.every((v) => v >= -1e-9 * total)).toBe(true);
+  });
 });
 
 describe('t-SNE', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { chooseBackend, describeAdapter, describeBackend, type ComputeCapabilities } from './compute';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { adapterProbe, chooseBackend, describeAdapter, describeBackend, type ComputeCapabilities } from './compute';
 
 const hardware: ComputeCapabilities = {
   webgpu: { adapter: 'nvidia ampere', software: false, shaderF16: true },
@@ -37,5 +37,64 @@ describe('chooseBackend', () => {
     expect(describeBackend({ kind: 'wasm', threads: 1 })).toBe('WASM · 1 thread');
     expect(describeBackend({ kind: 'wasm', threads: 4 })).toBe('WASM · 4 threads');
     expect(describeBackend({ kind: 'wasm', threads: 1, sessions: 2 })).toBe('WASM · 2 sessions × 1 thread');
+  });
+});
+
+describe('the WebGPU adapter probe', () => {
+  const channels: BroadcastChannel[] = [];
+  afterEach(() => {
+    channels.splice(0).forEach((c) => c.close());
+    vi.useRealTimers();
+  });
+  /** a browser without an adapter: Chromium logs "No available adapters." on every call */
+  const noAdapter = () => {
+    const gpu = { requestAdapter: vi.fn(async () => null) };
+    return { gpu, nav: { gpu } };
+  };
+  const channelNamed = (name: string) => () => {
+    const channel = new BroadcastChannel(name);
+    channels.push(channel);
+    return channel;
+  };
+
+  it('asks once per realm however often it is called', async () => {
+    const { gpu, nav } = noAdapter();
+    const probe = adapterProbe({ nav, inWorker: false });
+    expect(await Promise.all([probe(), probe(), probe()])).toEqual([null, null, null]);
+    expect(gpu.requestAdapter).toHaveBeenCalledTimes(1);
+  });
+
+  it('in a worker, takes the page’s answer instead of asking again', async () => {
+    const page = noAdapter();
+    const worker = noAdapter();
+    const channel = channelNamed('facet-test-caps-1');
+    const pageProbe = adapterProbe({ nav: page.nav, inWorker: false, channel });
+    await pageProbe();
+    const workerProbe = adapterProbe({ nav: worker.nav, inWorker: true, channel, answerMs: 60_000 });
+    expect(await workerProbe()).toBeNull();
+    expect(await workerProbe()).toBeNull();
+    expect(page.gpu.requestAdapter).toHaveBeenCalledTimes(1);
+    expect(worker.gpu.requestAdapter).not.toHaveBeenCalled();
+  });
+
+  it('passes a hardware adapter on to the worker as the page saw it', async () => {
+    const adapter = { info: { vendor: 'nvidia', architecture: 'ampere' }, features: new Set(['shader-f16']) };
+    const channel = channelNamed('facet-test-caps-2');
+    adapterProbe({ nav: { gpu: { requestAdapter: async () => adapter } }, inWorker: false, channel })();
+    const worker = noAdapter();
+    expect(await adapterProbe({ nav: worker.nav, inWorker: true, channel, answerMs: 60_000 })()).toEqual({ adapter: 'nvidia ampere', software: false, shaderF16: true });
+  });
+
+  it('in a worker no page answers, asks the browser itself', async () => {
+    vi.useFakeTimers();
+    const worker = noAdapter();
+    const facts = adapterProbe({ nav: worker.nav, inWorker: true, channel: channelNamed('facet-test-caps-3'), answerMs: 1000 })();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await facts).toBeNull();
+    expect(worker.gpu.requestAdapter).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not ask where the browser has no WebGPU at all', async () => {
+    expect(await adapterProbe({ nav: {}, inWorker: false })()).toBeNull();
   });
 });

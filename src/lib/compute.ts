@@ -40,16 +40,73 @@ export function describeAdapter(adapter: GpuAdapterLike): { adapter: string; sof
   return { adapter: name || 'unknown adapter', software };
 }
 
-export async function detectCompute(): Promise<ComputeCapabilities> {
+type WebGpuFacts = ComputeCapabilities['webgpu'];
+type GpuNavigator = { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } };
+
+/** The channel a page answers its workers' question on: which WebGPU adapter this browser has. */
+export const CAPABILITIES_CHANNEL = 'facet-compute-capabilities';
+
+/**
+ * Asks for a WebGPU adapter at most once per JavaScript realm, and in a worker not at all when a page of the app
+ * answers: Chromium logs "No available adapters." each time the question finds none (the page, the embed worker
+ * and the train worker each asked, 2-3 lines per page load). The page answers on a BroadcastChannel with its
+ * own, single probe; a worker that hears nothing within `answerMs` asks the browser itself.
+ */
+export function adapterProbe(env: { nav: GpuNavigator; inWorker: boolean; channel?: () => BroadcastChannel; answerMs?: number }): () => Promise<WebGpuFacts> {
+  let facts: Promise<WebGpuFacts> | undefined;
+  const ask = async (): Promise<WebGpuFacts> => {
+    try {
+      const adapter = await env.nav.gpu?.requestAdapter();
+      return adapter ? { ...describeAdapter(adapter), shaderF16: adapter.features.has('shader-f16') } : null;
+    } catch {
+      return null;
+    }
+  };
+  const askPage = (): Promise<WebGpuFacts> =>
+    new Promise((resolve) => {
+      const channel = env.channel!();
+      const id = Math.random().toString(36).slice(2);
+      const finish = (answer: WebGpuFacts | undefined) => {
+        clearTimeout(timer);
+        channel.close();
+        resolve(answer === undefined ? ask() : answer);
+      };
+      const timer = setTimeout(() => finish(undefined), env.answerMs ?? 1000);
+      channel.onmessage = (event: MessageEvent) => {
+        if (event.data?.type === 'answer' && event.data.id === id) finish(event.data.webgpu as WebGpuFacts);
+      };
+      channel.postMessage({ type: 'ask', id });
+    });
+  return () => {
+    if (facts) return facts;
+    if (!env.nav.gpu) return (facts = Promise.resolve(null));
+    if (env.inWorker && env.channel) return (facts = askPage());
+    facts = ask();
+    if (env.channel) {
+      // a page answers its workers for as long as it lives
+      const channel = env.channel();
+      channel.onmessage = (event: MessageEvent) => {
+        if (event.data?.type === 'ask') void facts!.then((webgpu) => channel.postMessage({ type: 'answer', id: event.data.id, webgpu }));
+      };
+    }
+    return facts;
+  };
+}
+
+const inBrowserWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+const inBrowserPage = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+const probeWebGpu = adapterProbe({
+  nav: (globalThis.navigator ?? {}) as GpuNavigator,
+  inWorker: inBrowserWorker,
+  // Node (the command line, unit tests) has BroadcastChannel too, but no page to ask or answer
+  channel: (inBrowserWorker || inBrowserPage) && typeof BroadcastChannel !== 'undefined' ? () => new BroadcastChannel(CAPABILITIES_CHANNEL) : undefined,
+});
+
+/** `webgpu: false` where WebGPU cannot be chosen (WASM asked for by name): the adapter is not asked for at all. */
+export async function detectCompute(options: { webgpu?: boolean } = {}): Promise<ComputeCapabilities> {
   // Outside a browser (Node runs the same code in tests and the command line) there is no navigator.
-  const nav = (globalThis.navigator ?? {}) as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> }; ml?: unknown };
-  let webgpu: ComputeCapabilities['webgpu'] = null;
-  try {
-    const adapter = await nav.gpu?.requestAdapter();
-    if (adapter) webgpu = { ...describeAdapter(adapter), shaderF16: adapter.features.has('shader-f16') };
-  } catch {
-    webgpu = null;
-  }
+  const nav = (globalThis.navigator ?? {}) as Navigator & { ml?: unknown };
+  const webgpu = options.webgpu === false ? null : await probeWebGpu();
   const isolated = globalThis.crossOriginIsolated === true;
   return {
     webgpu,

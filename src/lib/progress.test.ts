@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatProgress, ProgressTracker } from './progress';
+import { formatBytes, formatDuration, formatProgress, formatSeconds, ProgressTracker } from './progress';
 
 describe('progress', () => {
   it('measures rate and ETA from samples', () => {
@@ -53,6 +53,13 @@ describe('progress', () => {
     expect(formatDuration(540)).toBe('9 min');
     expect(formatDuration(5400)).toBe('1 h 30 min');
     expect(formatBytes(87_654_321)).toBe('87.7 MB');
+  });
+
+  it('writes short times with the digits they have (a forest at 0.01 s per tree)', () => {
+    expect([1, 2, 5, 10, 10_000].map((trees) => formatSeconds(trees * 0.01))).toEqual(['0.01 s', '0.02 s', '0.05 s', '0.10 s', '1.7 min']);
+    expect(formatSeconds(0.001)).toBe('< 0.01 s');
+    expect(formatSeconds(2.44)).toBe('2.4 s');
+    expect(formatSeconds(42)).toBe('42 s');
     expect(formatBytes(512)).toBe('512 B');
   });
 });

@@ -47,6 +47,22 @@ export function formatDuration(seconds: number): string {
   return `${h} h ${Math.round((seconds - h * 3600) / 60)} min`;
 }
 
+/**
+ * A measured or estimated time with the digits it has: "0.01 s", "0.05 s", "2.4 s", "42 s", "1.7 min", then
+ * minutes and hours as formatDuration writes them. formatDuration rounds everything under a second up to "1 s", which suits an ETA
+ * but not 0.01 s per tree.
+ */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…';
+  if (seconds <= 0) return '0 s';
+  if (seconds < 0.005) return '< 0.01 s';
+  if (seconds < 1) return `${seconds.toFixed(2)} s`;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 600) return `${(seconds / 60).toFixed(1)} min`;
+  return formatDuration(seconds);
+}
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '?';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -138,7 +138,7 @@ describe('HTML report', () => {
     expect(html).toMatch(/Raw pixels \+ random forest<\/th><td>48\.90%<\/td><td>—/);
     expect(html.match(/<path d="M[^"]+"/g)?.length).toBe(4); // loss and accuracy, train and validation
     expect(html).toContain('seed 7');
-    expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*>0<\/td>){3}<td[^>]*>1<\/td>/);
+    expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*><span>0<\/span><\/td>){3}<td[^>]*><span>1<\/span><\/td>/);
   });
 
   it('shows each saved forest with its details, confusion matrix and per-class table, and each stored sweep', () => {

@@ -3,7 +3,7 @@
  * Everything that came from data (file names, prompts, model ids) is escaped: it is shown as text, never as HTML.
  */
 import { line, scaleLinear } from 'd3';
-import { EMOTIONS } from '../lib/emotions';
+import { confusionTint, EMOTIONS } from '../lib/emotions';
 import type { ClassifierRunSummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
 
 export interface ReportFigure {
@@ -51,11 +51,12 @@ export function curveSvg(history: RunSummary['history'], metric: 'loss' | 'acc',
 }
 
 function confusionTable(run: Pick<RunSummary, 'confusion'>): string {
-  const max = Math.max(1, ...run.confusion.flat());
   const head = EMOTIONS.map((e) => `<th scope="col">${e}</th>`).join('');
   const rows = run.confusion
     .map((row, t) => {
-      const cells = row.map((n) => `<td style="background: rgba(47, 95, 196, ${(0.85 * n) / max})${n / max > 0.5 ? '; color: white' : ''}">${n}</td>`).join('');
+      // the app's scale (share of the true class, src/lib/emotions.ts), the count on a white chip
+      const total = row.reduce((a, b) => a + b, 0);
+      const cells = row.map((n) => `<td style="background: rgba(47, 95, 196, ${confusionTint(n, total) / 100})"><span>${n}</span></td>`).join('');
       return `<tr><th scope="row">${EMOTIONS[t]}</th>${cells}</tr>`;
     })
     .join('');
@@ -146,10 +147,11 @@ export function renderReport(record: SessionRecord, figures: ReportFigure[] = []
 <title>Facet report ${escapeHtml(record.createdAt)}</title>
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 1000px; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; } th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
-td { font-variant-numeric: tabular-nums; } caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; } th, td { padding: 0.5rem 0.75rem; border-bottom: 1px solid #d9dbe0; text-align: left; font-weight: normal; }
+thead th { color: #5b616b; font-size: 0.8rem; border-bottom-color: #5b616b; }
+td { font-variant-numeric: tabular-nums; } caption { text-align: left; color: #5b616b; padding: 0.3rem 0; }
 .figures { display: flex; flex-wrap: wrap; gap: 1rem; } .settings, .muted { color: #555; } h2 { border-bottom: 2px solid #2f5fc4; }
-.confusion td { text-align: right; min-width: 3rem; }
+.confusion td { text-align: center; min-width: 3.4rem; padding: 0.25rem; border: 1px solid #d9dbe0; } .confusion td span { background: #fff; border-radius: 4px; padding: 0 0.25rem; }
 </style></head><body>
 <h1>Facet report: emotion detection with CLIP</h1>
 <p class="muted">Made ${escapeHtml(record.createdAt)} in ${escapeHtml(record.environment.userAgent)}. Everything here was computed in the browser; no image or embedding left it.</p>

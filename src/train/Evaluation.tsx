@@ -2,7 +2,7 @@ import { startTransition, useEffect, useState } from 'react';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker } from '../dataset/store';
-import { EMOTIONS } from '../lib/emotions';
+import { confusionTint, EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from './store';
 import type { TrainResult } from './types';
 
@@ -46,8 +46,8 @@ export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { r
                 {EMOTIONS.map((_, p) => {
                   const n = confusion[t * k + p];
                   return (
-                    // At most 45% accent: the count on top keeps WCAG AA contrast in light and dark themes.
-                    <td key={p} style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((45 * n) / rowTotal)}%, transparent)` }}>
+                    // The count sits on a chip of the panel colour (app.css): a strong tint keeps WCAG AA contrast.
+                    <td key={p} data-tint={confusionTint(n, rowTotal)} style={{ background: `color-mix(in srgb, var(--accent) ${confusionTint(n, rowTotal)}%, transparent)` }}>
                       <button
                         type="button"
                         className="cell"

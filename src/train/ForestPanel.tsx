@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatDuration } from '../lib/progress';
+import { formatSeconds } from '../lib/progress';
 import { Evaluation } from './Evaluation';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
@@ -115,7 +115,7 @@ function ShownForest() {
                   <tr key={row.trees}>
                     <td>{row.trees.toLocaleString('en-US')}</td>
                     <td>{Number.isNaN(row.accuracy) ? 'not grown' : pct(row.accuracy)}</td>
-                    <td>{formatDuration((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
+                    <td>{formatSeconds((row.trees * median(shown.result.msPerTree)) / 1000)}</td>
                   </tr>
                 ))}
               </tbody>

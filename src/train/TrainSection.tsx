@@ -138,7 +138,7 @@ function PauseRow() {
       <button type="button" className="secondary" onClick={() => void togglePause()}>
         {paused ? 'Resume' : 'Pause'}
       </button>
-      <span className="muted">Stop keeps the best epoch so far and evaluates it. Backend: {backend ?? '…'}</span>
+      <span className="muted">Cancel stops training, keeps the best epoch so far and evaluates it. Backend: {backend ?? '…'}</span>
     </div>
   );
 }

@@ -123,7 +123,8 @@ export const useSweepStore = create<SweepState>((set, get) => {
           partial = { grid, trainedOn, datasetName: input.datasetName, base: settings, configCount: configs.length, rows: [], complete: false };
           set({ rows: [], trainedOn, shownId: undefined });
           running.working(`Starting a sweep of ${configs.length} configurations…`);
-          const tracker = running.tracker('Configuration', configs.length, 'configs');
+          // The bar counts finished configurations; the message names the one in progress ("Configuration 2 of 8").
+          const tracker = running.tracker('Finished', configs.length, 'configs');
           return trainWorker().sweep(
             { jobId: running.id, datasetId: input.datasetId, features: input.features, configs },
             {
