@@ -11,7 +11,7 @@
  * s_i are sample weights (1, or scikit-learn's class_weight='balanced': n / (classes · count of the row's class)); the
  * bias is not penalized; every class has its own weight vector (scikit-learn's over-parameterized multinomial
  * form, made unique by the penalty). The optimizer works on that objective divided by Σ_i s_i (the same minimizer,
- * numbers of order 1 whatever the row count; scikit-learn ≥ 1.4 does the same).
+ * numbers of order 1 whatever the row count; later scikit-learn versions do the same).
  *
  * Fitting: full-batch L-BFGS (memory 10, strong-Wolfe line search) with scikit-learn 1.2's stopping rules, measured on
  * the objective above (the sum, not the mean): stop when the largest gradient component is at most `tolerance`
