@@ -10,10 +10,11 @@ import { embedScenarios } from './embed';
 import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
 import { peerScenarios } from './peer';
+import { probeScenarios } from './probe';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord, type Scenario } from './lib';
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));
