@@ -1,11 +1,18 @@
 /**
- * The paper's classifier: an MLP on embeddings (or raw pixels), in TensorFlow.js. The training loop is written
- * out (not model.fit) so that everything random is seeded (initial weights, dropout, batch order: the same settings
- * give the same model), the caller sees every batch and epoch, and it can pause, stop and keep the best epoch
- * (early stopping on a validation split carved from the training set, never from the test set).
+ * The paper's classifier: an MLP on embeddings (or raw pixels). On a CPU it trains on a purpose-built WASM SIMD
+ * kernel (./kernel/: matmuls, dropout, softmax cross-entropy and Adam in one shared memory, split across threads);
+ * on WebGPU, and for GELU, in TensorFlow.js. Either way the model comes back as a TensorFlow.js model (saved runs
+ * and Classify read that format). The training loop is written out (not model.fit) so that everything random is
+ * seeded (initial weights, dropout, batch order: the same settings give the same model), the caller sees every
+ * batch and epoch, and it can pause, stop and keep the best epoch (early stopping on a validation split carved
+ * from the training set, never from the test set).
  */
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
+import { sharedKernel, type Kernel } from './kernel/kernel';
+import { trainWithKernel, type EpochLog } from './kernel/trainer';
+
+export type { EpochLog } from './kernel/trainer';
 
 export interface MlpSettings {
   hidden: number[];
@@ -40,14 +47,6 @@ export const DEFAULT_MLP: MlpSettings = {
   seed: 42,
 };
 
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-}
-
 export interface BatchLog {
   epoch: number;
   batch: number;
@@ -61,6 +60,11 @@ export interface TrainControl {
   gate?: () => Promise<void>;
   onBatch?: (log: BatchLog) => void;
   onEpoch?: (log: EpochLog) => void;
+  /**
+   * The trainer: a WASM kernel, or null for TensorFlow.js. By default the kernel shared by this thread, unless
+   * TensorFlow.js runs on WebGPU (a hardware GPU is faster) or the activation is GELU (the kernel has none).
+   */
+  kernel?: Kernel | null;
 }
 
 export function shuffled(indices: number[], random: () => number): number[] {
@@ -131,6 +135,8 @@ export interface TrainedMlp {
   history: EpochLog[];
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** what trained it: e.g. "wasm-kernel (relaxed SIMD, 2 threads)" or TensorFlow.js's backend ("webgpu") */
+  engine: string;
 }
 
 /** Trains on `trainRows` of x ([n, dim]); returns the model with the weights of its best validation epoch. */
@@ -144,6 +150,8 @@ export async function trainMlp(
   control: TrainControl,
 ): Promise<TrainedMlp> {
   const { train, val } = validationSplit(labels, trainRows, s.validationShare, s.seed);
+  const kernel = control.kernel !== undefined ? control.kernel : tf.getBackend() === 'webgpu' || s.activation === 'gelu' ? null : await sharedKernel();
+  if (kernel && s.activation !== 'gelu') return trainOnKernel(kernel, x, dim, labels, train, val, classes, s, control);
   const model = buildMlp(dim, classes, s);
   const optimizer = tf.train.adam(s.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -214,12 +222,34 @@ export async function trainMlp(
       }
     }
     if (best.weights.length) model.setWeights(best.weights);
-    return { model, history, bestEpoch: best.epoch, stoppedEarly };
+    return { model, history, bestEpoch: best.epoch, stoppedEarly, engine: tf.getBackend() };
   } finally {
     best.weights.forEach((w) => w.dispose());
     xVal?.dispose();
     yVal?.dispose();
   }
+}
+
+/** The kernel's training loop from the same initial weights and batch order, its result as a TensorFlow.js model. */
+async function trainOnKernel(
+  kernel: Kernel,
+  x: Float32Array,
+  dim: number,
+  labels: ArrayLike<number>,
+  train: number[],
+  val: number[],
+  classes: number,
+  s: MlpSettings,
+  control: TrainControl,
+): Promise<TrainedMlp> {
+  const model = buildMlp(dim, classes, s);
+  const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const random = seededRandom(s.seed);
+  const trained = await trainWithKernel(kernel, { x, dim, labels, classes, train, val, initialWeights, order: () => shuffled(train, random) }, s, control);
+  const tensors = model.getWeights().map((w, i) => tf.tensor(trained.weights[i], w.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  return { model, history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, engine: kernel.describe() };
 }
 
 /** Class probabilities for `rows` of x, [rows.length, classes]. */

@@ -124,7 +124,7 @@ export async function runTraining(
       stoppedEarly: trained.stoppedEarly,
       ...scores,
       seconds: (performance.now() - started) / 1000,
-      backend: tf.getBackend(),
+      backend: trained.engine,
     };
     return { result, model: await modelFiles(trained.model) };
   } finally {
