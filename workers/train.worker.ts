@@ -1,6 +1,8 @@
 /**
- * Train worker: TensorFlow.js on the fastest backend this browser has (WebGPU on a hardware adapter, else WASM with
- * SIMD, else plain JS), training and evaluating off the main thread. Logic lives in src/train/.
+ * Train worker: training and evaluating off the main thread. The MLP trains with TensorFlow.js on WebGPU where
+ * there is a hardware adapter, else on the WASM MLP kernel (src/train/kernel/: relaxed SIMD where the browser has
+ * it, its large operations split across helper threads on shared memory); TensorFlow.js on WASM (else plain JS)
+ * builds, saves and runs the models. Logic lives in src/train/.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -11,6 +13,7 @@ import { chooseBackend, detectCompute } from '../src/lib/compute';
 import { exposeApi, isCancelled, throwIfCancelled, type JobContext } from '../src/lib/rpc';
 import { seededRandom } from '../src/lib/random';
 import { DEFAULT_MLP, trainMlp, type MlpSettings } from '../src/train/mlp';
+import { Kernel, sharedKernel } from '../src/train/kernel/kernel';
 import { runForest, type ForestProgress } from '../src/train/forestRun';
 import type { ForestSettings } from '../src/train/forest';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
@@ -22,7 +25,13 @@ let backend: Promise<string> | undefined;
 async function pickBackend(): Promise<string> {
   const caps = await detectCompute();
   if (chooseBackend(caps, 'auto').kind === 'webgpu' && (await tf.setBackend('webgpu').catch(() => false))) return 'webgpu';
-  return pickCpuBackend();
+  return describeCpuTrainer(await pickCpuBackend());
+}
+
+/** What trains the MLP off WebGPU: the WASM kernel (e.g. "wasm-kernel (relaxed SIMD, 2 threads)"), else TensorFlow.js. */
+async function describeCpuTrainer(tfBackend: string): Promise<string> {
+  const kernel = await sharedKernel();
+  return kernel ? kernel.describe() : tfBackend;
 }
 
 async function pickCpuBackend(): Promise<string> {
@@ -63,7 +72,7 @@ const api = {
       if (backendName !== 'webgpu' || isCancelled(error)) throw error;
       // A lost GPU device (or a kernel the adapter cannot run) ends the run on WebGPU: it starts again on the CPU
       // backend, with the same seed, so the result is the run the user asked for, and the page says why.
-      backend = pickCpuBackend();
+      backend = pickCpuBackend().then(describeCpuTrainer);
       ctx.progress({ type: 'stage', message: `WebGPU failed (${(error as Error).message}); training again on ${await backend}…` });
       trained = await runTraining(input.datasetId, input.features, input.settings, control);
     }
@@ -113,9 +122,19 @@ const api = {
     if (input.save !== false) await saveForestRun(record, forest);
     return record;
   },
-  /** Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports. */
-  async speedTest(input: { n: number; dim: number; epochs: number }, ctx: JobContext<number>): Promise<{ msPerEpoch: number[]; backend: string }> {
-    const backendName = await api.backend();
+  /**
+   * Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports.
+   * `threads` trains on a kernel of its own with that many threads (the shared one otherwise); the losses of every
+   * batch come back so runs on different thread counts can be compared bit for bit.
+   */
+  async speedTest(
+    input: { n: number; dim: number; epochs: number; threads?: number },
+    ctx: JobContext<number>,
+  ): Promise<{ msPerEpoch: number[]; backend: string; batchLosses: number[] }> {
+    let backendName = await api.backend();
+    const kernel = input.threads && backendName !== 'webgpu' ? await Kernel.create({ threads: input.threads }) : undefined;
+    if (kernel) backendName = kernel.describe();
+    const batchLosses: number[] = [];
     const random = seededRandom(1);
     const x = Float32Array.from({ length: input.n * input.dim }, () => random() * 2 - 1);
     const labels = Uint8Array.from({ length: input.n }, (_, i) => i % 7);
@@ -125,6 +144,8 @@ const api = {
     const settings = { ...DEFAULT_MLP, epochs: input.epochs, validationShare: 0, patience: 0 };
     const trained = await trainMlp(x, input.dim, labels, rows, 7, settings, {
       signal: ctx.signal,
+      ...(kernel ? { kernel } : {}),
+      onBatch: (log) => batchLosses.push(log.loss),
       onEpoch: () => {
         const now = performance.now();
         ends.push(now - last);
@@ -133,7 +154,8 @@ const api = {
       },
     });
     trained.model.dispose();
-    return { msPerEpoch: ends, backend: backendName };
+    kernel?.dispose();
+    return { msPerEpoch: ends, backend: backendName, batchLosses };
   },
 
   async setPaused(input: { paused: boolean }): Promise<void> {
