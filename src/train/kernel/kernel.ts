@@ -13,6 +13,8 @@ const HEAP_START = PAGE;
 const MAX_PAGES = 32768;
 /** Below this many multiply-adds an operation is not worth waking the helper threads. */
 const PARALLEL_WORK = 1 << 18;
+/** Inner dimensions up to this many get B's strips packed (8 floats a row, per thread). */
+const PACK_K = 8192;
 
 export interface KernelOptions {
   /** default: the best this runtime validates */
@@ -38,6 +40,8 @@ const canStartWorkers = () => typeof Worker !== 'undefined' && (globalThis as { 
 
 export class Kernel {
   private top = HEAP_START + CONTROL_BYTES;
+  /** each thread's scratch for packing B (see matmul in assembly/kernel.ts) */
+  private readonly packBase: number;
 
   private constructor(
     readonly flavour: KernelFlavour,
@@ -47,7 +51,9 @@ export class Kernel {
     /** whether the parts run on real threads */
     readonly threaded: boolean,
     private readonly parallelWork: number,
-  ) {}
+  ) {
+    this.packBase = this.alloc(PACK_K * 8 * runner.parts);
+  }
 
   /** Null where this runtime has no WASM SIMD or no SharedArrayBuffer. */
   static async create(options: KernelOptions = {}): Promise<Kernel | null> {
@@ -127,11 +133,12 @@ export class Kernel {
   matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
     const [aRow, aStep] = options.transposeA ? [1, m] : [k, 1];
     const act = ACTIVATION_CODE[options.activation ?? 'linear'];
+    const pack = k <= PACK_K ? this.packBase : 0;
     if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
-      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act);
+      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, pack);
       return;
     }
-    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.runner.parts, [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act]);
+    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.runner.parts, [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, pack, PACK_K * 8 * 4]);
     this.runner.run();
   }
 

@@ -37,7 +37,9 @@ export function runPart(kernel: KernelExports, memory: WebAssembly.Memory, contr
   switch (i32[OP]) {
     case OP_MATMUL: {
       const [m0, m1] = partOf(i32[a + 7], i32[a + 8], part, parts);
-      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12]);
+      // Each part packs B's strips into its own scratch: a + 13 is part 0's, a + 14 the stride between parts (0: none).
+      const pack = i32[a + 13] && i32[a + 13] + part * i32[a + 14];
+      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
       break;
     }
     case OP_ADAM: {

@@ -39,22 +39,37 @@ function epilogue1(v: f32, bias: usize, j: i32, act: i32): f32 {
 /**
  * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [0, n), p in [0, k).
  * A(i, p) = a[i * aRow + p * aStep] (aRow = k, aStep = 1 for A; aRow = 1, aStep = rows for Aᵀ), B is [k, ldb]
- * row-major, C is [*, ldc]. bias = 0 adds none.
+ * row-major, C is [*, ldc]. bias = 0 adds none. `pack` (k × 8 floats of this thread's own, or 0) takes a
+ * copy of each 8-column strip of B: B's rows are often 2 KiB apart, which maps a strip onto two sets of the L1
+ * cache; packed, the strip is contiguous and stays there for all the rows.
  */
 export function matmul(
   a: usize, aRow: i32, aStep: i32,
   b: usize, ldb: i32,
   c: usize, ldc: i32,
   m0: i32, m1: i32, n: i32, k: i32,
-  bias: usize, act: i32,
+  bias: usize, act: i32, pack: usize,
 ): void {
   const ar = <usize>aRow << 2;
   const as = <usize>aStep << 2;
-  const bs = <usize>ldb << 2;
   const cs = <usize>ldc << 2;
   let j = 0;
   // Column strips of 8 outside, 4-row blocks inside: the strip of B (k × 32 bytes) stays in cache for all rows.
   for (; j + 8 <= n; j += 8) {
+    let stripB = b + (<usize>j << 2);
+    let bs = <usize>ldb << 2;
+    if (pack != 0) {
+      let from = stripB;
+      let to = pack;
+      for (let p = 0; p < k; p++) {
+        v128.store(to, v128.load(from));
+        v128.store(to, v128.load(from, 16), 16);
+        from += bs;
+        to += 32;
+      }
+      stripB = pack;
+      bs = 32;
+    }
     let i = m0;
     for (; i + 4 <= m1; i += 4) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -62,7 +77,7 @@ export function matmul(
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
       let pa = a + <usize>i * ar;
-      let pb = b + (<usize>j << 2);
+      let pb = stripB;
       for (let p = 0; p < k; p++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
@@ -94,7 +109,7 @@ export function matmul(
     for (; i < m1; i++) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       let pa = a + <usize>i * ar;
-      let pb = b + (<usize>j << 2);
+      let pb = stripB;
       for (let p = 0; p < k; p++) {
         const a0 = v128.load32_splat(pa);
         c00 = madd(a0, v128.load(pb), c00);
@@ -107,6 +122,7 @@ export function matmul(
       v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
     }
   }
+  const bs = <usize>ldb << 2;
   for (; j + 4 <= n; j += 4) {
     for (let i = m0; i < m1; i++) {
       let c00 = f32x4.splat(0);
@@ -183,11 +199,13 @@ export function gatherRows(x: usize, dim: i32, indices: usize, count: i32, out: 
 export function dropout(src: usize, out: usize, mask: usize, count: i32, rate: f64, state: usize): void {
   let s = load<u32>(state);
   const scale = <f32>(1 / (1 - rate));
+  // s / 2^32 >= rate exactly when s >= rate · 2^32 (both sides exact in f64): no division per element.
+  const threshold = rate * 4294967296;
   for (let i = 0; i < count; i++) {
     s ^= s << 13;
     s ^= s >> 17;
     s ^= s << 5;
-    const keep: f32 = <f64>s / 4294967296 >= rate ? scale : 0;
+    const keep: f32 = <f64>s >= threshold ? scale : 0;
     const at = <usize>i << 2;
     store<f32>(mask + at, keep);
     store<f32>(out + at, load<f32>(src + at) * keep);
