@@ -4,17 +4,30 @@
  * the reusable matmul / softmax API for other trainers (the linear probe): allocate, write, call, read.
  */
 import { ACTIVATION_CODE, availableFlavours, compileKernel, instantiateKernel, type KernelExports, type KernelFlavour } from './kernelModule';
-import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, sequentialRunner, threadedRunner, writeOperation, type PartRunner } from './pool';
+import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_MATMUL_ADAM, sequentialRunner, threadedRunner, writeOperation, type PartRunner } from './pool';
 
 const PAGE = 65536;
 /** Static data of the module lives below this; the control block and the heap start here. */
 const HEAP_START = PAGE;
 /** The module declares a shared memory of at most this many pages (2 GiB). */
 const MAX_PAGES = 32768;
-/** Below this many multiply-adds an operation is not worth waking the helper threads. */
-const PARALLEL_WORK = 1 << 18;
+/** Below this many multiply-adds (about 0.1 ms) an operation is not worth waking the helper threads. */
+const PARALLEL_WORK = 1 << 21;
+/** Below this many parameters an Adam step is not worth waking them either. */
+const PARALLEL_ADAM = 1 << 16;
 /** Inner dimensions up to this many get B's strips packed (8 floats a row, per thread). */
 const PACK_K = 8192;
+
+/** Adam's step size, decay rates and ε; corr1 = 1 - β1^t, corr2 = 1 - β2^t; l2x2 = 2 · the L2 coefficient. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  corr1: number;
+  corr2: number;
+  l2x2: number;
+}
 
 export interface KernelOptions {
   /** default: the best this runtime validates */
@@ -143,13 +156,29 @@ export class Kernel {
   }
 
   /** One Adam step over `count` parameters (see adam in kernel.ts), split across the threads when large enough. */
-  adam(w: number, g: number, m: number, v: number, count: number, h: { lr: number; beta1: number; beta2: number; epsilon: number; corr1: number; corr2: number; l2x2: number }): void {
+  adam(w: number, g: number, m: number, v: number, count: number, h: AdamHyper): void {
     const floats = [h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
-    if (this.runner.parts === 1 || count < this.parallelWork / 4) {
+    if (this.runner.parts === 1 || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
       this.exports.adam(w, g, m, v, 0, count, ...(floats as [number, number, number, number, number, number, number]));
       return;
     }
     writeOperation(this.memory, HEAP_START, OP_ADAM, this.runner.parts, [w, g, m, v, 0, count, ...floats], 6);
+    this.runner.run();
+  }
+
+  /**
+   * A weight gradient G = Aᵀ · B (A [k, m], B [k, n], G [m, n]) then one Adam step on W [m, n] from it, each
+   * thread on its own rows of G and W: the two operations cost one wake-up of the helper threads.
+   */
+  weightGradientAdam(a: number, b: number, g: number, m: number, n: number, k: number, w: number, moments: { m: number; v: number }, h: AdamHyper): void {
+    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
+      this.matmul(a, b, g, m, n, k, { transposeA: true });
+      this.adam(w, g, moments.m, moments.v, m * n, h);
+      return;
+    }
+    const pack = k <= PACK_K ? this.packBase : 0;
+    const args = [a, 1, m, b, n, g, n, 0, m, n, k, 0, 0, pack, PACK_K * 8 * 4, w, moments.m, moments.v, h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
+    writeOperation(this.memory, HEAP_START, OP_MATMUL_ADAM, this.runner.parts, args, 18);
     this.runner.run();
   }
 

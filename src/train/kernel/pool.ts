@@ -11,6 +11,8 @@ import type { KernelExports } from './kernelModule';
 export const OP_MATMUL = 1;
 export const OP_ADAM = 2;
 export const OP_STOP = 3;
+/** A weight gradient (a matmul by rows of W) then Adam on the same rows of W: one wake-up for both. */
+export const OP_MATMUL_ADAM = 4;
 
 /** Control block layout (int32 slots from its start): generation, done, op, parts, then arguments. */
 const GENERATION = 0;
@@ -40,6 +42,17 @@ export function runPart(kernel: KernelExports, memory: WebAssembly.Memory, contr
       // Each part packs B's strips into its own scratch: a + 13 is part 0's, a + 14 the stride between parts (0: none).
       const pack = i32[a + 13] && i32[a + 13] + part * i32[a + 14];
       if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      break;
+    }
+    case OP_MATMUL_ADAM: {
+      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], part, parts);
+      const pack = i32[a + 13] && i32[a + 13] + part * i32[a + 14];
+      if (m1 <= m0) break;
+      kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      // Adam arguments follow at a + 15: w, m, v (the gradient is the matmul's C, rows of n), then 7 floats.
+      const n = i32[a + 9];
+      const b = a + 15;
+      kernel.adam(i32[b], i32[a + 5], i32[b + 1], i32[b + 2], m0 * n, m1 * n, f32[b + 3], f32[b + 4], f32[b + 5], f32[b + 6], f32[b + 7], f32[b + 8], f32[b + 9]);
       break;
     }
     case OP_ADAM: {

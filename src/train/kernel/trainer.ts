@@ -35,7 +35,7 @@ export interface KernelTrainControl {
   onBatch?: (log: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (log: EpochLog) => void;
 }
-import type { Kernel } from './kernel';
+import type { AdamHyper, Kernel } from './kernel';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -108,8 +108,8 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
         if (control.signal.aborted) break;
         await control.gate?.();
         const rows = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
-        const { loss, correct } = net.gradients(rows);
-        net.adam(lr);
+        // Each layer's Adam step runs right after its weight gradient, on the same threads and rows.
+        const { loss, correct } = net.gradients(rows, lr);
         lossSum += loss * rows.length;
         correctSum += correct;
         control.onBatch?.({ epoch, batch: b + 1, batches, loss });
@@ -232,11 +232,11 @@ export class KernelNetwork {
   }
 
   /**
-   * Forward and backward pass over `rows` (dataset rows, training mode: dropout on) into the gradient buffers;
-   * returns the batch loss as TensorFlow.js's step reports it (weighted cross-entropy mean plus L2 penalties) and
+   * Forward and backward pass over `rows` (dataset rows, training mode: dropout on) into the gradient buffers, and
+   * with `adamLr` an Adam step of that rate on each layer as soon as its gradient is there; returns the batch loss as TensorFlow.js's step reports it (weighted cross-entropy mean plus L2 penalties) and
    * the rows predicted right.
    */
-  gradients(rows: number[]): { loss: number; correct: number } {
+  gradients(rows: number[], adamLr?: number): { loss: number; correct: number } {
     const { kernel, layers } = this;
     const k = kernel.exports;
     const n = rows.length;
@@ -246,17 +246,24 @@ export class KernelNetwork {
     const { lossSum, correct } = kernel.softmaxCrossEntropy(output.y, n, this.input.classes, this.batchLabels, this.rowWeights, this.probabilities, output.dz, 1 / n);
     let penalty = 0;
     if (this.s.l2 > 0) for (const L of layers) if (L.hidden) penalty += this.s.l2 * k.sumOfSquares(L.w, L.inputs * L.units);
+    const hyper = adamLr === undefined ? undefined : this.adamHyper(adamLr);
     for (let l = layers.length - 1; l >= 0; l--) {
       const L = layers[l];
       if (L.hidden) k.activationGrad(L.dy, L.mask, L.y, n * L.units, this.activation, L.dz);
-      kernel.matmul(this.layerInput(l), L.dz, L.gw, L.inputs, L.units, n, { transposeA: true });
-      k.columnSums(L.dz, n, L.units, L.gb);
       if (l > 0) {
-        // dY of the previous layer = dZ · Wᵀ: W is transposed once so the product runs on contiguous rows.
+        // dY of the previous layer = dZ · Wᵀ, before W moves: W is transposed so the product runs on contiguous rows.
         k.transpose(L.w, L.inputs, L.units, this.transposed);
         kernel.matmul(L.dz, this.transposed, layers[l - 1].dy, n, L.inputs, L.units);
       }
+      k.columnSums(L.dz, n, L.units, L.gb);
+      if (hyper) {
+        kernel.weightGradientAdam(this.layerInput(l), L.dz, L.gw, L.inputs, L.units, n, L.w, { m: L.mw, v: L.vw }, { ...hyper, l2x2: L.hidden ? 2 * this.s.l2 : 0 });
+        kernel.adam(L.b, L.gb, L.mb, L.vb, L.units, hyper);
+      } else {
+        kernel.matmul(this.layerInput(l), L.dz, L.gw, L.inputs, L.units, n, { transposeA: true });
+      }
     }
+    if (hyper) this.advanceAdam();
     return { loss: lossSum / n + penalty, correct };
   }
 
@@ -265,17 +272,23 @@ export class KernelNetwork {
     return this.layers.flatMap((L) => [this.kernel.f32(L.gw, L.inputs * L.units).slice(), this.kernel.f32(L.gb, L.units).slice()]);
   }
 
-  /** One Adam step from the last gradients (plus the L2 penalty's gradient on the hidden kernels). */
-  adam(lr: number): void {
-    const corr1 = Math.fround(1 - this.accBeta1);
-    const corr2 = Math.fround(1 - this.accBeta2);
-    const h = { lr, beta1: BETA1, beta2: BETA2, epsilon: EPSILON, corr1, corr2 };
-    for (const L of this.layers) {
-      this.kernel.adam(L.w, L.gw, L.mw, L.vw, L.inputs * L.units, { ...h, l2x2: L.hidden ? 2 * this.s.l2 : 0 });
-      this.kernel.adam(L.b, L.gb, L.mb, L.vb, L.units, { ...h, l2x2: 0 });
-    }
+  private adamHyper(lr: number): AdamHyper {
+    return { lr, beta1: BETA1, beta2: BETA2, epsilon: EPSILON, corr1: Math.fround(1 - this.accBeta1), corr2: Math.fround(1 - this.accBeta2), l2x2: 0 };
+  }
+
+  private advanceAdam(): void {
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(BETA1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(BETA2));
+  }
+
+  /** One Adam step from the last gradients (plus the L2 penalty's gradient on the hidden kernels). */
+  adam(lr: number): void {
+    const h = this.adamHyper(lr);
+    for (const L of this.layers) {
+      this.kernel.adam(L.w, L.gw, L.mw, L.vw, L.inputs * L.units, { ...h, l2x2: L.hidden ? 2 * this.s.l2 : 0 });
+      this.kernel.adam(L.b, L.gb, L.mb, L.vb, L.units, h);
+    }
+    this.advanceAdam();
   }
 
   /** Mean (unweighted) cross-entropy and accuracy on `rows`, dropout off, as model.evaluate computes them. */
