@@ -10,7 +10,7 @@
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
 import { sharedKernel, type Kernel } from './kernel/kernel';
-import { trainWithKernel, type EpochLog } from './kernel/trainer';
+import { trainWithKernel, type EpochLog, type KernelCheckpoint } from './kernel/trainer';
 
 export type { EpochLog } from './kernel/trainer';
 
@@ -65,6 +65,10 @@ export interface TrainControl {
    * TensorFlow.js runs on WebGPU (a hardware GPU is faster) or the activation is GELU (the kernel has none).
    */
   kernel?: Kernel | null;
+  /** kernel trainer only: a checkpoint after every epoch (weights, Adam's moments and step, the dropout generator) */
+  onCheckpoint?: (checkpoint: KernelCheckpoint) => void;
+  /** kernel trainer only: go on from a checkpoint of a run with the same data and settings (same final weights) */
+  resume?: KernelCheckpoint;
 }
 
 export function shuffled(indices: number[], random: () => number): number[] {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMlp, DEFAULT_MLP, trainMlp, validationSplit, type MlpSettings, type TrainedMlp } from '../mlp';
 import { Kernel } from './kernel';
 import { availableFlavours } from './kernelModule';
-import { KernelNetwork } from './trainer';
+import { KernelNetwork, type KernelCheckpoint } from './trainer';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -119,6 +119,25 @@ describe.each(availableFlavours().map((f) => [f]))('MLP trainer on the WASM kern
       expect(run.history).toEqual(runs[0].history);
       expect(run.weights).toEqual(runs[0].weights);
     }
+  });
+
+  it('goes on from an epoch checkpoint to the weights an uninterrupted run reaches', async () => {
+    const { x, y, dim, train } = blobs(300, 16, 5);
+    const settings: MlpSettings = { ...DEFAULT_MLP, hidden: [20], dropout: 0.3, batchSize: 32, epochs: 4, patience: 0, lrDecay: 0.8 };
+    const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
+    const checkpoints: KernelCheckpoint[] = [];
+    const straight = await trainMlp(x, dim, y, train, 5, settings, { ...control(kernel), onCheckpoint: (c) => checkpoints.push(c) });
+    expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3, 4]);
+    const resumed = await trainMlp(x, dim, y, train, 5, settings, { ...control(kernel), resume: checkpoints[1] });
+    expect(resumed.history).toEqual(straight.history);
+    expect(resumed.bestEpoch).toBe(straight.bestEpoch);
+    expect(weightsOf(resumed)).toEqual(weightsOf(straight));
+    // The check can fail: going on from epoch 2 without its Adam moments gives other weights.
+    const broken = { ...checkpoints[1], firstMoments: checkpoints[1].firstMoments.map((m) => m.map(() => 0)) };
+    const wrong = await trainMlp(x, dim, y, train, 5, settings, { ...control(kernel), resume: broken });
+    expect(weightsOf(wrong)).not.toEqual(weightsOf(straight));
+    [straight, resumed, wrong].forEach((t) => t.model.dispose());
+    kernel.dispose();
   });
 
   it('seeds dropout: the same seed gives the same model, another seed another', async () => {

@@ -29,8 +29,32 @@ export interface EpochLog {
   valAcc: number;
 }
 
+/**
+ * Everything training state holds after an epoch: resuming from it with the same inputs and settings gives the
+ * weights an uninterrupted run would have given, bit for bit.
+ */
+export interface KernelCheckpoint {
+  /** epochs done */
+  epoch: number;
+  /** weights, Adam's first and second moments, TensorFlow.js's order */
+  weights: Float32Array[];
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+  /** β1^t and β2^t after t Adam steps (float32, as TensorFlow.js keeps them) */
+  accBeta1: number;
+  accBeta2: number;
+  /** the dropout generator's state */
+  rngState: number;
+  history: EpochLog[];
+  best: { loss: number; epoch: number; weights: Float32Array[] };
+}
+
 export interface KernelTrainControl {
   signal: AbortSignal;
+  /** a checkpoint after every epoch (copies: costs a read of the weights and moments) */
+  onCheckpoint?: (checkpoint: KernelCheckpoint) => void;
+  /** go on from this checkpoint instead of starting */
+  resume?: KernelCheckpoint;
   gate?: () => Promise<void>;
   onBatch?: (log: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (log: EpochLog) => void;
@@ -95,10 +119,17 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
   try {
     const net = new KernelNetwork(kernel, input, s);
     const { train, val } = input;
-    const history: EpochLog[] = [];
+    const resume = control.resume;
+    const history: EpochLog[] = resume ? [...resume.history] : [];
     let best = { loss: Infinity, epoch: -1 };
     let stoppedEarly = false;
-    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+    if (resume) {
+      net.restore(resume);
+      best = { loss: resume.best.loss, epoch: resume.best.epoch };
+      // The batch orders come from one generator, epoch after epoch: draw the orders of the epochs done.
+      for (let epoch = 1; epoch <= resume.epoch; epoch++) input.order(epoch);
+    }
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= s.epochs; epoch++) {
       const lr = s.learningRate * s.lrDecay ** (epoch - 1);
       const order = input.order(epoch);
       const batches = Math.ceil(order.length / s.batchSize);
@@ -129,6 +160,7 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
         stoppedEarly = true;
         break;
       }
+      control.onCheckpoint?.({ ...net.state(), epoch, history: [...history], best: { ...best, weights: net.weights(true) } });
     }
     return { weights: net.weights(best.epoch > 0), history, bestEpoch: best.epoch, stoppedEarly };
   } finally {
@@ -312,6 +344,36 @@ export class KernelNetwork {
       this.kernel.f32(L.bestW, L.inputs * L.units).set(this.kernel.f32(L.w, L.inputs * L.units));
       this.kernel.f32(L.bestB, L.units).set(this.kernel.f32(L.b, L.units));
     }
+  }
+
+  /** The optimizer's and the generator's state with the current weights (copies). */
+  state(): Pick<KernelCheckpoint, 'weights' | 'firstMoments' | 'secondMoments' | 'accBeta1' | 'accBeta2' | 'rngState'> {
+    const copy = (ptrW: (L: Layer) => number, ptrB: (L: Layer) => number) =>
+      this.layers.flatMap((L) => [this.kernel.f32(ptrW(L), L.inputs * L.units).slice(), this.kernel.f32(ptrB(L), L.units).slice()]);
+    return {
+      weights: this.weights(),
+      firstMoments: copy((L) => L.mw, (L) => L.mb),
+      secondMoments: copy((L) => L.vw, (L) => L.vb),
+      accBeta1: this.accBeta1,
+      accBeta2: this.accBeta2,
+      rngState: this.kernel.u32(this.rngState, 1)[0],
+    };
+  }
+
+  /** Puts a checkpoint's weights, best weights, moments and generator state in place. */
+  restore(c: KernelCheckpoint): void {
+    this.setWeights(c.best.weights);
+    this.keepBest();
+    this.setWeights(c.weights);
+    this.layers.forEach((L, l) => {
+      this.kernel.f32(L.mw, L.inputs * L.units).set(c.firstMoments[2 * l]);
+      this.kernel.f32(L.mb, L.units).set(c.firstMoments[2 * l + 1]);
+      this.kernel.f32(L.vw, L.inputs * L.units).set(c.secondMoments[2 * l]);
+      this.kernel.f32(L.vb, L.units).set(c.secondMoments[2 * l + 1]);
+    });
+    this.accBeta1 = c.accBeta1;
+    this.accBeta2 = c.accBeta2;
+    this.kernel.u32(this.rngState, 1)[0] = c.rngState;
   }
 
   /** Puts weights (TensorFlow.js's order) in place of the current ones. */
