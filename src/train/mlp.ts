@@ -234,6 +234,9 @@ export async function trainMlp(
   }
 }
 
+/** Trainings on a kernel take turns: each lays out the kernel's memory from the same mark. */
+let kernelTurn: Promise<unknown> = Promise.resolve();
+
 /** The kernel's training loop from the same initial weights and batch order, its result as a TensorFlow.js model. */
 async function trainOnKernel(
   kernel: Kernel,
@@ -249,7 +252,12 @@ async function trainOnKernel(
   const model = buildMlp(dim, classes, s);
   const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const random = seededRandom(s.seed);
-  const trained = await trainWithKernel(kernel, { x, dim, labels, classes, train, val, initialWeights, order: () => shuffled(train, random) }, s, control);
+  const turn = kernelTurn.then(() => trainWithKernel(kernel, { x, dim, labels, classes, train, val, initialWeights, order: () => shuffled(train, random) }, s, control));
+  kernelTurn = turn.catch(() => undefined);
+  const trained = await turn.catch((error: unknown) => {
+    model.dispose();
+    throw error;
+  });
   const tensors = model.getWeights().map((w, i) => tf.tensor(trained.weights[i], w.shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
