@@ -19,7 +19,8 @@ const flavours = availableFlavours();
 describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (flavour) => {
   it('multiplies matrices, plain and with A transposed, at sizes off the 4 × 8 blocks', async () => {
     const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
-    for (const [m, n, k] of [[13, 19, 7], [64, 7, 33], [5, 40, 128]]) {
+    // 1,100 inner indices: three chunks of the strip loop (K_CHUNK = 512).
+    for (const [m, n, k] of [[13, 19, 7], [64, 7, 33], [5, 40, 128], [9, 24, 1100]]) {
       const a = randomArray(m * k, m);
       const b = randomArray(k * n, n);
       const pa = kernel.alloc(m * k);
@@ -41,7 +42,7 @@ describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (f
   });
 
   it('gives the same bits whether the rows are cut for 1, 2 or 3 threads', async () => {
-    const [m, n, k] = [130, 72, 96];
+    const [m, n, k] = [130, 72, 600];
     const runs = [];
     for (const threads of [1, 2, 3]) {
       const kernel = (await Kernel.create({ flavour, threads, startHelper: null }))!;

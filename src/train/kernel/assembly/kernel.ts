@@ -10,7 +10,10 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+const ACT_NONE = 0;
 const ACT_RELU = 1;
+/** Inner indices per pass over the 8-column strips. */
+const K_CHUNK = 512;
 const ACT_TANH = 2;
 
 function epilogue4(v: v128, bias: usize, j: i32, act: i32): v128 {
@@ -37,31 +40,22 @@ function epilogue1(v: f32, bias: usize, j: i32, act: i32): f32 {
 }
 
 /**
- * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [0, n), p in [0, k).
- * A(i, p) = a[i * aRow + p * aStep] (aRow = k, aStep = 1 for A; aRow = 1, aStep = rows for Aᵀ), B is [k, ldb]
- * row-major, C is [*, ldc]. bias = 0 adds none. `pack` (k × 8 floats of this thread's own, or 0) takes a
- * copy of each 8-column strip of B: B's rows are often 2 KiB apart, which maps a strip onto two sets of the L1
- * cache; packed, the strip is contiguous and stays there for all the rows.
+ * The 8-column strips of C over the inner indices [p0, p1): C's rows start from zero when p0 = 0, else from what
+ * C holds (the earlier chunks), so chunking changes no sum's order. The caller passes bias and act for the last
+ * chunk only.
  */
-export function matmul(
-  a: usize, aRow: i32, aStep: i32,
-  b: usize, ldb: i32,
-  c: usize, ldc: i32,
-  m0: i32, m1: i32, n: i32, k: i32,
-  bias: usize, act: i32, pack: usize,
+function strips8(
+  a: usize, ar: usize, as: usize, b: usize, ldb: i32, c: usize, cs: usize,
+  m0: i32, m1: i32, n: i32, p0: i32, p1: i32, bias: usize, act: i32, pack: usize,
 ): void {
-  const ar = <usize>aRow << 2;
-  const as = <usize>aStep << 2;
-  const cs = <usize>ldc << 2;
-  let j = 0;
   // Column strips of 8 outside, 4-row blocks inside: the strip of B (k × 32 bytes) stays in cache for all rows.
-  for (; j + 8 <= n; j += 8) {
-    let stripB = b + (<usize>j << 2);
+  for (let j = 0; j + 8 <= n; j += 8) {
+    let stripB = b + <usize>p0 * (<usize>ldb << 2) + (<usize>j << 2);
     let bs = <usize>ldb << 2;
     if (pack != 0) {
       let from = stripB;
       let to = pack;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         v128.store(to, v128.load(from));
         v128.store(to, v128.load(from, 16), 16);
         from += bs;
@@ -72,13 +66,20 @@ export function matmul(
     }
     let i = m0;
     for (; i + 4 <= m1; i += 4) {
+      const pc = c + <usize>i * cs + (<usize>j << 2);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let pa = a + <usize>i * ar;
+      if (p0 > 0) {
+        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+        c10 = v128.load(pc + cs); c11 = v128.load(pc + cs, 16);
+        c20 = v128.load(pc + 2 * cs); c21 = v128.load(pc + 2 * cs, 16);
+        c30 = v128.load(pc + 3 * cs); c31 = v128.load(pc + 3 * cs, 16);
+      }
+      let pa = a + <usize>i * ar + <usize>p0 * as;
       let pb = stripB;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
         const a0 = v128.load32_splat(pa);
@@ -96,7 +97,6 @@ export function matmul(
         pa += as;
         pb += bs;
       }
-      const pc = c + <usize>i * cs + (<usize>j << 2);
       v128.store(pc, epilogue4(c00, bias, j, act));
       v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
       v128.store(pc + cs, epilogue4(c10, bias, j, act));
@@ -107,21 +107,50 @@ export function matmul(
       v128.store(pc + 3 * cs, epilogue4(c31, bias, j + 4, act), 16);
     }
     for (; i < m1; i++) {
+      const pc = c + <usize>i * cs + (<usize>j << 2);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let pa = a + <usize>i * ar;
+      if (p0 > 0) {
+        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+      }
+      let pa = a + <usize>i * ar + <usize>p0 * as;
       let pb = stripB;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         const a0 = v128.load32_splat(pa);
         c00 = madd(a0, v128.load(pb), c00);
         c01 = madd(a0, v128.load(pb, 16), c01);
         pa += as;
         pb += bs;
       }
-      const pc = c + <usize>i * cs + (<usize>j << 2);
       v128.store(pc, epilogue4(c00, bias, j, act));
       v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
     }
   }
+}
+
+/**
+ * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [0, n), p in [0, k).
+ * A(i, p) = a[i * aRow + p * aStep] (aRow = k, aStep = 1 for A; aRow = 1, aStep = rows for Aᵀ), B is [k, ldb]
+ * row-major, C is [*, ldc]. bias = 0 adds none. `pack` (k × 8 floats of this thread's own, or 0) takes a
+ * copy of each 8-column strip of B (K_CHUNK rows at a time): B's rows are often 2 KiB apart, which maps a strip onto two sets of the L1
+ * cache; packed, the strip is contiguous and stays there for all the rows.
+ */
+export function matmul(
+  a: usize, aRow: i32, aStep: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  m0: i32, m1: i32, n: i32, k: i32,
+  bias: usize, act: i32, pack: usize,
+): void {
+  const ar = <usize>aRow << 2;
+  const as = <usize>aStep << 2;
+  const cs = <usize>ldc << 2;
+  // Inner chunks of K_CHUNK: a packed strip (K_CHUNK × 32 bytes) and 4 rows of A stay in the L1 cache.
+  for (let p0 = 0; p0 < k; p0 += K_CHUNK) {
+    const p1 = min(k, p0 + K_CHUNK);
+    const last = p1 == k;
+    strips8(a, ar, as, b, ldb, c, cs, m0, m1, n, p0, p1, last ? bias : 0, last ? act : ACT_NONE, pack);
+  }
+  let j = n & ~7;
   const bs = <usize>ldb << 2;
   for (; j + 4 <= n; j += 4) {
     for (let i = m0; i < m1; i++) {
