@@ -55,6 +55,17 @@ describe.each(availableFlavours().map((f) => [f]))('MLP trainer on the WASM kern
     kernel.dispose();
   });
 
+  it('trains a linear classifier (no hidden layer) as TensorFlow.js does', async () => {
+    const { x, y, dim, train } = blobs(200, 10, 3);
+    const settings: MlpSettings = { ...DEFAULT_MLP, hidden: [], batchSize: 40, epochs: 3, patience: 0 };
+    const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
+    const reference = await trainMlp(x, dim, y, train, 3, settings, control(null));
+    const trained = await trainMlp(x, dim, y, train, 3, settings, control(kernel));
+    trained.history.forEach((h, i) => expect(h.valLoss).toBeCloseTo(reference.history[i].valLoss, 4));
+    [reference, trained].forEach((t) => t.model.dispose());
+    kernel.dispose();
+  });
+
   it('computes the gradients TensorFlow.js computes and finite differences confirm', async () => {
     const { x, y, dim, train } = blobs(40, 6, 3);
     const settings = { ...DEFAULT_MLP, hidden: [9, 5], activation: 'tanh' as const, dropout: 0, l2: 0, batchSize: 40, classWeighting: true };
