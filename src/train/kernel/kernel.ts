@@ -15,8 +15,11 @@ const MAX_PAGES = 32768;
 const PARALLEL_WORK = 1 << 21;
 /** Below this many parameters an Adam step is not worth waking them either. */
 const PARALLEL_ADAM = 1 << 16;
-/** Inner dimensions up to this many get B's strips packed (8 floats a row, per thread). */
-const PACK_K = 8192;
+/** Rows of B packed at a time (K_CHUNK in assembly/kernel.ts), 8 floats each, in each chunk's own slot. */
+const PACK_ROWS = 512;
+const PACK_SLOT_BYTES = PACK_ROWS * 8 * 4;
+/** Chunks per thread of a parallel operation: enough for a thread to take over a slow one's share. */
+const CHUNKS_PER_THREAD = 4;
 
 /** Adam's step size, decay rates and ε; corr1 = 1 - β1^t, corr2 = 1 - β2^t; l2x2 = 2 · the L2 coefficient. */
 export interface AdamHyper {
@@ -65,7 +68,7 @@ export class Kernel {
     readonly threaded: boolean,
     private readonly parallelWork: number,
   ) {
-    this.packBase = this.alloc(PACK_K * 8 * runner.parts);
+    this.packBase = this.alloc((PACK_SLOT_BYTES / 4) * CHUNKS_PER_THREAD * MAX_THREADS);
   }
 
   /** Null where this runtime has no WASM SIMD or no SharedArrayBuffer. */
@@ -87,7 +90,7 @@ export class Kernel {
         await new Promise<void>((resolve, reject) => {
           worker.onmessage = () => resolve();
           worker.onerror = (e) => reject(new Error(`MLP kernel thread failed to start: ${e.message}`));
-          worker.postMessage({ module, memory, control: HEAP_START, part });
+          worker.postMessage({ module, memory, control: HEAP_START });
         });
       }
     } catch {
@@ -146,13 +149,17 @@ export class Kernel {
   matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
     const [aRow, aStep] = options.transposeA ? [1, m] : [k, 1];
     const act = ACTIVATION_CODE[options.activation ?? 'linear'];
-    const pack = k <= PACK_K ? this.packBase : 0;
     if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
-      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, pack);
+      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase);
       return;
     }
-    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.runner.parts, [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, pack, PACK_K * 8 * 4]);
+    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.chunks(m), [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES]);
     this.runner.run();
+  }
+
+  /** Chunks of a parallel operation over `rows` rows: CHUNKS_PER_THREAD a thread, of 16 rows at least. */
+  private chunks(rows: number): number {
+    return Math.max(1, Math.min(CHUNKS_PER_THREAD * this.runner.parts, Math.ceil(rows / 16)));
   }
 
   /** One Adam step over `count` parameters (see adam in kernel.ts), split across the threads when large enough. */
@@ -162,7 +169,7 @@ export class Kernel {
       this.exports.adam(w, g, m, v, 0, count, ...(floats as [number, number, number, number, number, number, number]));
       return;
     }
-    writeOperation(this.memory, HEAP_START, OP_ADAM, this.runner.parts, [w, g, m, v, 0, count, ...floats], 6);
+    writeOperation(this.memory, HEAP_START, OP_ADAM, this.chunks(count), [w, g, m, v, 0, count, ...floats], 6);
     this.runner.run();
   }
 
@@ -176,9 +183,8 @@ export class Kernel {
       this.adam(w, g, moments.m, moments.v, m * n, h);
       return;
     }
-    const pack = k <= PACK_K ? this.packBase : 0;
-    const args = [a, 1, m, b, n, g, n, 0, m, n, k, 0, 0, pack, PACK_K * 8 * 4, w, moments.m, moments.v, h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
-    writeOperation(this.memory, HEAP_START, OP_MATMUL_ADAM, this.runner.parts, args, 18);
+    const args = [a, 1, m, b, n, g, n, 0, m, n, k, 0, 0, this.packBase, PACK_SLOT_BYTES, w, moments.m, moments.v, h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
+    writeOperation(this.memory, HEAP_START, OP_MATMUL_ADAM, this.chunks(m), args, 18);
     this.runner.run();
   }
 
