@@ -17,7 +17,7 @@ import { seededRandom } from '../src/lib/random';
 import { DEFAULT_LINEAR_PROBE, fitLinearProbe, parameterCount, probeLossGradient } from '../src/train/linearProbe';
 import { validationSplit } from '../src/train/split';
 import { record, type BenchRecord } from './lib';
-import type { Scenario } from './run';
+import type { Scenario } from './lib';
 
 const N = 28_709;
 const DIM = 512;

@@ -164,6 +164,8 @@ test('a worker that crashes mid-run is reported, the saved runs are kept, and a 
   await train.getByLabel('Batch size').fill(batchSize);
   await train.getByRole('button', { name: 'Train' }).click();
   await train.getByRole('status').filter({ hasText: /^Trained on/ }).waitFor({ timeout: 120_000 });
+  // On this CPU the MLP trains on the WASM kernel, with as many threads as the CPU has, up to 4.
+  assert.match(await train.getByRole('status').filter({ hasText: /^Trained on/ }).innerText(), / on wasm-kernel \((relaxed )?SIMD, [1-4] threads?\):/);
   assert.equal(await train.locator('table.runs tbody tr').count(), runsBefore + 1);
   await page.close();
 });

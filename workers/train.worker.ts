@@ -33,9 +33,9 @@ async function withGate<T>(jobId: string, signal: AbortSignal, work: (gate: () =
 }
 
 const api = {
-  /** The TensorFlow.js backend the MLP trains on (loads TensorFlow.js). */
+  /** What the MLP trains on: the WASM kernel off WebGPU, or TensorFlow.js on WebGPU (loads TensorFlow.js). */
   async backend(): Promise<string> {
-    return (await import('../src/train/tfBackend')).tfBackend();
+    return (await import('../src/train/tfBackend')).trainerName();
   },
 
   /**
@@ -87,10 +87,21 @@ const api = {
     });
   },
 
-  /** Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports. */
-  async speedTest(input: { n: number; dim: number; epochs: number }, ctx: JobContext<number>): Promise<{ msPerEpoch: number[]; backend: string }> {
-    const backendName = await api.backend();
+  /**
+   * Times the default MLP on synthetic features (n × dim, 7 classes): the figure `npm run bench train` reports.
+   * `threads` trains on a kernel of its own with that many threads (the shared one otherwise); the losses of every
+   * batch come back so runs on different thread counts can be compared bit for bit.
+   */
+  async speedTest(
+    input: { n: number; dim: number; epochs: number; threads?: number },
+    ctx: JobContext<number>,
+  ): Promise<{ msPerEpoch: number[]; backend: string; batchLosses: number[] }> {
+    let backendName = await api.backend();
     const { trainMlp } = await import('../src/train/mlp');
+    const { Kernel } = await import('../src/train/kernel/kernel');
+    const kernel = input.threads && backendName !== 'webgpu' ? await Kernel.create({ threads: input.threads }) : undefined;
+    if (kernel) backendName = kernel.describe();
+    const batchLosses: number[] = [];
     const random = seededRandom(1);
     const x = Float32Array.from({ length: input.n * input.dim }, () => random() * 2 - 1);
     const labels = Uint8Array.from({ length: input.n }, (_, i) => i % 7);
@@ -100,6 +111,8 @@ const api = {
     const settings = { ...DEFAULT_MLP, epochs: input.epochs, validationShare: 0, patience: 0 };
     const trained = await trainMlp(x, input.dim, labels, rows, 7, settings, {
       signal: ctx.signal,
+      ...(kernel ? { kernel } : {}),
+      onBatch: (log) => batchLosses.push(log.loss),
       onEpoch: () => {
         const now = performance.now();
         ends.push(now - last);
@@ -108,7 +121,8 @@ const api = {
       },
     });
     trained.model.dispose();
-    return { msPerEpoch: ends, backend: backendName };
+    kernel?.dispose();
+    return { msPerEpoch: ends, backend: backendName, batchLosses };
   },
 
   /** Pauses or resumes one job; the others go on. */

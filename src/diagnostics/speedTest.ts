@@ -57,11 +57,14 @@ export class Diagnostics {
     return { batch, batches, msPerBatch, imagesPerSecond: (batch * batches * 1000) / total };
   }
 
-  /** Milliseconds per epoch of the default MLP on synthetic n × dim features, in the train worker. */
-  async trainSpeed(n: number, dim: number, epochs: number): Promise<{ msPerEpoch: number[]; backend: string }> {
+  /**
+   * Milliseconds per epoch of the default MLP on synthetic n × dim features, in the train worker (on a kernel with
+   * `threads` threads when given), with every batch's loss.
+   */
+  async trainSpeed(n: number, dim: number, epochs: number, threads?: number): Promise<{ msPerEpoch: number[]; backend: string; batchLosses: number[] }> {
     const worker = startTrainWorker();
     try {
-      return await worker.speedTest({ n, dim, epochs });
+      return await worker.speedTest({ n, dim, epochs, threads });
     } finally {
       worker.terminate();
     }

@@ -1,12 +1,17 @@
 /**
- * The paper's classifier: an MLP on embeddings (or raw pixels), in TensorFlow.js. The training loop is written
- * out (not model.fit) so that everything random is seeded (initial weights, dropout, batch order: the same settings
- * give the same model), the caller sees every batch and epoch, and it can pause, stop and keep the best epoch
- * (early stopping on a validation split carved from the training set, never from the test set).
+ * The paper's classifier: an MLP on embeddings (or raw pixels). On a CPU it trains on a purpose-built WASM SIMD
+ * kernel (./kernel/: matmuls, dropout, softmax cross-entropy and Adam in one shared memory, split across threads);
+ * on WebGPU, and for GELU, in TensorFlow.js. Either way the model comes back as a TensorFlow.js model (saved runs
+ * and Classify read that format). The training loop is written out (not model.fit) so that everything random is
+ * seeded (initial weights, dropout, batch order: the same settings give the same model), the caller sees every
+ * batch and epoch, and it can pause, stop and keep the best epoch (early stopping on a validation split carved
+ * from the training set, never from the test set).
  */
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
 import { shuffled, validationSplit } from './split';
+import { sharedKernel, type Kernel } from './kernel/kernel';
+import { trainWithKernel, type KernelCheckpoint } from './kernel/trainer';
 
 // Kept importable from here, where they were first written.
 export { shuffled, validationSplit };
@@ -20,6 +25,15 @@ export interface TrainControl {
   gate?: () => Promise<void>;
   onBatch?: (log: BatchLog) => void;
   onEpoch?: (log: EpochLog) => void;
+  /**
+   * The trainer: a WASM kernel, or null for TensorFlow.js. By default the kernel shared by this thread, unless
+   * TensorFlow.js runs on WebGPU (a hardware GPU is faster) or the activation is GELU (the kernel has none).
+   */
+  kernel?: Kernel | null;
+  /** kernel trainer only: a checkpoint after every epoch (weights, Adam's moments and step, the dropout generator) */
+  onCheckpoint?: (checkpoint: KernelCheckpoint) => void;
+  /** kernel trainer only: go on from a checkpoint of a run with the same data and settings (same final weights) */
+  resume?: KernelCheckpoint;
 }
 
 export function buildMlp(inputDim: number, classes: number, s: MlpSettings): tf.Sequential {
@@ -63,6 +77,8 @@ export interface TrainedMlp {
   history: EpochLog[];
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** what trained it: e.g. "wasm-kernel (relaxed SIMD, 2 threads)" or TensorFlow.js's backend ("webgpu") */
+  engine: string;
 }
 
 /** Trains on `trainRows` of x ([n, dim]); returns the model with the weights of its best validation epoch. */
@@ -76,6 +92,8 @@ export async function trainMlp(
   control: TrainControl,
 ): Promise<TrainedMlp> {
   const { train, val } = validationSplit(labels, trainRows, s.validationShare, s.seed);
+  const kernel = control.kernel !== undefined ? control.kernel : tf.getBackend() === 'webgpu' || s.activation === 'gelu' ? null : await sharedKernel();
+  if (kernel && s.activation !== 'gelu') return trainOnKernel(kernel, x, dim, labels, train, val, classes, s, control);
   const model = buildMlp(dim, classes, s);
   const optimizer = tf.train.adam(s.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -146,12 +164,42 @@ export async function trainMlp(
       }
     }
     if (best.weights.length) model.setWeights(best.weights);
-    return { model, history, bestEpoch: best.epoch, stoppedEarly };
+    return { model, history, bestEpoch: best.epoch, stoppedEarly, engine: tf.getBackend() };
   } finally {
     best.weights.forEach((w) => w.dispose());
     xVal?.dispose();
     yVal?.dispose();
   }
+}
+
+/** Trainings on a kernel take turns: each lays out the kernel's memory from the same mark. */
+let kernelTurn: Promise<unknown> = Promise.resolve();
+
+/** The kernel's training loop from the same initial weights and batch order, its result as a TensorFlow.js model. */
+async function trainOnKernel(
+  kernel: Kernel,
+  x: Float32Array,
+  dim: number,
+  labels: ArrayLike<number>,
+  train: number[],
+  val: number[],
+  classes: number,
+  s: MlpSettings,
+  control: TrainControl,
+): Promise<TrainedMlp> {
+  const model = buildMlp(dim, classes, s);
+  const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const random = seededRandom(s.seed);
+  const turn = kernelTurn.then(() => trainWithKernel(kernel, { x, dim, labels, classes, train, val, initialWeights, order: () => shuffled(train, random) }, s, control));
+  kernelTurn = turn.catch(() => undefined);
+  const trained = await turn.catch((error: unknown) => {
+    model.dispose();
+    throw error;
+  });
+  const tensors = model.getWeights().map((w, i) => tf.tensor(trained.weights[i], w.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  return { model, history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, engine: kernel.describe() };
 }
 
 /** Class probabilities for `rows` of x, [rows.length, classes]. */

@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../lib/compute';
+import { sharedKernel } from './kernel/kernel';
 import type { ModelFiles } from './types';
 
 let backend: Promise<string> | undefined;
@@ -33,6 +34,17 @@ async function pickCpuBackend(): Promise<string> {
 export function tfBackend(): Promise<string> {
   backend ??= pickBackend().then(async (name) => (await tf.ready(), name));
   return backend;
+}
+
+/**
+ * What trains the MLP: TensorFlow.js on WebGPU, else the WASM kernel (e.g. "wasm-kernel (relaxed SIMD, 2
+ * threads)"), else TensorFlow.js on the CPU backend it has.
+ */
+export async function trainerName(): Promise<string> {
+  const name = await tfBackend();
+  if (name === 'webgpu') return name;
+  const kernel = await sharedKernel();
+  return kernel ? kernel.describe() : name;
 }
 
 /** After a lost GPU device (or a kernel the adapter cannot run): the CPU backend from now on. */

@@ -57,7 +57,7 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
       trained.model.dispose();
       throw new CancelledError();
     }
-    return { model: trained.model, details: { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: backendName } };
+    return { model: trained.model, details: { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: trained.engine } };
   },
 
   predict(model, x, dim, rows) {

@@ -1,0 +1,362 @@
+// The MLP training kernel, in AssemblyScript (compiled by `npm run kernel` into kernelWasm.ts, twice: plain SIMD
+// and relaxed SIMD). Everything works on raw float32 arrays in one (shared) memory that the host lays out; there
+// is no allocator here. Matmuls take a row range [m0, m1) so that several threads can each compute a disjoint set
+// of output rows: every output element's sum runs over the inner index in ascending order with the same
+// instruction whatever the row range, so the result never depends on the number of threads.
+
+// a * b + c per lane: one fused multiply-add where the relaxed-SIMD build runs on an FMA CPU.
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+const ACT_NONE = 0;
+const ACT_RELU = 1;
+/** Inner indices per pass over the 8-column strips. */
+const K_CHUNK = 512;
+const ACT_TANH = 2;
+
+function epilogue4(v: v128, bias: usize, j: i32, act: i32): v128 {
+  let out = v;
+  if (bias != 0) out = f32x4.add(out, v128.load(bias + (<usize>j << 2)));
+  if (act == ACT_RELU) out = f32x4.max(out, f32x4.splat(0));
+  else if (act == ACT_TANH) {
+    out = f32x4(
+      Mathf.tanh(f32x4.extract_lane(out, 0)),
+      Mathf.tanh(f32x4.extract_lane(out, 1)),
+      Mathf.tanh(f32x4.extract_lane(out, 2)),
+      Mathf.tanh(f32x4.extract_lane(out, 3)),
+    );
+  }
+  return out;
+}
+
+function epilogue1(v: f32, bias: usize, j: i32, act: i32): f32 {
+  let out = v;
+  if (bias != 0) out += load<f32>(bias + (<usize>j << 2));
+  if (act == ACT_RELU) out = out > 0 ? out : 0;
+  else if (act == ACT_TANH) out = Mathf.tanh(out);
+  return out;
+}
+
+/**
+ * The 8-column strips of C over the inner indices [p0, p1): C's rows start from zero when p0 = 0, else from what
+ * C holds (the earlier chunks), so chunking changes no sum's order. The caller passes bias and act for the last
+ * chunk only.
+ */
+function strips8(
+  a: usize, ar: usize, as: usize, b: usize, ldb: i32, c: usize, cs: usize,
+  m0: i32, m1: i32, n: i32, p0: i32, p1: i32, bias: usize, act: i32, pack: usize,
+): void {
+  // Column strips of 8 outside, 4-row blocks inside: the strip of B (k × 32 bytes) stays in cache for all rows.
+  for (let j = 0; j + 8 <= n; j += 8) {
+    let stripB = b + <usize>p0 * (<usize>ldb << 2) + (<usize>j << 2);
+    let bs = <usize>ldb << 2;
+    if (pack != 0) {
+      let from = stripB;
+      let to = pack;
+      for (let p = p0; p < p1; p++) {
+        v128.store(to, v128.load(from));
+        v128.store(to, v128.load(from, 16), 16);
+        from += bs;
+        to += 32;
+      }
+      stripB = pack;
+      bs = 32;
+    }
+    let i = m0;
+    for (; i + 4 <= m1; i += 4) {
+      const pc = c + <usize>i * cs + (<usize>j << 2);
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      if (p0 > 0) {
+        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+        c10 = v128.load(pc + cs); c11 = v128.load(pc + cs, 16);
+        c20 = v128.load(pc + 2 * cs); c21 = v128.load(pc + 2 * cs, 16);
+        c30 = v128.load(pc + 3 * cs); c31 = v128.load(pc + 3 * cs, 16);
+      }
+      let pa = a + <usize>i * ar + <usize>p0 * as;
+      let pb = stripB;
+      for (let p = p0; p < p1; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const a0 = v128.load32_splat(pa);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        const a1 = v128.load32_splat(pa + ar);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        const a2 = v128.load32_splat(pa + 2 * ar);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        const a3 = v128.load32_splat(pa + 3 * ar);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+        pa += as;
+        pb += bs;
+      }
+      v128.store(pc, epilogue4(c00, bias, j, act));
+      v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
+      v128.store(pc + cs, epilogue4(c10, bias, j, act));
+      v128.store(pc + cs, epilogue4(c11, bias, j + 4, act), 16);
+      v128.store(pc + 2 * cs, epilogue4(c20, bias, j, act));
+      v128.store(pc + 2 * cs, epilogue4(c21, bias, j + 4, act), 16);
+      v128.store(pc + 3 * cs, epilogue4(c30, bias, j, act));
+      v128.store(pc + 3 * cs, epilogue4(c31, bias, j + 4, act), 16);
+    }
+    for (; i < m1; i++) {
+      const pc = c + <usize>i * cs + (<usize>j << 2);
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      if (p0 > 0) {
+        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+      }
+      let pa = a + <usize>i * ar + <usize>p0 * as;
+      let pb = stripB;
+      for (let p = p0; p < p1; p++) {
+        const a0 = v128.load32_splat(pa);
+        c00 = madd(a0, v128.load(pb), c00);
+        c01 = madd(a0, v128.load(pb, 16), c01);
+        pa += as;
+        pb += bs;
+      }
+      v128.store(pc, epilogue4(c00, bias, j, act));
+      v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
+    }
+  }
+}
+
+/**
+ * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [0, n), p in [0, k).
+ * A(i, p) = a[i * aRow + p * aStep] (aRow = k, aStep = 1 for A; aRow = 1, aStep = rows for Aᵀ), B is [k, ldb]
+ * row-major, C is [*, ldc]. bias = 0 adds none. `pack` (k × 8 floats of this thread's own, or 0) takes a
+ * copy of each 8-column strip of B (K_CHUNK rows at a time): B's rows are often 2 KiB apart, which maps a strip onto two sets of the L1
+ * cache; packed, the strip is contiguous and stays there for all the rows.
+ */
+export function matmul(
+  a: usize, aRow: i32, aStep: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  m0: i32, m1: i32, n: i32, k: i32,
+  bias: usize, act: i32, pack: usize,
+): void {
+  const ar = <usize>aRow << 2;
+  const as = <usize>aStep << 2;
+  const cs = <usize>ldc << 2;
+  // Inner chunks of K_CHUNK: a packed strip (K_CHUNK × 32 bytes) and 4 rows of A stay in the L1 cache.
+  for (let p0 = 0; p0 < k; p0 += K_CHUNK) {
+    const p1 = min(k, p0 + K_CHUNK);
+    const last = p1 == k;
+    strips8(a, ar, as, b, ldb, c, cs, m0, m1, n, p0, p1, last ? bias : 0, last ? act : ACT_NONE, pack);
+  }
+  let j = n & ~7;
+  const bs = <usize>ldb << 2;
+  for (; j + 4 <= n; j += 4) {
+    for (let i = m0; i < m1; i++) {
+      let c00 = f32x4.splat(0);
+      let pa = a + <usize>i * ar;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        c00 = madd(v128.load32_splat(pa), v128.load(pb), c00);
+        pa += as;
+        pb += bs;
+      }
+      v128.store(c + <usize>i * cs + (<usize>j << 2), epilogue4(c00, bias, j, act));
+    }
+  }
+  for (; j < n; j++) {
+    for (let i = m0; i < m1; i++) {
+      let sum: f32 = 0;
+      let pa = a + <usize>i * ar;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        sum += load<f32>(pa) * load<f32>(pb);
+        pa += as;
+        pb += bs;
+      }
+      store<f32>(c + <usize>i * cs + (<usize>j << 2), epilogue1(sum, bias, j, act));
+    }
+  }
+}
+
+/** dst[c, r] = src[r, c] for a [rows, cols] matrix. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + ((<usize>c * rows + r) << 2), load<f32>(src + ((<usize>r * cols + c) << 2)));
+    }
+  }
+}
+
+/** dst[j] = Σ_i src[i, j] over rows in ascending order (a bias gradient). */
+export function columnSums(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const cs = <usize>cols << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let sum = f32x4.splat(0);
+    let p = src + (<usize>j << 2);
+    for (let i = 0; i < rows; i++) {
+      sum = f32x4.add(sum, v128.load(p));
+      p += cs;
+    }
+    v128.store(dst + (<usize>j << 2), sum);
+  }
+  for (; j < cols; j++) {
+    let sum: f32 = 0;
+    let p = src + (<usize>j << 2);
+    for (let i = 0; i < rows; i++) {
+      sum += load<f32>(p);
+      p += cs;
+    }
+    store<f32>(dst + (<usize>j << 2), sum);
+  }
+}
+
+/** Copies rows `indices[0..count)` (u32) of x ([*, dim]) into out ([count, dim]). */
+export function gatherRows(x: usize, dim: i32, indices: usize, count: i32, out: usize): void {
+  const bytes = <usize>dim << 2;
+  for (let r = 0; r < count; r++) {
+    memory.copy(out + <usize>r * bytes, x + <usize>load<u32>(indices + (<usize>r << 2)) * bytes, bytes);
+  }
+}
+
+/**
+ * Inverted dropout: mask = (u >= rate ? 1 / (1 - rate) : 0) with u from the xorshift32 generator of
+ * src/lib/random.ts, whose state (u32) lives at `state`; out = src · mask.
+ */
+export function dropout(src: usize, out: usize, mask: usize, count: i32, rate: f64, state: usize): void {
+  let s = load<u32>(state);
+  const scale = <f32>(1 / (1 - rate));
+  // s / 2^32 >= rate exactly when s >= rate · 2^32 (both sides exact in f64): no division per element.
+  const threshold = rate * 4294967296;
+  for (let i = 0; i < count; i++) {
+    s ^= s << 13;
+    s ^= s >> 17;
+    s ^= s << 5;
+    const keep: f32 = <f64>s >= threshold ? scale : 0;
+    const at = <usize>i << 2;
+    store<f32>(mask + at, keep);
+    store<f32>(out + at, load<f32>(src + at) * keep);
+  }
+  store<u32>(state, s);
+}
+
+/**
+ * Backward through dropout and the activation: dz = da · mask · act'(y) with y the activation's output
+ * (ReLU: y > 0; tanh: 1 - y²). mask = 0 means no dropout.
+ */
+export function activationGrad(da: usize, mask: usize, y: usize, count: i32, act: i32, dz: usize): void {
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2;
+    let g = load<f32>(da + at);
+    if (mask != 0) g *= load<f32>(mask + at);
+    const v = load<f32>(y + at);
+    if (act == ACT_RELU) g = v > 0 ? g : 0;
+    else if (act == ACT_TANH) g *= 1 - v * v;
+    store<f32>(dz + at, g);
+  }
+}
+
+/**
+ * Softmax of logits z ([rows, classes]) into probabilities p, the cross-entropy of each row's label as Keras
+ * computes it (probability clipped to [1e-7, 1 - 1e-7]) times the row's weight, and, when dz != 0, its gradient
+ * with respect to z scaled by `scale`: (p - onehot) · weight · scale. Writes [loss sum (f64), correct (f64)] at out.
+ */
+export function softmaxCrossEntropy(
+  z: usize, rows: i32, classes: i32, labels: usize, weights: usize, p: usize, dz: usize, scale: f32, out: usize,
+): void {
+  let loss: f64 = 0;
+  let correct: f64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = <usize>i * classes << 2;
+    let max = load<f32>(z + row);
+    let arg = 0;
+    for (let c = 1; c < classes; c++) {
+      const v = load<f32>(z + row + (<usize>c << 2));
+      if (v > max) {
+        max = v;
+        arg = c;
+      }
+    }
+    let sum: f32 = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = Mathf.exp(load<f32>(z + row + (<usize>c << 2)) - max);
+      store<f32>(p + row + (<usize>c << 2), e);
+      sum += e;
+    }
+    const label = <i32>load<u32>(labels + (<usize>i << 2));
+    const weight = weights != 0 ? load<f32>(weights + (<usize>i << 2)) : 1;
+    for (let c = 0; c < classes; c++) {
+      const q = load<f32>(p + row + (<usize>c << 2)) / sum;
+      store<f32>(p + row + (<usize>c << 2), q);
+      if (dz != 0) store<f32>(dz + row + (<usize>c << 2), (q - (c == label ? 1 : 0)) * weight * scale);
+    }
+    const q = load<f32>(p + row + (<usize>label << 2));
+    const clipped = q < 1e-7 ? <f32>1e-7 : q > <f32>(1 - 1e-7) ? <f32>(1 - 1e-7) : q;
+    loss -= <f64>Mathf.log(clipped) * weight;
+    if (arg == label) correct += 1;
+  }
+  store<f64>(out, loss);
+  store<f64>(out, correct, 8);
+}
+
+/** Σ w² over count floats (the L2 penalty), in f64. */
+export function sumOfSquares(w: usize, count: i32): f64 {
+  let acc = f32x4.splat(0);
+  let total: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v = v128.load(w + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+    // Flush to f64 now and then so a large layer does not lose precision in the f32 lanes.
+    if ((i & 4095) == 4092) {
+      total += <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+      acc = f32x4.splat(0);
+    }
+  }
+  total += <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (; i < count; i++) {
+    const v = load<f32>(w + (<usize>i << 2));
+    total += <f64>(v * v);
+  }
+  return total;
+}
+
+/**
+ * One Adam step (as TensorFlow.js computes it) over elements [from, to) of w, with gradient g + l2x2 · w
+ * (l2x2 = 2 · L2 coefficient; the penalty l2 · Σw² has that gradient). corr1 = 1 - β1^t, corr2 = 1 - β2^t.
+ */
+export function adam(
+  w: usize, g: usize, m: usize, v: usize, from: i32, to: i32,
+  lr: f32, beta1: f32, beta2: f32, epsilon: f32, corr1: f32, corr2: f32, l2x2: f32,
+): void {
+  const b1 = f32x4.splat(beta1), nb1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), nb2 = f32x4.splat(1 - beta2);
+  const c1 = f32x4.splat(corr1), c2 = f32x4.splat(corr2);
+  const eps = f32x4.splat(epsilon), rate = f32x4.splat(-lr), decay = f32x4.splat(l2x2);
+  let i = from;
+  for (; i + 4 <= to && (i & 3) == 0; i += 4) {
+    const at = <usize>i << 2;
+    const wi = v128.load(w + at);
+    let gi = v128.load(g + at);
+    if (l2x2 != 0) gi = f32x4.add(gi, f32x4.mul(decay, wi));
+    const mi = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, nb1));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), nb2));
+    v128.store(m + at, mi);
+    v128.store(v + at, vi);
+    const step = f32x4.div(f32x4.div(mi, c1), f32x4.add(f32x4.sqrt(f32x4.div(vi, c2)), eps));
+    v128.store(w + at, f32x4.add(f32x4.mul(step, rate), wi));
+  }
+  for (; i < to; i++) {
+    const at = <usize>i << 2;
+    const wi = load<f32>(w + at);
+    let gi = load<f32>(g + at);
+    if (l2x2 != 0) gi = gi + l2x2 * wi;
+    const mi = load<f32>(m + at) * beta1 + gi * (1 - beta1);
+    const vi = load<f32>(v + at) * beta2 + gi * gi * (1 - beta2);
+    store<f32>(m + at, mi);
+    store<f32>(v + at, vi);
+    store<f32>(w + at, (mi / corr1) / (Mathf.sqrt(vi / corr2) + epsilon) * -lr + wi);
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel } from './kernel';
+import { availableFlavours, type KernelFlavour } from './kernelModule';
+
+/** Reference product in float64: A [m, k] · B [k, n]. */
+function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
+  return c;
+}
+
+function randomArray(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1);
+}
+
+const flavours = availableFlavours();
+
+describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (flavour) => {
+  it('multiplies matrices, plain and with A transposed, at sizes off the 4 × 8 blocks', async () => {
+    const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
+    // 1,100 inner indices: three chunks of the strip loop (K_CHUNK = 512).
+    for (const [m, n, k] of [[13, 19, 7], [64, 7, 33], [5, 40, 128], [9, 24, 1100]]) {
+      const a = randomArray(m * k, m);
+      const b = randomArray(k * n, n);
+      const pa = kernel.alloc(m * k);
+      const pat = kernel.alloc(m * k);
+      const pb = kernel.alloc(k * n);
+      const pc = kernel.alloc(m * n);
+      const pct = kernel.alloc(m * n);
+      kernel.f32(pa, m * k).set(a);
+      kernel.f32(pb, k * n).set(b);
+      kernel.exports.transpose(pa, m, k, pat);
+      kernel.matmul(pa, pb, pc, m, n, k);
+      kernel.matmul(pat, pb, pct, m, n, k, { transposeA: true });
+      const want = reference(a, b, m, n, k);
+      const got = kernel.f32(pc, m * n);
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+      expect(kernel.f32(pct, m * n)).toEqual(got);
+    }
+    kernel.dispose();
+  });
+
+  it('gives the same bits whether the rows are cut for 1, 2 or 3 threads', async () => {
+    const [m, n, k] = [130, 72, 600];
+    const runs = [];
+    for (const threads of [1, 2, 3]) {
+      const kernel = (await Kernel.create({ flavour, threads, startHelper: null }))!;
+      const pa = kernel.alloc(m * k);
+      const pb = kernel.alloc(k * n);
+      const pc = kernel.alloc(m * n);
+      kernel.f32(pa, m * k).set(randomArray(m * k, 3));
+      kernel.f32(pb, k * n).set(randomArray(k * n, 4));
+      kernel.matmul(pa, pb, pc, m, n, k, { activation: 'relu' });
+      runs.push(kernel.f32(pc, m * n).slice());
+      kernel.dispose();
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+  });
+});

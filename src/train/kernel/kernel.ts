@@ -1,0 +1,221 @@
+/**
+ * The MLP kernel's host side: one shared WebAssembly.Memory that holds everything (data, weights, activations,
+ * gradients, Adam moments), a bump allocator over it, and the threads that split the large operations. It is also
+ * the reusable matmul / softmax API for other trainers (the linear probe): allocate, write, call, read.
+ */
+import { ACTIVATION_CODE, availableFlavours, compileKernel, instantiateKernel, type KernelExports, type KernelFlavour } from './kernelModule';
+import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_MATMUL_ADAM, sequentialRunner, threadedRunner, writeOperation, type PartRunner } from './pool';
+
+const PAGE = 65536;
+/** Static data of the module lives below this; the control block and the heap start here. */
+const HEAP_START = PAGE;
+/** The module declares a shared memory of at most this many pages (2 GiB). */
+const MAX_PAGES = 32768;
+/** Below this many multiply-adds (about 0.1 ms) an operation is not worth waking the helper threads. */
+const PARALLEL_WORK = 1 << 21;
+/** Below this many parameters an Adam step is not worth waking them either. */
+const PARALLEL_ADAM = 1 << 16;
+/** Rows of B packed at a time (K_CHUNK in assembly/kernel.ts), 8 floats each, in each chunk's own slot. */
+const PACK_ROWS = 512;
+const PACK_SLOT_BYTES = PACK_ROWS * 8 * 4;
+/** Chunks per thread of a parallel operation: enough for a thread to take over a slow one's share. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Adam's step size, decay rates and ε; corr1 = 1 - β1^t, corr2 = 1 - β2^t; l2x2 = 2 · the L2 coefficient. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  corr1: number;
+  corr2: number;
+  l2x2: number;
+}
+
+export interface KernelOptions {
+  /** default: the best this runtime validates */
+  flavour?: KernelFlavour;
+  /** threads computing the large operations, this one included (default: hardware threads, at most 4) */
+  threads?: number;
+  /**
+   * Where the helper threads come from: a function starting one (the browser's module Worker by default). When it
+   * is null, the parts run one after another on this thread: the same cuts, for tests.
+   */
+  startHelper?: (() => Worker) | null;
+  /** multiply-adds from which an operation is split across the threads (tests set 0 to split everything) */
+  parallelWork?: number;
+}
+
+export const MAX_THREADS = 4;
+
+export const defaultThreads = () => Math.max(1, Math.min(MAX_THREADS, (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 1));
+
+const browserHelper = () => new Worker(new URL('./kernelThread.worker.ts', import.meta.url), { type: 'module', name: 'mlp-kernel' });
+
+const canStartWorkers = () => typeof Worker !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+
+export class Kernel {
+  private top = HEAP_START + CONTROL_BYTES;
+  /** each thread's scratch for packing B (see matmul in assembly/kernel.ts) */
+  private readonly packBase: number;
+
+  private constructor(
+    readonly flavour: KernelFlavour,
+    readonly exports: KernelExports,
+    readonly memory: WebAssembly.Memory,
+    private readonly runner: PartRunner,
+    /** whether the parts run on real threads */
+    readonly threaded: boolean,
+    private readonly parallelWork: number,
+  ) {
+    this.packBase = this.alloc((PACK_SLOT_BYTES / 4) * CHUNKS_PER_THREAD * MAX_THREADS);
+  }
+
+  /** Null where this runtime has no WASM SIMD or no SharedArrayBuffer. */
+  static async create(options: KernelOptions = {}): Promise<Kernel | null> {
+    const flavour = options.flavour ?? availableFlavours()[0];
+    if (!flavour || !availableFlavours().includes(flavour)) return null;
+    const module = await compileKernel(flavour);
+    const memory = new WebAssembly.Memory({ initial: 4, maximum: MAX_PAGES, shared: true });
+    const exports = instantiateKernel(module, memory);
+    const parallelWork = options.parallelWork ?? PARALLEL_WORK;
+    const threads = Math.max(1, Math.min(MAX_THREADS, options.threads ?? defaultThreads()));
+    const startHelper = options.startHelper === undefined ? (canStartWorkers() ? browserHelper : null) : options.startHelper;
+    if (threads === 1 || startHelper === null) return new Kernel(flavour, exports, memory, sequentialRunner(exports, memory, HEAP_START, threads), false, parallelWork);
+    const helpers: Worker[] = [];
+    try {
+      for (let part = 1; part < threads; part++) {
+        const worker = startHelper();
+        helpers.push(worker);
+        await new Promise<void>((resolve, reject) => {
+          worker.onmessage = () => resolve();
+          worker.onerror = (e) => reject(new Error(`MLP kernel thread failed to start: ${e.message}`));
+          worker.postMessage({ module, memory, control: HEAP_START });
+        });
+      }
+    } catch {
+      // No helper threads (a blocked worker script, say): the same results on this thread alone.
+      helpers.forEach((w) => w.terminate());
+      return new Kernel(flavour, exports, memory, sequentialRunner(exports, memory, HEAP_START, 1), false, parallelWork);
+    }
+    const runner = threadedRunner(exports, memory, HEAP_START, helpers.length, () => helpers.forEach((w) => w.terminate()));
+    return new Kernel(flavour, exports, memory, runner, true, parallelWork);
+  }
+
+  get threads(): number {
+    return this.runner.parts;
+  }
+
+  /** What the status bar and the run say: e.g. "wasm-kernel (relaxed SIMD, 2 threads)". */
+  describe(): string {
+    const simd = this.flavour === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD';
+    return `wasm-kernel (${simd}, ${this.threads} thread${this.threads === 1 ? '' : 's'}${this.threaded || this.threads === 1 ? '' : ' in turn'})`;
+  }
+
+  /** Reserves `count` float32 (or uint32) slots, 64-byte aligned; returns the byte offset. */
+  alloc(count: number): number {
+    const at = this.top;
+    this.top = Math.ceil((at + count * 4) / 64) * 64;
+    const needed = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (needed > 0) {
+      if (this.top > MAX_PAGES * PAGE) throw new Error(`The MLP kernel needs ${(this.top / 2 ** 30).toFixed(1)} GiB, more than its 2 GiB memory`);
+      this.memory.grow(needed);
+    }
+    return at;
+  }
+
+  /** The allocation mark, to free everything allocated after it with release(). */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** A view of `count` floats at `ptr` (views go stale when the memory grows: take them after allocating). */
+  f32(ptr: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, count);
+  }
+
+  u32(ptr: number, count: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, count);
+  }
+
+  /**
+   * C = act(A · B + bias) for A [m, k] (or Aᵀ when `transposeA`: A is then stored [k, m]), B [k, n], C [m, n];
+   * split by rows of C across the threads when large enough.
+   */
+  matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
+    const [aRow, aStep] = options.transposeA ? [1, m] : [k, 1];
+    const act = ACTIVATION_CODE[options.activation ?? 'linear'];
+    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
+      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase);
+      return;
+    }
+    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.chunks(m), [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES]);
+    this.runner.run();
+  }
+
+  /** Chunks of a parallel operation over `rows` rows: CHUNKS_PER_THREAD a thread, of 16 rows at least. */
+  private chunks(rows: number): number {
+    return Math.max(1, Math.min(CHUNKS_PER_THREAD * this.runner.parts, Math.ceil(rows / 16)));
+  }
+
+  /** One Adam step over `count` parameters (see adam in kernel.ts), split across the threads when large enough. */
+  adam(w: number, g: number, m: number, v: number, count: number, h: AdamHyper): void {
+    const floats = [h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
+    if (this.runner.parts === 1 || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
+      this.exports.adam(w, g, m, v, 0, count, ...(floats as [number, number, number, number, number, number, number]));
+      return;
+    }
+    writeOperation(this.memory, HEAP_START, OP_ADAM, this.chunks(count), [w, g, m, v, 0, count, ...floats], 6);
+    this.runner.run();
+  }
+
+  /**
+   * A weight gradient G = Aᵀ · B (A [k, m], B [k, n], G [m, n]) then one Adam step on W [m, n] from it, each
+   * thread on its own rows of G and W: the two operations cost one wake-up of the helper threads.
+   */
+  weightGradientAdam(a: number, b: number, g: number, m: number, n: number, k: number, w: number, moments: { m: number; v: number }, h: AdamHyper): void {
+    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
+      this.matmul(a, b, g, m, n, k, { transposeA: true });
+      this.adam(w, g, moments.m, moments.v, m * n, h);
+      return;
+    }
+    const args = [a, 1, m, b, n, g, n, 0, m, n, k, 0, 0, this.packBase, PACK_SLOT_BYTES, w, moments.m, moments.v, h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
+    writeOperation(this.memory, HEAP_START, OP_MATMUL_ADAM, this.chunks(m), args, 18);
+    this.runner.run();
+  }
+
+  /** Row-wise softmax of z [rows, classes] into p; see softmaxCrossEntropy in kernel.ts for the loss and gradient. */
+  softmaxCrossEntropy(z: number, rows: number, classes: number, labels: number, weights: number, p: number, dz: number, scale: number): { lossSum: number; correct: number } {
+    const out = this.scratch();
+    this.exports.softmaxCrossEntropy(z, rows, classes, labels, weights, p, dz, scale, out);
+    const result = new Float64Array(this.memory.buffer, out, 2);
+    return { lossSum: result[0], correct: result[1] };
+  }
+
+  private scratchPtr = 0;
+
+  private scratch(): number {
+    // 16 bytes just above the control block, never released.
+    if (!this.scratchPtr) this.scratchPtr = HEAP_START + CONTROL_BYTES - 16;
+    return this.scratchPtr;
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+  }
+}
+
+let shared: Promise<Kernel | null> | undefined;
+
+/**
+ * The kernel of this thread (a worker trains one model at a time on it; its memory is reused from run to run),
+ * or null where the runtime has no WASM SIMD or no SharedArrayBuffer.
+ */
+export function sharedKernel(): Promise<Kernel | null> {
+  shared ??= Kernel.create();
+  return shared;
+}

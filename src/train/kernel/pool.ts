@@ -1,0 +1,161 @@
+/**
+ * How the trainer's thread and its helper threads share one kernel call. The calling thread writes the operation
+ * and its arguments into a control block in the shared WASM memory, cut into chunks (disjoint row ranges of the
+ * output, multiples of 4 rows, the kernel's row block), and wakes the helpers (Atomics.notify). Every thread, the
+ * caller included, claims chunks one at a time until none is left, and the caller waits until all are finished.
+ * Claiming (rather than one fixed part per thread) keeps the caller going when a helper is slow to wake or
+ * descheduled on a busy machine: it takes the helper's chunks itself. Each output element is computed by exactly
+ * one thread with the same instructions in the same order whichever thread and chunk it falls in, so the results
+ * do not depend on the number of threads.
+ */
+import type { KernelExports } from './kernelModule';
+
+export const OP_MATMUL = 1;
+export const OP_ADAM = 2;
+export const OP_STOP = 3;
+/** A weight gradient (a matmul by rows of W) then Adam on the same rows of W: one wake-up for both. */
+export const OP_MATMUL_ADAM = 4;
+
+/**
+ * Control block layout (int32 slots from its start): generation, finished chunks, op, chunks, the claim word
+ * (generation's low 16 bits, then the next chunk to claim: a claim of a past operation fails), then arguments.
+ */
+const GENERATION = 0;
+const FINISHED = 1;
+const OP = 2;
+const CHUNKS = 3;
+const CLAIM = 4;
+const ARGS = 5;
+export const CONTROL_BYTES = 256;
+
+/** The [start, end) of `part` of `parts` over [from, to), cut at multiples of 4 from `from`. */
+export function partOf(from: number, to: number, part: number, parts: number): [number, number] {
+  const blocks = Math.ceil((to - from) / 4);
+  const start = from + 4 * Math.floor((blocks * part) / parts);
+  const end = Math.min(to, from + 4 * Math.floor((blocks * (part + 1)) / parts));
+  return [start, end];
+}
+
+/** Runs one chunk of the operation in the control block at `control` (a byte offset). */
+function runChunk(kernel: KernelExports, memory: WebAssembly.Memory, control: number, chunk: number): void {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  const f32 = new Float32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  const chunks = i32[CHUNKS];
+  const a = ARGS;
+  switch (i32[OP]) {
+    case OP_MATMUL: {
+      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
+      // Each chunk packs B's strips into its own slot of the scratch at a + 13, a + 14 bytes apart (chunks run at
+      // the same time on different threads).
+      const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
+      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      break;
+    }
+    case OP_MATMUL_ADAM: {
+      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
+      const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
+      if (m1 <= m0) break;
+      kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      // Adam arguments follow at a + 15: w, m, v (the gradient is the matmul's C, rows of n), then 7 floats.
+      const n = i32[a + 9];
+      const b = a + 15;
+      kernel.adam(i32[b], i32[a + 5], i32[b + 1], i32[b + 2], m0 * n, m1 * n, f32[b + 3], f32[b + 4], f32[b + 5], f32[b + 6], f32[b + 7], f32[b + 8], f32[b + 9]);
+      break;
+    }
+    case OP_ADAM: {
+      const [from, to] = partOf(i32[a + 4], i32[a + 5], chunk, chunks);
+      if (to > from) kernel.adam(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], from, to, f32[a + 6], f32[a + 7], f32[a + 8], f32[a + 9], f32[a + 10], f32[a + 11], f32[a + 12]);
+      break;
+    }
+  }
+}
+
+/** Claims and runs chunks of the operation of `generation` until none is left (or the operation is over). */
+function claimChunks(kernel: KernelExports, memory: WebAssembly.Memory, control: number, generation: number): void {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  const tag = generation & 0xffff;
+  for (;;) {
+    const claim = Atomics.load(i32, CLAIM);
+    const chunk = claim & 0xffff;
+    if (claim >>> 16 !== tag || chunk >= i32[CHUNKS]) return;
+    // A claim that succeeds is for this operation: its arguments stay until all its chunks are finished.
+    if (Atomics.compareExchange(i32, CLAIM, claim, claim + 1) !== claim) continue;
+    runChunk(kernel, memory, control, chunk);
+    Atomics.add(i32, FINISHED, 1);
+    Atomics.notify(i32, FINISHED);
+  }
+}
+
+/** A helper thread's life: wait for a new operation, claim chunks of it; until OP_STOP. */
+export function helperLoop(kernel: KernelExports, memory: WebAssembly.Memory, control: number, ready: () => void): void {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  let seen = Atomics.load(i32, GENERATION);
+  ready();
+  for (;;) {
+    Atomics.wait(i32, GENERATION, seen);
+    seen = Atomics.load(i32, GENERATION);
+    if (i32[OP] === OP_STOP) return;
+    claimChunks(kernel, memory, control, seen);
+  }
+}
+
+/** Where the operations run: on this thread alone, or with helper threads. */
+export interface PartRunner {
+  /** threads computing chunks (1 = the calling thread alone) */
+  readonly parts: number;
+  /** runs the operation written in the control block; returns when every chunk is done */
+  run(): void;
+  dispose(): void;
+}
+
+/** Publishes the operation (its arguments are written) under a new generation; returns it. */
+function publish(i32: Int32Array): number {
+  const generation = (Atomics.load(i32, GENERATION) + 1) | 0;
+  Atomics.store(i32, FINISHED, 0);
+  Atomics.store(i32, CLAIM, (generation & 0xffff) << 16);
+  Atomics.store(i32, GENERATION, generation);
+  return generation;
+}
+
+/**
+ * All chunks on the calling thread: cut as for `parts` threads, so the tests can check that the results do not
+ * depend on the number of threads (or on the cuts) without starting any.
+ */
+export function sequentialRunner(kernel: KernelExports, memory: WebAssembly.Memory, control: number, parts: number): PartRunner {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  return {
+    parts,
+    run: () => claimChunks(kernel, memory, control, publish(i32)),
+    dispose() {},
+  };
+}
+
+/** The calling thread and `helpers` helper threads (already in helperLoop on the same control block). */
+export function threadedRunner(kernel: KernelExports, memory: WebAssembly.Memory, control: number, helpers: number, stop: () => void): PartRunner {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  return {
+    parts: helpers + 1,
+    run() {
+      const generation = publish(i32);
+      Atomics.notify(i32, GENERATION);
+      claimChunks(kernel, memory, control, generation);
+      const chunks = i32[CHUNKS];
+      for (let done = Atomics.load(i32, FINISHED); done < chunks; done = Atomics.load(i32, FINISHED)) Atomics.wait(i32, FINISHED, done);
+    },
+    dispose() {
+      i32[OP] = OP_STOP;
+      Atomics.add(i32, GENERATION, 1);
+      Atomics.notify(i32, GENERATION);
+      stop();
+    },
+  };
+}
+
+/** Writes an operation in `chunks` chunks and its arguments (int32, float32 from index `floatFrom`). */
+export function writeOperation(memory: WebAssembly.Memory, control: number, op: number, chunks: number, args: number[], floatFrom = args.length): void {
+  const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  const f32 = new Float32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  i32[OP] = op;
+  i32[CHUNKS] = chunks;
+  args.forEach((v, k) => (k < floatFrom ? (i32[ARGS + k] = v) : (f32[ARGS + k] = v)));
+}
