@@ -140,6 +140,7 @@ test('a worker that crashes mid-run is reported, the saved runs are kept, and a 
   // of one face), paused, and the worker crashes while the job waits to be resumed.
   const batchSize = await train.getByLabel('Batch size').inputValue();
   await train.getByLabel('Epochs').fill('1000');
+  await train.getByLabel('Patience').fill('0');
   await train.getByLabel('Batch size').fill('1');
   await train.getByRole('button', { name: 'Train' }).click();
   await page
@@ -150,7 +151,8 @@ test('a worker that crashes mid-run is reported, the saved runs are kept, and a 
     .catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await train.innerText()}`);
     });
-  await train.getByRole('button', { name: 'Pause' }).click();
+  // Dispatched, not clicked: while epochs stream in the row may move, and a click waits for it to stand still.
+  await train.getByRole('button', { name: 'Pause' }).dispatchEvent('click');
   await train.getByRole('button', { name: 'Resume' }).waitFor();
   await train.getByRole('progressbar').first().waitFor(); // still running (paused), not finished
   const worker = page.workers().find((w) => /train/.test(w.url()));

@@ -30,7 +30,8 @@ test('Train clicked right after a reload, while CLIP is still loading, trains an
   await train.getByRole('button', { name: 'Train' }).click();
   // Once the first epoch has finished, pause: the reload then certainly comes in the middle of the run.
   await page.waitForFunction(() => /Epoch ([2-9]|\d\d+) of/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, { timeout: 120_000 });
-  await train.getByRole('button', { name: 'Pause' }).click();
+  // Dispatched, not clicked: while epochs stream in the row may move, and a click waits for it to stand still.
+  await train.getByRole('button', { name: 'Pause' }).dispatchEvent('click');
   await train.getByRole('button', { name: 'Resume' }).waitFor();
 
   // Hold CLIP's text encoder back after the reload: drop it from Cache Storage and keep its request waiting, so the
