@@ -71,8 +71,8 @@ export class Fft {
     let xi = offset === 0 && im.length === size ? im : im.subarray(offset, offset + size);
     const outRe = xr;
     const outIm = xi;
-    let yr = this.workRe.length === size ? this.workRe : this.workRe.subarray(0, size);
-    let yi = this.workIm.length === size ? this.workIm : this.workIm.subarray(0, size);
+    let yr: Float64Array = this.workRe.length === size ? this.workRe : this.workRe.subarray(0, size);
+    let yi: Float64Array = this.workIm.length === size ? this.workIm : this.workIm.subarray(0, size);
     const sign = inverse ? 1 : -1;
     let length = this.n;
     let s = stride;
@@ -221,26 +221,29 @@ export class Fft {
     const { cos, sin, n } = this;
     const s1 = sign * S51;
     const s2 = sign * S52;
-    const wr = new Float64Array(5);
-    const wi = new Float64Array(5);
+    const sm = s * m;
     for (let p = 0; p < m; p++) {
-      for (let j = 1; j < 5; j++) {
-        wr[j] = cos[(j * p * step) % n];
-        wi[j] = sign * sin[(j * p * step) % n];
-      }
+      const w1r = cos[p * step];
+      const w1i = sign * sin[p * step];
+      const w2r = cos[(2 * p * step) % n];
+      const w2i = sign * sin[(2 * p * step) % n];
+      const w3r = cos[(3 * p * step) % n];
+      const w3i = sign * sin[(3 * p * step) % n];
+      const w4r = cos[(4 * p * step) % n];
+      const w4i = sign * sin[(4 * p * step) % n];
       const a0 = s * p;
       const b0 = s * 5 * p;
       for (let q = 0; q < s; q++) {
         const x0r = xr[a0 + q];
         const x0i = xi[a0 + q];
-        const x1r = xr[a0 + s * m + q];
-        const x1i = xi[a0 + s * m + q];
-        const x2r = xr[a0 + 2 * s * m + q];
-        const x2i = xi[a0 + 2 * s * m + q];
-        const x3r = xr[a0 + 3 * s * m + q];
-        const x3i = xi[a0 + 3 * s * m + q];
-        const x4r = xr[a0 + 4 * s * m + q];
-        const x4i = xi[a0 + 4 * s * m + q];
+        const x1r = xr[a0 + sm + q];
+        const x1i = xi[a0 + sm + q];
+        const x2r = xr[a0 + 2 * sm + q];
+        const x2i = xi[a0 + 2 * sm + q];
+        const x3r = xr[a0 + 3 * sm + q];
+        const x3i = xi[a0 + 3 * sm + q];
+        const x4r = xr[a0 + 4 * sm + q];
+        const x4i = xi[a0 + 4 * sm + q];
         const t1r = x1r + x4r;
         const t1i = x1i + x4i;
         const t2r = x2r + x3r;
@@ -260,13 +263,22 @@ export class Fft {
         const n2i = s2 * t3r - s1 * t4r;
         yr[b0 + q] = x0r + t1r + t2r;
         yi[b0 + q] = x0i + t1i + t2i;
-        const outs = [m1r + n1r, m1i + n1i, m2r + n2r, m2i + n2i, m2r - n2r, m2i - n2i, m1r - n1r, m1i - n1i];
-        for (let j = 1; j < 5; j++) {
-          const vr = outs[2 * j - 2];
-          const vi = outs[2 * j - 1];
-          yr[b0 + j * s + q] = vr * wr[j] - vi * wi[j];
-          yi[b0 + j * s + q] = vr * wi[j] + vi * wr[j];
-        }
+        let vr = m1r + n1r;
+        let vi = m1i + n1i;
+        yr[b0 + s + q] = vr * w1r - vi * w1i;
+        yi[b0 + s + q] = vr * w1i + vi * w1r;
+        vr = m2r + n2r;
+        vi = m2i + n2i;
+        yr[b0 + 2 * s + q] = vr * w2r - vi * w2i;
+        yi[b0 + 2 * s + q] = vr * w2i + vi * w2r;
+        vr = m2r - n2r;
+        vi = m2i - n2i;
+        yr[b0 + 3 * s + q] = vr * w3r - vi * w3i;
+        yi[b0 + 3 * s + q] = vr * w3i + vi * w3r;
+        vr = m1r - n1r;
+        vi = m1i - n1i;
+        yr[b0 + 4 * s + q] = vr * w4r - vi * w4i;
+        yi[b0 + 4 * s + q] = vr * w4i + vi * w4r;
       }
     }
   }

@@ -23,6 +23,9 @@ export interface FftRepulsionOptions {
   intervalsPerUnit?: number;
 }
 
+/** ratio between successive box widths while the map is narrower than minIntervals boxes of full width */
+const LADDER = 1.02;
+
 export class FftRepulsion {
   readonly nodes: number;
   readonly minIntervals: number;
@@ -32,6 +35,8 @@ export class FftRepulsion {
   private fft?: Fft;
   private kernelRe = new Float64Array(0);
   private kernelIm = new Float64Array(0);
+  /** the node spacing kernelRe holds the spectrum for */
+  private kernelSpacing = NaN;
   private aRe = new Float64Array(0);
   private aIm = new Float64Array(0);
   private bRe = new Float64Array(0);
@@ -80,9 +85,12 @@ export class FftRepulsion {
     const centreY = (minY + maxY) / 2;
     // a hair wider than the points, so the largest coordinate falls inside the last box
     const extent = Math.max(maxX - minX, maxY - minY) * (1 + 1e-6) + 1e-12;
-    const intervals = smoothAtLeast(Math.max(this.minIntervals, extent * this.intervalsPerUnit));
+    // Boxes are 1 / intervalsPerUnit wide once the map is wide enough; before, the box width climbs a ladder of
+    // 2% steps. Either way it changes only now and then, and so does the kernel's spectrum, which is kept.
+    const widest = 1 / this.intervalsPerUnit;
+    const boxWidth = Math.min(widest, LADDER ** Math.ceil(Math.log(extent / this.minIntervals) / Math.log(LADDER)));
+    const intervals = smoothAtLeast(Math.max(this.minIntervals, extent / boxWidth));
     this.intervals = intervals;
-    const boxWidth = extent / intervals;
     const spacing = boxWidth / p; // between neighbouring grid nodes
     const m = intervals * p; // nodes per axis
     const size = 2 * m; // circulant embedding of the m × m Toeplitz kernel
@@ -95,6 +103,7 @@ export class FftRepulsion {
       this.aIm = new Float64Array(cells);
       this.bRe = new Float64Array(cells);
       this.bIm = new Float64Array(cells);
+      this.kernelSpacing = NaN;
     }
     if (this.col0.length < n) {
       this.col0 = new Int32Array(n);
@@ -103,32 +112,19 @@ export class FftRepulsion {
       this.weightY = new Float64Array(n * p);
     }
     const fft = this.fft;
-    const { kernelRe, kernelIm, aRe, aIm, bRe, bIm, col0, row0, weightX, weightY } = this;
-
-    // The kernel at every grid offset, wrapped around (offset t and t − size are the same cell).
-    const offset2 = new Float64Array(size);
-    for (let t = 0; t < size; t++) {
-      const d = t < m ? t : t > m ? t - size : 0;
-      offset2[t] = (d * spacing) ** 2;
+    const { kernelRe, aRe, aIm, bRe, bIm, col0, row0, weightX, weightY } = this;
+    if (spacing !== this.kernelSpacing) {
+      this.kernelSpectrum(m, spacing);
+      this.kernelSpacing = spacing;
     }
-    for (let r = 0; r < size; r++) {
-      const base = r * size;
-      const dr = offset2[r];
-      for (let c = 0; c < size; c++) {
-        const w = 1 / (1 + dr + offset2[c]);
-        kernelRe[base + c] = r === m || c === m ? 0 : w * w;
-      }
-    }
-    kernelIm.fill(0);
-    fft2d(fft, kernelRe, kernelIm, false);
 
     // Spread the charges onto the nodes of each point's box.
     aRe.fill(0);
     aIm.fill(0);
     bRe.fill(0);
     bIm.fill(0);
-    const lowX = centreX - extent / 2;
-    const lowY = centreY - extent / 2;
+    const lowX = centreX - (intervals * boxWidth) / 2;
+    const lowY = centreY - (intervals * boxWidth) / 2;
     for (let i = 0; i < n; i++) {
       const gx = (y[2 * i] - lowX) / boxWidth;
       const gy = (y[2 * i + 1] - lowY) / boxWidth;
@@ -194,6 +190,27 @@ export class FftRepulsion {
       out[2 * i + 1] = cy * phi0 - phi2;
     }
     return z - n;
+  }
+
+  /** The 2-d FFT of the kernel K = 1/(1 + d²)² at every grid offset, wrapped around (offset t is offset t − size). */
+  private kernelSpectrum(m: number, spacing: number) {
+    const size = 2 * m;
+    const { kernelRe, kernelIm } = this;
+    const offset2 = new Float64Array(size);
+    for (let t = 0; t < size; t++) {
+      const d = t < m ? t : t > m ? t - size : 0;
+      offset2[t] = (d * spacing) ** 2;
+    }
+    for (let r = 0; r < size; r++) {
+      const base = r * size;
+      const dr = offset2[r];
+      for (let c = 0; c < size; c++) {
+        const w = 1 / (1 + dr + offset2[c]);
+        kernelRe[base + c] = r === m || c === m ? 0 : w * w;
+      }
+    }
+    kernelIm.fill(0);
+    fft2d(this.fft!, kernelRe, kernelIm, false);
   }
 
   /** The Lagrange basis polynomials of the box's nodes at u ∈ [0, 1], into out[at…at+nodes). */
