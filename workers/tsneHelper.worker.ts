@@ -1,11 +1,21 @@
 /**
- * t-SNE helper worker, started by the projection worker: attracts and moves half of the points every step, on
- * shared memory (src/explore/tsneHelper.ts). Blocks between steps on Atomics.wait until told to stop.
+ * t-SNE helper worker, started by the projection worker: attracts and moves half of the points every step, and
+ * convolves one of the FFT repulsion's grids, on shared memory (src/explore/tsneHelper.ts). Blocks between jobs
+ * on Atomics.wait until told to stop.
  */
-import { serveAttraction, type HelperStart } from '../src/explore/tsneHelper';
+import { serveHelper, type GridMessage, type HelperStart } from '../src/explore/tsneHelper';
+
+const grids: GridMessage[] = [];
+let waiting: ((message: GridMessage) => void) | undefined;
+const nextGrid = () => new Promise<GridMessage>((resolve) => (grids.length ? resolve(grids.shift()!) : (waiting = resolve)));
 
 self.onmessage = (event: MessageEvent<HelperStart>) => {
+  self.onmessage = (next: MessageEvent<GridMessage>) => {
+    if (waiting) {
+      waiting(next.data);
+      waiting = undefined;
+    } else grids.push(next.data);
+  };
   self.postMessage('ready');
-  serveAttraction(event.data.channel, event.data.state);
-  self.close();
+  void serveHelper(event.data.channel, event.data.state, nextGrid).then(() => self.close());
 };

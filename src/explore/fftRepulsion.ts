@@ -14,6 +14,7 @@
  */
 import { Fft, fft2d, smoothAtLeast } from './fft';
 
+
 export interface FftRepulsionOptions {
   /** interpolation nodes per interval and axis (openTSNE: 3) */
   nodes?: number;
@@ -26,6 +27,35 @@ export interface FftRepulsionOptions {
 /** ratio between successive box widths while the map is narrower than minIntervals boxes of full width */
 const LADDER = 1.02;
 
+/** One charge grid's convolution, as handed to another thread: all arrays size × size, kernel = its spectrum. */
+export interface GridJob {
+  re: Float64Array;
+  im: Float64Array;
+  /** the kernel's spectrum, already scaled by 1 / size² (read only) */
+  kernel: Float64Array;
+  size: number;
+  /** nodes per axis: the charges and the wanted potentials are the top-left m × m */
+  m: number;
+}
+
+/** Another thread convolving grid B while this one does grid A: startConvolution() returns at once. */
+export interface ConvolutionHelper {
+  startConvolution(job: GridJob): void;
+  wait(): void;
+}
+
+/** In place: the m × m charges in (re, im) (two real grids) become their potentials, by FFT. */
+export function convolveGrid(fft: Fft, job: GridJob): void {
+  const { re, im, kernel, size, m } = job;
+  fft2d(fft, re, im, false, m);
+  for (let e = 0; e < size * size; e++) {
+    const k = kernel[e];
+    re[e] *= k;
+    im[e] *= k;
+  }
+  fft2d(fft, re, im, true, m);
+}
+
 export class FftRepulsion {
   readonly nodes: number;
   readonly minIntervals: number;
@@ -33,14 +63,16 @@ export class FftRepulsion {
   /** intervals per axis used by the last call (for tests and the bench) */
   intervals = 0;
   private fft?: Fft;
-  private kernelRe = new Float64Array(0);
+  /** grids in SharedArrayBuffers (for a helper thread) from the next resize on */
+  private shared = false;
+  private kernelRe: Float64Array = new Float64Array(0);
   private kernelIm = new Float64Array(0);
   /** the node spacing kernelRe holds the spectrum for */
   private kernelSpacing = NaN;
   private aRe = new Float64Array(0);
   private aIm = new Float64Array(0);
-  private bRe = new Float64Array(0);
-  private bIm = new Float64Array(0);
+  private bRe: Float64Array = new Float64Array(0);
+  private bIm: Float64Array = new Float64Array(0);
   /** per point: first grid column / row of its box, and its `nodes` interpolation weights per axis */
   private col0 = new Int32Array(0);
   private row0 = new Int32Array(0);
@@ -65,9 +97,9 @@ export class FftRepulsion {
 
   /**
    * Σ_j w_ij²(y_i − y_j) into `out` (n × 2) for every i, with w = 1/(1 + d²); returns Z = Σ_{i≠j} w_ij.
-   * `y`: n × 2 positions.
+   * `y`: n × 2 positions. With a `helper` (after useSharedMemory()), grid B is convolved by it meanwhile.
    */
-  compute(y: Float64Array, n: number, out: Float64Array): number {
+  compute(y: Float64Array, n: number, out: Float64Array, helper?: ConvolutionHelper): number {
     const p = this.nodes;
     let minX = Infinity;
     let minY = Infinity;
@@ -97,12 +129,13 @@ export class FftRepulsion {
     if (this.fft?.n !== size) {
       this.fft = new Fft(size);
       const cells = size * size;
-      this.kernelRe = new Float64Array(cells);
+      const grid = () => (this.shared ? new Float64Array(new SharedArrayBuffer(8 * cells)) : new Float64Array(cells));
+      this.kernelRe = grid();
       this.kernelIm = new Float64Array(cells);
       this.aRe = new Float64Array(cells);
       this.aIm = new Float64Array(cells);
-      this.bRe = new Float64Array(cells);
-      this.bIm = new Float64Array(cells);
+      this.bRe = grid();
+      this.bIm = grid();
       this.kernelSpacing = NaN;
     }
     if (this.col0.length < n) {
@@ -152,18 +185,12 @@ export class FftRepulsion {
 
     // Convolve: the kernel's spectrum is real (the wrapped kernel is real and even), so a complex grid carrying
     // two real charge grids is convolved as one.
-    fft2d(fft, aRe, aIm, false, m);
-    fft2d(fft, bRe, bIm, false, m);
-    const scale = 1 / (size * size);
-    for (let e = 0; e < size * size; e++) {
-      const k = kernelRe[e] * scale;
-      aRe[e] *= k;
-      aIm[e] *= k;
-      bRe[e] *= k;
-      bIm[e] *= k;
-    }
-    fft2d(fft, aRe, aIm, true, m);
-    fft2d(fft, bRe, bIm, true, m);
+    const jobB: GridJob = { re: bRe, im: bIm, kernel: kernelRe, size, m };
+    if (helper && this.shared && bRe.buffer instanceof SharedArrayBuffer) helper.startConvolution(jobB);
+    else helper = undefined;
+    convolveGrid(fft, { re: aRe, im: aIm, kernel: kernelRe, size, m });
+    if (helper) helper.wait();
+    else convolveGrid(fft, jobB);
 
     // Read the potentials back at the points.
     let z = 0;
@@ -211,6 +238,15 @@ export class FftRepulsion {
     }
     kernelIm.fill(0);
     fft2d(this.fft!, kernelRe, kernelIm, false);
+    // the inverse transform's 1 / size², folded in once
+    const scale = 1 / (size * size);
+    for (let e = 0; e < size * size; e++) kernelRe[e] *= scale;
+  }
+
+  /** Grid B and the kernel go to SharedArrayBuffers (from the next call on), so a helper can convolve B. */
+  useSharedMemory(): void {
+    this.shared = true;
+    this.fft = undefined;
   }
 
   /** The Lagrange basis polynomials of the box's nodes at u ∈ [0, 1], into out[at…at+nodes). */

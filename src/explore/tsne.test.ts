@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random';
+import { Fft } from './fft';
+import { convolveGrid, type GridJob } from './fftRepulsion';
 import { approximateNeighbours, bruteNeighbours, gaussian, nearestNeighbours, pca } from './linalg';
 import { attractAndUpdate, clampPerplexity, jointProbabilities, neighbourhoodPreservation, repulsionFor, Tsne, type AttractionHelper, type AttractionState, type StepParams } from './tsne';
 
@@ -204,23 +206,29 @@ describe('t-SNE', () => {
     expect(repulsionFor(50, { ...settings, repulsion: 'fft' })).toBe('fft');
   });
 
-  it('gives the same map bit for bit when a helper moves half of the points', () => {
+  it('gives the same map bit for bit when a helper moves half of the points and convolves one grid', () => {
     const { data, n, dim } = blobs(3, 60, 6, 5);
-    const settings = { perplexity: 10, iterations: 150, seed: 4, exactBelow: 50 };
+    const settings = { perplexity: 10, iterations: 60, seed: 4, exactBelow: 50, exaggerationIterations: 30, repulsion: 'fft' as const };
     const alone = new Tsne(data, n, dim, settings);
     const shared = new Tsne(data, n, dim, settings);
-    /** Runs the helper's half when waited for (after this thread's half), as late as a slow thread would. */
+    /** Runs the helper's jobs when waited for (after this thread's share), as late as a slow thread would. */
     class LateHelper implements AttractionHelper {
       job?: () => void;
+      convolutions = 0;
       constructor(private readonly state: AttractionState) {}
       start(params: StepParams, split: number, size: number) {
         this.job = () => attractAndUpdate(this.state, split, size, params, 1);
+      }
+      startConvolution(grid: GridJob) {
+        this.convolutions++;
+        this.job = () => convolveGrid(new Fft(grid.size), grid);
       }
       wait() {
         this.job?.();
       }
     }
-    shared.useHelper(new LateHelper(shared.shareState()));
+    const helper = new LateHelper(shared.shareState());
+    shared.useHelper(helper);
     expect(shared.splitAt).toBeGreaterThan(n / 4);
     expect(shared.splitAt).toBeLessThan((3 * n) / 4);
     let klAlone = 0;
@@ -232,5 +240,6 @@ describe('t-SNE', () => {
     expect(shared.positions.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Array.from(shared.positions)).toEqual(Array.from(alone.positions));
     expect(klShared).toBe(klAlone);
+    expect(helper.convolutions).toBe(60);
   });
 });

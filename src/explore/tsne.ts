@@ -10,7 +10,7 @@
  * `Tsne` is stepped by the caller (the worker), which streams positions to the page between steps.
  */
 import { seededRandom } from '../lib/random';
-import { FftRepulsion } from './fftRepulsion';
+import { FftRepulsion, type ConvolutionHelper } from './fftRepulsion';
 import { gaussian, nearestNeighbours, pca, type Neighbours } from './linalg';
 
 /** How the repulsive forces are computed; 'auto' picks by the number of points (exactBelow, fftFrom). */
@@ -308,10 +308,12 @@ export interface StepParams {
   withKl: boolean;
 }
 
-/** Another thread attracting and moving the points [split, n): start() returns at once, wait() until it is done. */
-export interface AttractionHelper {
+/**
+ * Another thread attracting and moving the points [split, n), and convolving one of the FFT repulsion's two
+ * grids: start() / startConvolution() return at once, wait() until it is done.
+ */
+export interface AttractionHelper extends ConvolutionHelper {
   start(params: StepParams, split: number, n: number): void;
-  wait(): void;
 }
 
 /**
@@ -461,6 +463,7 @@ export class Tsne {
       kl: shared(s.kl),
     };
     this.positions = this.state.positions;
+    this.fft.useSharedMemory();
     this.gradient = this.state.gradient;
     this.update = this.state.update;
     this.gains = this.state.gains;
@@ -495,7 +498,7 @@ export class Tsne {
     const y = this.positions;
     const grad = this.gradient;
     const z =
-      this.repulsion === 'exact' ? this.exactRepulsion() : this.repulsion === 'fft' ? this.fft.compute(y, this.n, grad) : this.barnesHutRepulsion();
+      this.repulsion === 'exact' ? this.exactRepulsion() : this.repulsion === 'fft' ? this.fft.compute(y, this.n, grad, this.helper) : this.barnesHutRepulsion();
     // grad holds Σ_j w²(y_i − y_j); attraction and the update, half of the points by the helper if there is one
     // (each point by one thread, in the same order: the map does not depend on the number of threads).
     const step: StepParams = { exaggeration, momentum, learningRate: this.learningRate, z, withKl };
