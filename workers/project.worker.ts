@@ -12,6 +12,7 @@ import { EMOTION_COUNT } from '../src/lib/emotions';
 import { exposeApi, throwIfCancelled, transfer, type JobContext } from '../src/lib/rpc';
 import { approximateNeighbourSteps, pca, VpTree, type Neighbours } from '../src/explore/linalg';
 import { neighbourCount, pcaInit, Tsne, type TsneSettings } from '../src/explore/tsne';
+import { startAttractionHelper } from '../src/explore/tsneHelper';
 import { buildView, type ViewKind } from '../src/explore/views';
 
 export type ProjectionMethod = 'tsne' | 'umap' | 'pca';
@@ -64,6 +65,8 @@ interface Loaded {
 let loaded: Loaded | undefined;
 /** from this many points on, t-SNE's neighbours are approximate */
 const APPROXIMATE_FROM = 4000;
+/** from this many points on, a second thread shares t-SNE's attraction (below, starting it costs more than it saves) */
+const HELPER_FROM = 5000;
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const api = {
@@ -149,11 +152,11 @@ const api = {
   async tsneOnData(
     input: { data: Float32Array; n: number; dim: number; settings: Partial<TsneSettings> & { perplexity: number; seed: number } },
     ctx: JobContext<ProjectProgress>,
-  ): Promise<{ positions: Float32Array; seconds: number; knnSeconds: number; kl: number }> {
+  ): Promise<{ positions: Float32Array; seconds: number; knnSeconds: number; kl: number; threads: number; repulsion: string }> {
     const started = performance.now();
-    const { tsne, kl, knnSeconds } = await runTsne(input.data, input.n, input.dim, input.settings, ctx);
+    const { tsne, kl, knnSeconds, threads } = await runTsne(input.data, input.n, input.dim, input.settings, ctx);
     const positions = Float32Array.from(tsne.positions);
-    return transfer({ positions, seconds: (performance.now() - started) / 1000, knnSeconds, kl }, [positions.buffer]);
+    return transfer({ positions, seconds: (performance.now() - started) / 1000, knnSeconds, kl, threads, repulsion: tsne.repulsion }, [positions.buffer]);
   },
 
   /** The k sampled images nearest (in the original embedding space) to sample row `row`, or to `vector`. */
@@ -177,7 +180,7 @@ const api = {
 export type ProjectWorkerApi = typeof api;
 
 /** kNN (exact or approximate by size) then t-SNE, yielding to the event loop every ~120 ms (progress, Stop). */
-async function runTsne(data: Float32Array, n: number, dim: number, settings: Partial<TsneSettings> & { perplexity: number; seed: number }, ctx: JobContext<ProjectProgress>): Promise<{ tsne: Tsne; kl: number; knnSeconds: number }> {
+async function runTsne(data: Float32Array, n: number, dim: number, settings: Partial<TsneSettings> & { perplexity: number; seed: number }, ctx: JobContext<ProjectProgress>): Promise<{ tsne: Tsne; kl: number; knnSeconds: number; threads: number }> {
   const knnStarted = performance.now();
   const k = neighbourCount(n, { perplexity: settings.perplexity, exactBelow: settings.exactBelow ?? 1000 });
   let neighbours: Neighbours | undefined;
@@ -217,21 +220,26 @@ async function runTsne(data: Float32Array, n: number, dim: number, settings: Par
   }
   const knnSeconds = (performance.now() - knnStarted) / 1000;
   const tsne = new Tsne(data, n, dim, settings, pcaInit(data, n, dim, settings.seed), neighbours);
+  const helper = (settings.threads ?? 2) > 1 && n >= HELPER_FROM ? await startAttractionHelper(tsne) : undefined;
   let last = 0;
   let kl = NaN;
-  while (!tsne.done) {
-    const now = performance.now();
-    const report = now - last > 120 || tsne.iteration === tsne.settings.iterations - 1;
-    const step = tsne.step(report);
-    if (report) {
-      kl = step.kl;
-      last = now;
-      ctx.progress({ stage: 'optimising', done: step.iteration, total: tsne.settings.iterations, kl, positions: Float32Array.from(tsne.positions) });
-      await tick();
-      throwIfCancelled(ctx.signal);
+  try {
+    while (!tsne.done) {
+      const now = performance.now();
+      const report = now - last > 120 || tsne.iteration === tsne.settings.iterations - 1;
+      const step = tsne.step(report);
+      if (report) {
+        kl = step.kl;
+        last = now;
+        ctx.progress({ stage: 'optimising', done: step.iteration, total: tsne.settings.iterations, kl, positions: Float32Array.from(tsne.positions) });
+        await tick();
+        throwIfCancelled(ctx.signal);
+      }
     }
+  } finally {
+    helper?.stop();
   }
-  return { tsne, kl, knnSeconds };
+  return { tsne, kl, knnSeconds, threads: helper ? 2 : 1 };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random';
+import { Fft } from './fft';
+import { convolveGrid, type GridJob } from './fftRepulsion';
 import { approximateNeighbours, bruteNeighbours, gaussian, nearestNeighbours, pca } from './linalg';
-import { clampPerplexity, jointProbabilities, neighbourhoodPreservation, Tsne } from './tsne';
+import { attractAndUpdate, clampPerplexity, jointProbabilities, neighbourhoodPreservation, repulsionFor, Tsne, type AttractionHelper, type AttractionState, type StepParams } from './tsne';
 
 /** `clusters` Gaussian blobs of `per` points in `dim` dimensions, centres `spread` apart on random axes. */
 function blobs(clusters: number, per: number, dim: number, spread: number, seed = 3) {
@@ -207,5 +209,63 @@ describe('t-SNE', () => {
     const late = t.step(true).kl;
     expect(late).toBeLessThan(early);
     expect(late).toBeGreaterThan(0);
+  });
+
+  it('keeps clusters apart with FFT-accelerated repulsion, as well as Barnes-Hut does', () => {
+    const { data, labels, n, dim } = blobs(4, 150, 10, 6);
+    const settings = { perplexity: 30, iterations: 400, seed: 2, exactBelow: 100 };
+    const fft = new Tsne(data, n, dim, { ...settings, repulsion: 'fft' });
+    expect(fft.repulsion).toBe('fft');
+    const positions = run(fft);
+    expect(nearestLabelAgreement(positions, labels, n)).toBeGreaterThan(0.97);
+    expect(separation(positions, labels, n, 4)).toBeGreaterThan(0.5);
+    const kept = neighbourhoodPreservation(data, dim, positions, n, 10);
+    const keptBarnesHut = neighbourhoodPreservation(data, dim, run(new Tsne(data, n, dim, { ...settings, repulsion: 'barnes-hut' })), n, 10);
+    expect(kept).toBeGreaterThan(keptBarnesHut - 0.02);
+  });
+
+  it("picks the repulsion by size when asked for 'auto'", () => {
+    const settings = { exactBelow: 1000, fftFrom: 5000 };
+    expect(repulsionFor(999, settings)).toBe('exact');
+    expect(repulsionFor(1000, settings)).toBe('barnes-hut');
+    expect(repulsionFor(5000, settings)).toBe('fft');
+    expect(repulsionFor(50, { ...settings, repulsion: 'fft' })).toBe('fft');
+  });
+
+  it('gives the same map bit for bit when a helper moves half of the points and convolves one grid', () => {
+    const { data, n, dim } = blobs(3, 60, 6, 5);
+    const settings = { perplexity: 10, iterations: 60, seed: 4, exactBelow: 50, exaggerationIterations: 30, repulsion: 'fft' as const };
+    const alone = new Tsne(data, n, dim, settings);
+    const shared = new Tsne(data, n, dim, settings);
+    /** Runs the helper's jobs when waited for (after this thread's share), as late as a slow thread would. */
+    class LateHelper implements AttractionHelper {
+      job?: () => void;
+      convolutions = 0;
+      constructor(private readonly state: AttractionState) {}
+      start(params: StepParams, split: number, size: number) {
+        this.job = () => attractAndUpdate(this.state, split, size, params, 1);
+      }
+      startConvolution(grid: GridJob) {
+        this.convolutions++;
+        this.job = () => convolveGrid(new Fft(grid.size), grid);
+      }
+      wait() {
+        this.job?.();
+      }
+    }
+    const helper = new LateHelper(shared.shareState());
+    shared.useHelper(helper);
+    expect(shared.splitAt).toBeGreaterThan(n / 4);
+    expect(shared.splitAt).toBeLessThan((3 * n) / 4);
+    let klAlone = 0;
+    let klShared = 0;
+    while (!alone.done) {
+      klAlone = alone.step(true).kl;
+      klShared = shared.step(true).kl;
+    }
+    expect(shared.positions.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shared.positions)).toEqual(Array.from(alone.positions));
+    expect(klShared).toBe(klAlone);
+    expect(helper.convolutions).toBe(60);
   });
 });
