@@ -16,6 +16,7 @@ import type { ForestSettings } from '../src/train/forest';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
 import { newRunIdentity, saveForestRun, saveRun, type ForestRunRecord, type RunRecord } from '../src/train/runs';
 import { runTraining, type Features, type TrainProgress } from '../src/train/trainRun';
+import { predictWithSavedRun, type SavedRunInput } from '../src/train/runPredictor';
 
 let backend: Promise<string> | undefined;
 
@@ -134,6 +135,12 @@ const api = {
     });
     trained.model.dispose();
     return { msPerEpoch: ends, backend: backendName };
+  },
+
+  /** A saved run's class probabilities for feature rows (occlusion maps score their occluded faces with it). */
+  async predictWithRun(input: SavedRunInput): Promise<Float32Array> {
+    await api.backend();
+    return predictWithSavedRun(input);
   },
 
   async setPaused(input: { paused: boolean }): Promise<void> {

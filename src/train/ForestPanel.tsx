@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { formatDuration } from '../lib/progress';
 import { Evaluation } from './Evaluation';
+import { forestRunSource } from './occlusionSources';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
 import { StatusLine } from '../app/Section';
@@ -103,7 +104,7 @@ export function ForestPanel() {
               </tbody>
             </table>
           )}
-          <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" />
+          <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" occlusion={forestRunSource(shown)} />
         </>
       )}
       {s.runs.length > 0 && (

@@ -4,6 +4,8 @@ import { CompareRuns } from './CompareRuns';
 import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
 import { ForestPanel } from './ForestPanel';
+import { mlpRunSource } from './occlusionSources';
+import { OcclusionStudyPanel } from './OcclusionStudyPanel';
 import { useTrainStore } from './store';
 import type { FeatureKind } from './trainingInput';
 import { SweepPanel } from './SweepPanel';
@@ -11,6 +13,7 @@ import { SweepPanel } from './SweepPanel';
 export function TrainSection() {
   const s = useTrainStore();
   const working = s.status.kind === 'working';
+  const shownRun = s.runs.find((r) => r.id === s.shownRunId);
   const { init } = s;
   useEffect(() => {
     void init();
@@ -101,7 +104,8 @@ export function TrainSection() {
         </div>
       )}
       {(s.history.length > 0 || s.batchLoss.length > 0) && <Curves history={s.history} batchLoss={s.batchLoss} />}
-      {s.result && s.shownRunId && <Evaluation result={s.result} datasetId={s.runs.find((r) => r.id === s.shownRunId)!.datasetId} />}
+      {s.result && shownRun && <Evaluation result={s.result} datasetId={shownRun.datasetId} occlusion={mlpRunSource(shownRun)} />}
+      {s.result && shownRun && <OcclusionStudyPanel run={shownRun} source={mlpRunSource(shownRun)} />}
       {s.runsLoaded && s.runs.length === 0 && !working && <p className="muted">No saved runs yet.</p>}
       {s.runs.length > 0 && (
         <table className="runs">
