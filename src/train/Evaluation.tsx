@@ -129,10 +129,10 @@ function CellFaces({ result, datasetId, truth, predicted, occlusion }: { result:
       <ul className="face-grid">
         {faces?.indices.map((index, k) => (
           <li key={index} title={`image #${index}: ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} with p = ${faces.probability[k].toFixed(2)}`}>
-            <button type="button" className="face-button" aria-pressed={opened?.index === index} aria-label={`Open image #${index} for its occlusion map`} onClick={() => setOpened(opened?.index === index ? undefined : { index, pixels: faces.pixels.slice(k * FACE_AREA, (k + 1) * FACE_AREA) })}>
-              <FaceCanvas pixels={faces.pixels.subarray(k * FACE_AREA, (k + 1) * FACE_AREA)} size={56} label={`true ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} (${(100 * faces.probability[k]).toFixed(0)}%)`} />
+            <FaceCanvas pixels={faces.pixels.subarray(k * FACE_AREA, (k + 1) * FACE_AREA)} size={56} label={`true ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} (${(100 * faces.probability[k]).toFixed(0)}%)`} />
+            <button type="button" className="secondary face-button" aria-pressed={opened?.index === index} aria-label={`Occlusion map of image #${index}`} onClick={() => setOpened(opened?.index === index ? undefined : { index, pixels: faces.pixels.slice(k * FACE_AREA, (k + 1) * FACE_AREA) })}>
+              <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span> map
             </button>
-            <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span>
           </li>
         ))}
       </ul>
