@@ -1,7 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { dropColour, heatmapRgba } from './occlusionDraw';
 
-const points = (v: number) => `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+/** Percentage points, signed; two decimals when the whole scale is under one point (an untrained model's maps). */
+const points = (v: number, max: number) => {
+  const text = (100 * v).toFixed(max < 0.01 ? 2 : 1);
+  return `${v > 0 && Number(text) !== 0 ? '+' : ''}${Number(text) === 0 ? text.replace('-', '') : text}`;
+};
+
+export const OCCLUSION_KEY = 'Red: hiding that region lowers the probability (the prediction rests on it); blue: hiding it raises the probability.';
 
 /**
  * An occlusion heatmap over its face (canvas), the colour scale's legend, and the drops per patch position as a
@@ -19,8 +25,8 @@ export function OcclusionHeatmap(props: {
   starts: number[];
   label: string;
   size?: number;
-  /** the numbers table folded away (many maps on one screen) */
-  foldTable?: boolean;
+  /** many maps on one screen: the numbers table folded away, the colour key said once by the caller */
+  compact?: boolean;
   testId?: string;
 }) {
   const { heatmap, side, max, face, drops, cells, starts, label, size = 192 } = props;
@@ -55,7 +61,7 @@ export function OcclusionHeatmap(props: {
               return (
                 // Tinted at most 35% so the number keeps its contrast in both themes.
                 <td key={x} style={{ background: `rgba(${rgb.join(',')}, ${(alpha * 0.35) / 0.8})` }}>
-                  {points(v)}
+                  {points(v, max)}
                 </td>
               );
             })}
@@ -71,13 +77,13 @@ export function OcclusionHeatmap(props: {
         <div className="occlusion-legend" aria-hidden="true">
           <span className="occlusion-gradient" />
           <span>
-            {points(-max)} · 0 · {points(max)} pts
+            {points(-max, max)} · 0 · {points(max, max)} pts
           </span>
         </div>
         <figcaption>{label}</figcaption>
-        <p className="muted occlusion-key">Red: hiding that region lowers the probability (the prediction rests on it); blue: hiding it raises the probability.</p>
+        {!props.compact && <p className="muted occlusion-key">{OCCLUSION_KEY}</p>}
       </div>
-      {props.foldTable ? (
+      {props.compact ? (
         <details>
           <summary>Numbers</summary>
           {table}

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { StatusLine } from '../app/Section';
-import { OcclusionHeatmap } from './OcclusionHeatmap';
+import { OCCLUSION_KEY, OcclusionHeatmap } from './OcclusionHeatmap';
 import { OcclusionSettingsFields } from './OcclusionView';
 import { largestDrop, occlusionGrid } from './occlusion';
 import { emotionName, scaleMax } from './occlusionDraw';
@@ -51,7 +51,7 @@ export function OcclusionStudyPanel({ run, source }: { run: RunIdentity & { resu
           <p className="muted">
             Stored {record.createdAt.slice(0, 16).replace('T', ' ')}: {study.runLabel}; {study.settings.patch}-px patches, stride {study.settings.stride}, fill{' '}
             {study.settings.fill === 'mean' ? 'the face’s mean grey' : 'grey 128'}; up to {study.study.perEmotion} test faces per emotion, seed {study.study.seed}. Each map follows its own
-            emotion’s probability and is drawn over the mean of its faces.
+            emotion’s probability and is drawn over the mean of its faces, all on one colour scale. {OCCLUSION_KEY}
           </p>
           <table>
             <caption>Per emotion: faces averaged, the emotion’s mean probability on the intact faces, and the patch whose hiding lowers it most</caption>
@@ -92,7 +92,7 @@ export function OcclusionStudyPanel({ run, source }: { run: RunIdentity & { resu
                 starts={study.starts}
                 label={`${emotionName(e.emotion)}: mean over ${e.indices.length} faces`}
                 size={128}
-                foldTable
+                compact
               />
             ))}
           </div>
