@@ -107,7 +107,7 @@ test('the per-emotion average maps are stored: they survive a reload, list in st
   let study = train.locator('details.occlusion-study');
   await study.locator('summary').click();
   await study.getByLabel('Test faces per emotion (at most)').fill('2');
-  await study.getByLabel('Seed').fill('3');
+  await study.getByLabel('Seed of the face sample').fill('3');
   await study.getByRole('button', { name: 'Compute per-emotion maps' }).click();
   await study.getByTestId('occlusion-study').waitFor({ timeout: 180_000 });
   const done = await study.getByRole('status').innerText();
@@ -143,10 +143,10 @@ test('the per-emotion average maps are stored: they survive a reload, list in st
   assert.deepEqual(record.extra.occlusion.studies.at(-1).study, { perEmotion: 2, seed: 3 });
   assert.deepEqual(record.extra.occlusion.studies.at(-1).settings, { patch: 12, stride: 6, fill: 'mean' });
 
-  await study.getByLabel('Seed').fill('8');
+  await study.getByLabel('Seed of the face sample').fill('8');
   await study.getByLabel('Test faces per emotion (at most)').fill('5');
   await results.getByLabel('Repeat from a session record').setInputFiles(recordPath);
   await results.getByTestId('session-applied').filter({ hasText: /redo the per-emotion occlusion maps of CLIP MLP 32.*2 faces per emotion, seed 3/ }).waitFor();
-  assert.equal(await study.getByLabel('Seed').inputValue(), '3');
+  assert.equal(await study.getByLabel('Seed of the face sample').inputValue(), '3');
   assert.equal(await study.getByLabel('Test faces per emotion (at most)').inputValue(), '2');
 });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { StatusLine } from '../app/Section';
 import { OCCLUSION_KEY, OcclusionHeatmap } from './OcclusionHeatmap';
 import { OcclusionSettingsFields } from './OcclusionView';
@@ -20,9 +20,14 @@ export function OcclusionStudyPanel({ run, source }: { run: RunIdentity & { resu
   const study = record?.value;
   const max = study ? scaleMax(study.emotions.flatMap((e) => Array.from(e.drops))) : 1;
   const working = s.status.kind === 'working';
+  // Open by itself when there is a study to show; folded, its controls are not rendered (nor in the Tab order).
+  const [chosen, setChosen] = useState<boolean>();
+  const open = chosen ?? (Boolean(study) || working);
   return (
-    <details className="occlusion-study" open={Boolean(study) || working}>
+    <details className="occlusion-study" open={open} onToggle={(e) => setChosen(e.currentTarget.open)}>
       <summary>Occlusion maps per emotion: which regions this run relies on</summary>
+      {open && (
+        <>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -37,7 +42,7 @@ export function OcclusionStudyPanel({ run, source }: { run: RunIdentity & { resu
             <input id="occlusion-per-emotion" type="number" min={1} step={1} value={s.study.perEmotion} onChange={(e) => s.setStudy({ perEmotion: Math.max(1, Math.round(Number(e.target.value))) })} />
           </label>
           <label htmlFor="occlusion-seed">
-            Seed
+            Seed of the face sample
             <input id="occlusion-seed" type="number" step={1} value={s.study.seed} onChange={(e) => s.setStudy({ seed: Math.round(Number(e.target.value)) })} />
           </label>
           <button type="submit" disabled={working}>
@@ -97,6 +102,8 @@ export function OcclusionStudyPanel({ run, source }: { run: RunIdentity & { resu
             ))}
           </div>
         </div>
+      )}
+        </>
       )}
     </details>
   );

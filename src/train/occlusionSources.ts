@@ -3,11 +3,10 @@
  * occluded copy with the loaded CLIP model, through the embed worker's encoder session (the same one the dataset and
  * the Classify section use, preprocessed by the same Pillow-exact code); raw-pixel runs score the pixels directly.
  */
-import { FACE_SIDE } from '../dataset/faceSet';
 import { representationKey, type Representation } from '../embed/embeddingCache';
-import { clipPixelValues } from '../embed/preprocess';
 import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { throwIfCancelled } from '../lib/rpc';
+import { occlusionWorker } from './occlusionPreprocess';
 import { l2NormalizeRows } from '../lib/vectors';
 import { composeClassifier, pixelFeatures, type FaceClassifier, type FaceEncoder, type FeatureScorer } from './occlusionJob';
 import type { ForestRunRecord, RunIdentity, RunRecord } from './runs';
@@ -32,13 +31,8 @@ export const clipFaceEncoder: FaceEncoder = async (faces, count, signal) => {
   const worker = loadedEmbedWorker();
   const rep = currentRepresentation(embed);
   if (!vision || !worker || !rep) throw new Error('CLIP is not loaded: load it in the Embed section to make occlusion maps');
-  const size = vision.iface.imageSize!;
-  const area = FACE_SIDE * FACE_SIDE;
-  const pixelValues = new Float32Array(count * 3 * size * size);
-  for (let i = 0; i < count; i++) {
-    throwIfCancelled(signal);
-    clipPixelValues({ data: faces.subarray(i * area, (i + 1) * area), width: FACE_SIDE, height: FACE_SIDE, channels: 1 }, size, pixelValues, i * 3 * size * size);
-  }
+  const pixelValues = await occlusionWorker().clipPixelValues({ faces, count, size: vision.iface.imageSize! }, { signal });
+  throwIfCancelled(signal);
   const { embeddings } = await worker.encodeImages({ pixelValues, count });
   return { features: l2NormalizeRows(embeddings, rep.dim), dim: rep.dim };
 };
