@@ -7,6 +7,7 @@ import { useForestStore } from '../train/forestStore';
 import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { useSweepStore } from '../train/sweepStore';
+import { useOcclusionStore } from '../train/occlusionStudy';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
 
 /** What each section's interrupted work means for what was kept. */
@@ -16,6 +17,7 @@ const AFTERMATH: Record<string, string> = {
   Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
   Sweep: 'A sweep’s table lives on the page only, so its rows are gone; saved runs are kept. Run the sweep again to repeat it.',
+  'Occlusion maps': 'A per-emotion study is stored only when it is complete: compute it again (same seed, same faces).',
 };
 
 export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
@@ -39,11 +41,13 @@ export function startSession(): void {
   persistFields('forest', useForestStore, ['features', 'settings']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
   persistFields('explore', useExploreStore, ['settings']);
+  persistFields('occlusion', useOcclusionStore, ['settings', 'study']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
   journalWork('Random forest', useForestStore);
   journalWork('Sweep', useSweepStore);
+  journalWork('Occlusion maps', useOcclusionStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.
   const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.model && s.model.sourceKind !== 'local');
