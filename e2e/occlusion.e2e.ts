@@ -150,3 +150,18 @@ test('the per-emotion average maps are stored: they survive a reload, list in st
   assert.equal(await study.getByLabel('Seed of the face sample').inputValue(), '3');
   assert.equal(await study.getByLabel('Test faces per emotion (at most)').inputValue(), '2');
 });
+
+test('a raw-pixel run scores the occluded pixels themselves', async () => {
+  const train = region('Train');
+  await train.getByLabel('Features').selectOption('raw-pixels');
+  await train.getByLabel('Epochs').fill('2');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByRole('status').filter({ hasText: /^Trained on .*raw pixels/ }).waitFor({ timeout: 120_000 });
+  await train.locator('table.confusion button.cell').filter({ hasNotText: /^0$/ }).first().click();
+  const faces = train.getByTestId('cell-faces');
+  await faces.getByRole('button', { name: /^Occlusion map of image #\d+$/ }).first().click();
+  await faces.getByRole('button', { name: 'Compute occlusion map' }).click();
+  await faces.getByTestId('occlusion-map').waitFor({ timeout: 60_000 });
+  assert.match(await faces.getByRole('status').filter({ hasText: /^Occlusion map of/ }).innerText(), /on the intact face, by raw-pixel MLP 32/);
+  assert.equal((await dropsTable(faces.getByTestId('occlusion-map'))).values.length, 49);
+});
