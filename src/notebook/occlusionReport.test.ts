@@ -39,6 +39,8 @@ describe('occlusion studies in the report and the session record', () => {
     expect(html).toMatch(/happy<\/th><td>3<\/td><td>50\.0%<\/td><td>\(36, 36\): 20\.0 pts/);
     expect(html).toContain('Occlusion maps per emotion &lt;b&gt;');
     expect(html).not.toMatch(/<script/i);
+    expect(figure.svg).toContain('id="occlusion-legend-run-1"');
+    expect(figure.svg).toContain('url(#occlusion-legend-run-1)');
   });
 
   it('puts a study’s settings and seed back when a session record is repeated', () => {

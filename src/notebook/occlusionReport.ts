@@ -25,7 +25,7 @@ export function occlusionFigure(record: ResultRecord<OcclusionStudy>): ReportFig
   return {
     section: OCCLUSION_SECTION,
     title: `${record.title}; fill ${study.settings.fill === 'mean' ? 'the face’s mean grey' : 'grey 128'}. Each map follows its own emotion’s probability over the mean of its faces; red: hiding the region lowers it.`,
-    svg: `<div class="figures">${maps}</div>${legendSvg(max)}`,
+    svg: `<div class="figures">${maps}</div>${legendSvg(max, record.id)}`,
     html: table,
   };
 }

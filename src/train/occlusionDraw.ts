@@ -57,7 +57,9 @@ export function heatmapSvg(heatmap: Float32Array, side: number, max: number, cap
 }
 
 /** The legend of the scale as SVG: from −max (blue) through 0 to +max (red). */
-export function legendSvg(max: number, width = 200): string {
+export function legendSvg(max: number, id: string, width = 200): string {
+  // The gradient's id must be unique in the document that holds several legends (one per study in the report).
+  const gradient = `occlusion-legend-${id.replace(/[^\w-]/g, '_')}`;
   const stops = [-1, -0.5, 0, 0.5, 1].map((t) => {
     const { rgb, alpha } = dropColour(t * max, max);
     const mix = rgb.map((v) => Math.round(160 * (1 - alpha) + v * alpha));
@@ -66,8 +68,8 @@ export function legendSvg(max: number, width = 200): string {
   const pct = (v: number) => `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)} pts`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 36" width="${width}" height="36" role="img" aria-label="Colour scale: blue, hiding raises the probability; red, hiding lowers it">` +
-    `<defs><linearGradient id="occlusion-legend">${stops.join('')}</linearGradient></defs>` +
-    `<rect x="0" y="0" width="${width}" height="12" fill="url(#occlusion-legend)"/>` +
+    `<defs><linearGradient id="${gradient}">${stops.join('')}</linearGradient></defs>` +
+    `<rect x="0" y="0" width="${width}" height="12" fill="url(#${gradient})"/>` +
     `<text x="0" y="26" font-size="10">${pct(-max)}</text><text x="${width / 2}" y="26" font-size="10" text-anchor="middle">0</text><text x="${width}" y="26" font-size="10" text-anchor="end">${pct(max)}</text></svg>`
   );
 }
