@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
@@ -8,6 +9,7 @@ import { embedDataset, importDataset, loadModel, region as regionOn } from './st
 // Occlusion maps with the tiny CLIP model (random weights) and a quick MLP: the maps' values mean nothing here,
 // the tests check the plumbing (same encoder and classifier as the face's own prediction, the grid, the views,
 // the stored per-emotion study, the report and the session record).
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SAMPLE = new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname;
 
 let harness: Harness;
@@ -91,8 +93,8 @@ test('Train: a face opened from the confusion browser gets the same view, scored
   const train = region('Train');
   await train.locator('table.confusion button.cell').filter({ hasNotText: /^0$/ }).first().click();
   const faces = train.getByTestId('cell-faces');
-  const open = faces.getByRole('button', { name: /^Occlusion map of image #\d+$/ }).first();
-  const name = (await open.getAttribute('aria-label'))!.replace('Occlusion map of ', '');
+  const open = faces.getByRole('button', { name: /^\d+% map: occlusion map of image #\d+$/ }).first();
+  const name = (await open.getAttribute('aria-label'))!.replace(/^.*occlusion map of /, '');
   await open.click();
   await faces.getByRole('button', { name: 'Compute occlusion map' }).click();
   const map = faces.getByTestId('occlusion-map');
@@ -100,6 +102,24 @@ test('Train: a face opened from the confusion browser gets the same view, scored
   assert.match(await faces.getByRole('status').filter({ hasText: /^Occlusion map of/ }).innerText(), new RegExp(`^Occlusion map of ${name}: \\w+ at [\\d.]+% on the intact face, by CLIP MLP 32`));
   assert.equal((await dropsTable(map)).values.length, 49);
   assert.ok(await coloured(map));
+});
+
+/** axe's WCAG 2.1 A/AA violations in the given sections, through the page, as e2e/classify.e2e.ts runs it. */
+async function axeViolations(sections: string[]): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async (sections) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const found: string[] = [];
+    for (const section of sections) {
+      const result = await axe.run(section, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      found.push(...result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`)));
+    }
+    return found;
+  }, sections);
+}
+
+test('the occlusion views (heatmaps, legends, tables of numbers) have no WCAG A/AA violations', async () => {
+  assert.deepEqual(await axeViolations(['#classify', '#train']), []);
 });
 
 test('the per-emotion average maps are stored: they survive a reload, list in storage, go into the report and the session record', async () => {
@@ -124,6 +144,7 @@ test('the per-emotion average maps are stored: they survive a reload, list in st
   await study.getByTestId('occlusion-study').waitFor({ timeout: 30_000 });
   assert.equal(await study.getByTestId('occlusion-study').locator('table').first().innerText(), summary);
   assert.match(await study.getByTestId('occlusion-study').innerText(), /up to 2 test faces per emotion, seed 3/);
+  assert.deepEqual(await axeViolations(['#train']), []);
 
   await page.getByRole('button', { name: 'Manage storage' }).click();
   const panel = page.getByRole('dialog', { name: 'Stored in this browser' });
@@ -159,7 +180,7 @@ test('a raw-pixel run scores the occluded pixels themselves', async () => {
   await train.getByRole('status').filter({ hasText: /^Trained on .*raw pixels/ }).waitFor({ timeout: 120_000 });
   await train.locator('table.confusion button.cell').filter({ hasNotText: /^0$/ }).first().click();
   const faces = train.getByTestId('cell-faces');
-  await faces.getByRole('button', { name: /^Occlusion map of image #\d+$/ }).first().click();
+  await faces.getByRole('button', { name: /occlusion map of image #\d+$/ }).first().click();
   await faces.getByRole('button', { name: 'Compute occlusion map' }).click();
   await faces.getByTestId('occlusion-map').waitFor({ timeout: 60_000 });
   assert.match(await faces.getByRole('status').filter({ hasText: /^Occlusion map of/ }).innerText(), /on the intact face, by raw-pixel MLP 32/);

@@ -130,7 +130,7 @@ function CellFaces({ result, datasetId, truth, predicted, occlusion }: { result:
         {faces?.indices.map((index, k) => (
           <li key={index} title={`image #${index}: ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} with p = ${faces.probability[k].toFixed(2)}`}>
             <FaceCanvas pixels={faces.pixels.subarray(k * FACE_AREA, (k + 1) * FACE_AREA)} size={56} label={`true ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} (${(100 * faces.probability[k]).toFixed(0)}%)`} />
-            <button type="button" className="secondary face-button" aria-pressed={opened?.index === index} aria-label={`Occlusion map of image #${index}`} onClick={() => setOpened(opened?.index === index ? undefined : { index, pixels: faces.pixels.slice(k * FACE_AREA, (k + 1) * FACE_AREA) })}>
+            <button type="button" className="secondary face-button" aria-pressed={opened?.index === index} aria-label={`${(100 * faces.probability[k]).toFixed(0)}% map: occlusion map of image #${index}`} onClick={() => setOpened(opened?.index === index ? undefined : { index, pixels: faces.pixels.slice(k * FACE_AREA, (k + 1) * FACE_AREA) })}>
               <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span> map
             </button>
           </li>
