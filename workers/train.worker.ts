@@ -14,6 +14,7 @@ import { DEFAULT_MLP, type MlpSettings } from '../src/train/mlpSettings';
 import { newRunIdentity, saveClassifierRun } from '../src/train/runs';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
 import { loadTrainingData } from '../src/train/trainingData';
+import type { SavedRunInput } from '../src/train/runPredictor';
 import type { ClassifierRun, Features, TrainResult } from '../src/train/types';
 
 export type SweepProgress = { type: 'config'; index: number; total: number } | { type: 'epoch'; index: number; epoch: number; epochs: number } | { type: 'row'; row: SweepRow };
@@ -123,6 +124,16 @@ const api = {
     trained.model.dispose();
     kernel?.dispose();
     return { msPerEpoch: ends, backend: backendName, batchLosses };
+  },
+
+  /**
+   * A saved run's class probabilities for feature rows (occlusion maps score their occluded faces with it). The
+   * predictor loads TensorFlow.js, so it is imported only here.
+   */
+  async predictWithRun(input: SavedRunInput): Promise<Float32Array> {
+    await api.backend();
+    const { predictWithSavedRun } = await import('../src/train/runPredictor');
+    return predictWithSavedRun(input);
   },
 
   /** Pauses or resumes one job; the others go on. */

@@ -12,6 +12,7 @@ import { DETECTORS, type DetectorKind } from './detector';
 import { PhotoView } from './PhotoView';
 import { classificationCsv } from './resultsCsv';
 import { chosenRun, runLabel } from './runChoice';
+import { FaceOcclusion } from './FaceOcclusion';
 import { useClassifyStore, type Face } from './store';
 
 
@@ -270,6 +271,7 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
           {p?.zeroShot && <Bars title={`CLIP zero-shot, prompts ${p.zeroShot.prompts}`} probabilities={p.zeroShot.probabilities} testId="classify-zero-shot-bars" />}
         </div>
         {p?.mlpNote && <p className="muted" data-testid="classify-mlp-note">{p.mlpNote}</p>}
+        <FaceOcclusion face={face} n={n} />
         {p?.neighbours && p.neighbours.length > 0 && (
           <figure className="neighbours">
             <figcaption>

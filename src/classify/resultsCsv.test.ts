@@ -6,7 +6,7 @@ const face = (over: Partial<Face>): Face => ({ key: 'k', label: 'l', source: 'de
 
 describe('classificationCsv', () => {
   it('writes one row per face and classifier, with the crop and the seven probabilities', () => {
-    const mlp = { model: 'CLIP MLP 32, 61.2% test', probabilities: [0.1, 0, 0.05, 0.7, 0.05, 0.05, 0.05] };
+    const mlp = { model: 'CLIP MLP 32, 61.2% test', runId: 'r1', probabilities: [0.1, 0, 0.05, 0.7, 0.05, 0.05, 0.05] };
     const zeroShot = { prompts: 'A {} human face', probabilities: [0.02, 0.01, 0.02, 0.05, 0.1, 0.3, 0.5] };
     const csv = classificationCsv('group, "party".jpg', [face({ score: 0.98765, prediction: { mlp, zeroShot } }), face({ source: 'drawn', prediction: { zeroShot } })]);
     const lines = csv.trimEnd().split('\n');

@@ -41,7 +41,7 @@ export interface Neighbour {
 }
 
 export interface FacePrediction {
-  mlp?: { probabilities: number[]; model: string };
+  mlp?: { probabilities: number[]; model: string; runId: string };
   /** why the trained model gave no probabilities (none trained, wrong representation…) */
   mlpNote?: string;
   zeroShot?: { probabilities: number[]; prompts: string };
@@ -109,12 +109,12 @@ let generation = 0;
 const faceJobs = new Map<string, number>();
 let promptCache: { key: string; classes: Float32Array } | undefined;
 
-function classifyWorker(): ClassifyWorker {
+export function classifyWorker(): ClassifyWorker {
   if (!worker || worker.crashed) worker = startClassifyWorker();
   return worker;
 }
 
-async function zeroShotClasses(rep: Representation): Promise<{ classes: Float32Array; prompts: string }> {
+export async function zeroShotClasses(rep: Representation): Promise<{ classes: Float32Array; prompts: string }> {
   const embed = useEmbedStore.getState();
   const templates = embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template];
   const prompts = templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`;
@@ -164,7 +164,7 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
   } else {
     const features = plan.features === 'pixels' ? Float32Array.from(pixels, (v) => v / 255) : prediction.embedding!;
     const p = await classifyWorker().predictWithRun({ runId: plan.run.id, features, dim: plan.features === 'pixels' ? FACE_SIDE * FACE_SIDE : rep!.dim });
-    prediction.mlp = { probabilities: Array.from(p), model: runLabel(plan.run) };
+    prediction.mlp = { probabilities: Array.from(p), model: runLabel(plan.run), runId: plan.run.id };
   }
   return prediction;
 }

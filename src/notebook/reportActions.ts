@@ -8,6 +8,7 @@ import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
 import type { SweepRecord } from '../train/sweep';
 import type { ClassifierRun } from '../train/types';
+import { applyOcclusionPart, occlusionFigures, occlusionSessionPart, type OcclusionSessionPart } from './occlusionReport';
 import { renderReport, type ReportFigure } from './reportHtml';
 import { collectSessionRecord, parseSessionRecord, type SessionRecord } from './sessionRecord';
 
@@ -43,7 +44,7 @@ export function currentSessionRecord(): SessionRecord {
     results: useResultsStore.getState().rows,
     classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
     sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
-    extra: Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))),
+    extra: { ...Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))), occlusion: occlusionSessionPart() },
   });
 }
 
@@ -57,7 +58,7 @@ const stamp = (record: SessionRecord) => record.createdAt.slice(0, 19).replace(/
 
 export async function downloadReport(): Promise<void> {
   const record = currentSessionRecord();
-  const figures = (await Promise.all(contributors.map((c) => c.figures?.() ?? Promise.resolve([])))).flat();
+  const figures = (await Promise.all([...contributors.map((c) => c.figures?.() ?? Promise.resolve([])), occlusionFigures()])).flat();
   download(`facet-report-${stamp(record)}.html`, 'text/html', renderReport(record, figures));
 }
 
@@ -107,5 +108,7 @@ export async function applySessionRecord(file: File): Promise<ApplyOutcome> {
   train.setFeatures((run?.featureKind ?? record.training.features) === 'raw-pixels' ? 'raw-pixels' : 'clip');
   done.push(`training settings${run ? ` of the run of ${run.createdAt}` : ''} (seed ${(run?.settings ?? record.training.settings).seed})`);
   todo.push('press Train to repeat the run');
+  const occlusion = applyOcclusionPart(record.extra?.occlusion as OcclusionSessionPart | undefined, record.selectedRunId);
+  if (occlusion) todo.push(occlusion);
   return { done, todo };
 }

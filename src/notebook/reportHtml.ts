@@ -10,6 +10,10 @@ export interface ReportFigure {
   title: string;
   /** an SVG document made by Facet's own code (its text already escaped) */
   svg: string;
+  /** the heading it goes under (default: embedding maps) */
+  section?: string;
+  /** Facet's own HTML after the figure (its numbers as a table; text already escaped) */
+  html?: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -171,7 +175,9 @@ ${others.map((r) => runSection(r, false)).join('\n')}
 ${record.runs.length === 0 ? '<p>No run saved.</p>' : ''}
 ${classifierSections(record.classifierRuns ?? [])}
 ${record.sweeps?.length ? `<h2>Hyperparameter sweeps</h2>${record.sweeps.map(sweepSection).join('\n')}` : ''}
-${figures.length ? `<h2>Embedding maps</h2>${figures.map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>`).join('')}` : ''}
+${[...new Set(figures.map((f) => f.section ?? 'Embedding maps'))]
+  .map((section) => `<h2>${escapeHtml(section)}</h2>${figures.filter((f) => (f.section ?? 'Embedding maps') === section).map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>${f.html ?? ''}`).join('')}`)
+  .join('\n')}
 <h2>Repeat this session</h2>
 <p>The JSON record downloaded with this report holds every setting and seed above; import it in Facet (Results section, “Repeat from a session record”) to apply them again.</p>
 </body></html>

@@ -8,6 +8,7 @@ import { useProbeStore } from '../train/probeStore';
 import { useExploreStore } from '../explore/store';
 import { useTrainStore } from '../train/store';
 import { useSweepStore } from '../train/sweepStore';
+import { useOcclusionStore } from '../train/occlusionStudy';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionFlag, type InterruptedJob } from './session';
 
 /** What each section's interrupted work means for what was kept. */
@@ -18,6 +19,7 @@ const AFTERMATH: Record<string, string> = {
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
   'Linear probe': 'That probe was not saved; probes saved before are kept. Fit it again to repeat it.',
   Sweep: 'The configurations it finished are kept in its stored table; the rest did not run. Run the sweep again to repeat it.',
+  'Occlusion maps': 'A per-emotion study is stored only when it is complete: compute it again (same seed, same faces).',
 };
 
 export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
@@ -43,12 +45,14 @@ export function startSession(): void {
   persistFields('sweep', useSweepStore, ['hidden', 'learningRates', 'dropouts']);
   persistFields('classify', useClassifyStore, ['detector', 'runId']);
   persistFields('explore', useExploreStore, ['settings']);
+  persistFields('occlusion', useOcclusionStore, ['settings', 'study']);
   journalWork('Dataset', useDatasetStore);
   journalWork('Embed', useEmbedStore);
   journalWork('Train', useTrainStore);
   journalWork('Random forest', useForestStore);
   journalWork('Linear probe', useProbeStore);
   journalWork('Sweep', useSweepStore);
+  journalWork('Occlusion maps', useOcclusionStore);
 
   // CLIP loaded last time (not from picked files, which a page cannot reopen) loads again, from Cache Storage.
   const clipReady = (s: ReturnType<typeof useEmbedStore.getState>) => Boolean(s.model && s.model.sourceKind !== 'local');

@@ -3,6 +3,8 @@ import { FaceCanvas } from '../app/FaceCanvas';
 import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker } from '../dataset/store';
 import { confusionTint, EMOTIONS } from '../lib/emotions';
+import { OcclusionView } from './OcclusionView';
+import type { OcclusionSource } from './occlusionSources';
 import { useTrainStore } from './store';
 import type { TrainResult } from './types';
 
@@ -14,7 +16,7 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : 'â
 /** What a scored classifier (MLP or forest) carries for this view. */
 export type ScoredResult = Pick<TrainResult, 'trainAccuracy' | 'test' | 'publicTest' | 'privateTest' | 'clean' | 'testPredictions'>;
 
-export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { result: ScoredResult; datasetId: string; testId?: string }) {
+export function Evaluation({ result, datasetId, testId = 'train-accuracy', occlusion }: { result: ScoredResult; datasetId: string; testId?: string; occlusion?: OcclusionSource }) {
   const k = EMOTIONS.length;
   const { confusion, perClass } = result.test;
   const cell = useTrainStore((s) => s.selectedCell);
@@ -65,7 +67,7 @@ export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { r
           })}
         </tbody>
       </table>
-      {cell && <CellFaces result={result} datasetId={datasetId} truth={cell[0]} predicted={cell[1]} />}
+      {cell && <CellFaces result={result} datasetId={datasetId} truth={cell[0]} predicted={cell[1]} occlusion={occlusion} />}
       <table className="per-class">
         <caption>Per-class scores on the test split</caption>
         <thead>
@@ -94,8 +96,10 @@ export function Evaluation({ result, datasetId, testId = 'train-accuracy' }: { r
 }
 
 /** The test faces of one confusion cell, with the probability the model gave its prediction. */
-function CellFaces({ result, datasetId, truth, predicted }: { result: ScoredResult; datasetId: string; truth: number; predicted: number }) {
+function CellFaces({ result, datasetId, truth, predicted, occlusion }: { result: ScoredResult; datasetId: string; truth: number; predicted: number; occlusion?: OcclusionSource }) {
   const [faces, setFaces] = useState<{ indices: number[]; probability: number[]; pixels: Uint8Array }>();
+  // The face opened for its occlusion map: its dataset row index and its pixels (one array, kept while it is open).
+  const [opened, setOpened] = useState<{ index: number; pixels: Uint8Array }>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     let current = true;
@@ -126,10 +130,15 @@ function CellFaces({ result, datasetId, truth, predicted }: { result: ScoredResu
         {faces?.indices.map((index, k) => (
           <li key={index} title={`image #${index}: ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} with p = ${faces.probability[k].toFixed(2)}`}>
             <FaceCanvas pixels={faces.pixels.subarray(k * FACE_AREA, (k + 1) * FACE_AREA)} size={56} label={`true ${EMOTIONS[truth]}, predicted ${EMOTIONS[predicted]} (${(100 * faces.probability[k]).toFixed(0)}%)`} />
-            <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span>
+            <button type="button" className="secondary face-button" aria-pressed={opened?.index === index} aria-label={`${(100 * faces.probability[k]).toFixed(0)}% map: occlusion map of image #${index}`} onClick={() => setOpened(opened?.index === index ? undefined : { index, pixels: faces.pixels.slice(k * FACE_AREA, (k + 1) * FACE_AREA) })}>
+              <span className="probability">{(100 * faces.probability[k]).toFixed(0)}%</span> map
+            </button>
           </li>
         ))}
       </ul>
+      {opened && faces?.indices.includes(opened.index) && (
+        <OcclusionView pixels={opened.pixels} source={occlusion} unavailable={occlusion ? undefined : 'This classifier cannot score occluded faces.'} name={`image #${opened.index}`} />
+      )}
     </figure>
   );
 }

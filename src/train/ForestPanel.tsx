@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatSeconds } from '../lib/progress';
 import { Evaluation } from './Evaluation';
+import { forestRunSource } from './occlusionSources';
 import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
 import { isWorking, JobStatus } from './JobStatus';
@@ -121,7 +122,7 @@ function ShownForest() {
               </tbody>
             </table>
           )}
-          <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" />
+          <Evaluation result={shown.result} datasetId={shown.datasetId} testId="forest-accuracy" occlusion={forestRunSource(shown)} />
         </>
       )}
     </>

@@ -6,6 +6,8 @@ import { Curves } from './Curves';
 import { Evaluation } from './Evaluation';
 import { ForestPanel } from './ForestPanel';
 import { isWorking } from './JobStatus';
+import { mlpRunSource } from './occlusionSources';
+import { OcclusionStudyPanel } from './OcclusionStudyPanel';
 import { ProbePanel } from './ProbePanel';
 import { useTrainStore } from './store';
 import type { FeatureKind } from './trainingInput';
@@ -151,8 +153,14 @@ function LiveCurves() {
 
 function ShownEvaluation() {
   const result = useTrainStore((s) => s.result);
-  const datasetId = useTrainStore((s) => s.runs.find((r) => r.id === s.shownRunId)?.datasetId);
-  return result && datasetId ? <Evaluation result={result} datasetId={datasetId} /> : null;
+  const shownRun = useTrainStore((s) => s.runs.find((r) => r.id === s.shownRunId));
+  if (!result || !shownRun) return null;
+  return (
+    <>
+      <Evaluation result={result} datasetId={shownRun.datasetId} occlusion={mlpRunSource(shownRun)} />
+      <OcclusionStudyPanel run={shownRun} source={mlpRunSource(shownRun)} />
+    </>
+  );
 }
 
 function RunsTable() {

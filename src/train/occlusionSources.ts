@@ -1,0 +1,79 @@
+/**
+ * What classifies the occluded faces: the classifier the face was scored with. CLIP runs and zero-shot embed every
+ * occluded copy with the loaded CLIP model, through the embed worker's encoder session (the same one the dataset and
+ * the Classify section use, preprocessed by the same Pillow-exact code); raw-pixel runs score the pixels directly.
+ */
+import { representationKey, type Representation } from '../embed/embeddingCache';
+import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { throwIfCancelled } from '../lib/rpc';
+import { occlusionWorker } from './occlusionPreprocess';
+import { l2NormalizeRows } from '../lib/vectors';
+import { composeClassifier, pixelFeatures, type FaceClassifier, type FaceEncoder, type FeatureScorer } from './occlusionJob';
+import type { ForestRunRecord, RunIdentity, RunRecord } from './runs';
+import { startTrainWorker, type TrainWorker } from './trainWorker';
+
+export interface OcclusionSource {
+  /** a run id, or 'zero-shot' */
+  id: string;
+  /** what classifies, in words (shown beside the map and stored with it) */
+  label: string;
+  features: 'clip' | 'raw-pixels';
+  /** for CLIP features: the model whose embeddings the scorer takes */
+  rep?: Representation;
+  score: FeatureScorer;
+}
+
+/** The loaded CLIP image encoder as a face encoder: L2-normalized embeddings, as the embedding cache stores them. */
+export const clipFaceEncoder: FaceEncoder = async (faces, count, signal) => {
+  await awaitEncoders();
+  const embed = useEmbedStore.getState();
+  const vision = embed.loaded.vision;
+  const worker = loadedEmbedWorker();
+  const rep = currentRepresentation(embed);
+  if (!vision || !worker || !rep) throw new Error('CLIP is not loaded: load it in the Embed section to make occlusion maps');
+  const pixelValues = await occlusionWorker().clipPixelValues({ faces, count, size: vision.iface.imageSize! }, { signal });
+  throwIfCancelled(signal);
+  const { embeddings } = await worker.encodeImages({ pixelValues, count });
+  return { features: l2NormalizeRows(embeddings, rep.dim), dim: rep.dim };
+};
+
+/** Why `source` cannot classify now (its CLIP model is not the loaded one), or undefined. */
+export function occlusionProblem(source: Pick<OcclusionSource, 'features' | 'rep'>): string | undefined {
+  if (source.features === 'raw-pixels') return undefined;
+  const loaded = useEmbedStore.getState().model?.rep;
+  if (!loaded) return 'CLIP is not loaded: load it in the Embed section to make occlusion maps.';
+  if (source.rep && representationKey(source.rep) !== representationKey(loaded)) {
+    return `This classifier takes embeddings of ${source.rep.model ?? source.rep.kind} (${source.rep.precision ?? ''}); the loaded CLIP model is ${loaded.model} (${loaded.precision ?? ''}): load that model first.`;
+  }
+  return undefined;
+}
+
+export function classifierFor(source: OcclusionSource): FaceClassifier {
+  return composeClassifier(source.features === 'raw-pixels' ? pixelFeatures : clipFaceEncoder, source.score);
+}
+
+let trainWorker: TrainWorker | undefined;
+/** A train worker of its own: scoring occluded faces never waits behind a training run, nor pauses it. */
+const scoringWorker = () => (trainWorker && !trainWorker.crashed ? trainWorker : (trainWorker = startTrainWorker()));
+
+/** A saved run (MLP or forest) of the Train section as an occlusion source. */
+export function savedRunSource(run: RunIdentity, classifier: 'mlp' | 'forest', label: string): OcclusionSource {
+  return {
+    id: run.id,
+    label,
+    features: run.featureKind,
+    rep: run.rep,
+    score: (features, dim) => scoringWorker().predictWithRun({ runId: run.id, classifier, features, dim }),
+  };
+}
+
+const when = (run: RunIdentity) => run.createdAt.slice(0, 16).replace('T', ' ');
+const features = (run: RunIdentity) => (run.featureKind === 'clip' ? 'CLIP' : 'raw-pixel');
+
+/** A saved MLP run as an occlusion source. */
+export const mlpRunSource = (run: RunRecord) =>
+  savedRunSource(run, 'mlp', `${features(run)} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ${(100 * run.result.test.accuracy).toFixed(1)}% test, ${when(run)}`);
+
+/** A saved forest as an occlusion source. */
+export const forestRunSource = (run: ForestRunRecord) =>
+  savedRunSource(run, 'forest', `${features(run)} forest of ${run.result.settings.trees} trees, ${(100 * run.result.test.accuracy).toFixed(1)}% test, ${when(run)}`);
