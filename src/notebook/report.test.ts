@@ -147,7 +147,7 @@ describe('HTML report', () => {
     expect(section).toContain('Random forest on raw pixels');
     expect(section).toMatch(/random forest, 8 trees/);
     expect(section).toContain('Out-of-bag accuracy 40.00%; 321 nodes');
-    expect(section).toMatch(/<th scope="row">happy<\/th>(<td[^>]*>0<\/td>){4}<td[^>]*>1<\/td>/);
+    expect(section).toMatch(/<th scope="row">happy<\/th>(<td[^>]*><span>0<\/span><\/td>){4}<td[^>]*><span>1<\/span><\/td>/);
     expect(section).toContain('Per-class precision, recall and F1');
     expect(html).toContain('Swept 1 configurations on &lt;raw&gt;');
     expect(html).toMatch(/<td>16<\/td><td>0\.001<\/td><td>0\.2<\/td><td>41\.00%<\/td><td>39\.00%<\/td><td>3 \(2\)<\/td>/);
