@@ -49,20 +49,28 @@ test('Train clicked right after a reload, while CLIP is still loading, trains an
     // The reload may have dropped this request already.
     await route.continue().catch(() => {});
   });
-  await page.reload();
-  await page.getByRole('complementary', { name: 'Interrupted work' }).filter({ hasText: /Train: stopped at/ }).waitFor();
-  await region(page, 'Embed').getByRole('status').filter({ hasText: /Loading the text encoder|Downloading the text encoder/ }).waitFor({ timeout: 60_000 });
-  assert.ok(held, 'the text encoder was requested and is held back');
+  try {
+    await page.reload();
+    await page.getByRole('complementary', { name: 'Interrupted work' }).filter({ hasText: /Train: stopped at/ }).waitFor();
+    await region(page, 'Embed').getByRole('status').filter({ hasText: /Loading the text encoder|Downloading the text encoder/ }).waitFor({ timeout: 60_000 });
+    assert.ok(held, 'the text encoder was requested and is held back');
 
-  await train.getByLabel('Epochs').fill('3');
-  await train.getByLabel('Patience').fill('6');
-  await train.getByRole('button', { name: 'Train' }).click();
-  // No final refusal: it trains on the stored embeddings (or waits for CLIP and says so), never an alert.
-  const done = train.getByTestId('train-accuracy');
-  const alert = train.getByRole('alert');
-  await Promise.race([done.waitFor({ timeout: 120_000 }), alert.waitFor({ timeout: 120_000 }).then(async () => assert.fail(`Train alerted: ${await alert.innerText()}`))]);
-  release();
-  await page.unroute('**/models/tiny/onnx/text_model*');
+    await train.getByLabel('Epochs').fill('3');
+    await train.getByLabel('Patience').fill('6');
+    await train.getByRole('button', { name: 'Train' }).click();
+    // No final refusal: it trains on the stored embeddings (or waits for CLIP and says so), never an alert.
+    const done = train.getByTestId('train-accuracy');
+    const alert = train.getByRole('alert');
+    const alerted = alert.waitFor({ timeout: 120_000 }).then(
+      async () => assert.fail(`Train alerted: ${await alert.innerText()}`),
+      () => new Promise<never>(() => {}), // no alert: the race is decided by the result
+    );
+    await Promise.race([done.waitFor({ timeout: 120_000 }), alerted]);
+  } finally {
+    // Whatever happened, CLIP may load again: the later tests need it.
+    release();
+    await page.unroute('**/models/tiny/onnx/text_model*');
+  }
   assert.equal(await train.locator('table.runs tbody tr').count(), 1);
   assert.match(await page.locator('#results tr[data-row="clip-mlp"]').innerText(), /\d+\.\d+%/);
   await region(page, 'Embed').getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });

@@ -10,6 +10,7 @@
  * Thresholds are stored as feature values (the bin's upper edge), so prediction needs no binning.
  * Everything random comes from one seeded generator: the same seed and data give the same forest.
  */
+import { yieldToEvents } from '../lib/eventTurns';
 import { throwIfCancelled } from '../lib/rpc';
 import { seededRandom } from '../lib/random';
 
@@ -358,7 +359,6 @@ export interface TrainedForest {
   binningMs: number;
 }
 
-const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Trains a forest on x's rows `rows` (labels indexed like x's rows). Yields between trees so a cancel is seen. */
 export async function trainForest(

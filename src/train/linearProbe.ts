@@ -26,6 +26,7 @@
  * lower validation log loss). The returned model is the fit at that C on the training rows without the validation
  * split, as in the paper; `refitOnAllRows` refits it on training + validation rows instead.
  */
+import { yieldToEvents } from '../lib/eventTurns';
 import { throwIfCancelled } from '../lib/rpc';
 import { validationSplit } from './split';
 
@@ -256,7 +257,6 @@ const maxAbs = (a: Float64Array) => {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
 };
-const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 interface Point {
   alpha: number;

@@ -7,6 +7,7 @@
  * batch and epoch, and it can pause, stop and keep the best epoch (early stopping on a validation split carved
  * from the training set, never from the test set).
  */
+import { eventTurns } from '../lib/eventTurns';
 import { seededRandom } from '../lib/random';
 import * as tf from '@tensorflow/tfjs';
 import { shuffled, validationSplit } from './split';
@@ -108,6 +109,7 @@ export async function trainMlp(
   let best = { loss: Infinity, epoch: -1, weights: [] as tf.Tensor[] };
   let stoppedEarly = false;
   try {
+    const turn = eventTurns();
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       // Adam reads its rate at every step; setting it keeps the moment estimates a new optimizer would lose.
       (optimizer as unknown as { learningRate: number }).learningRate = s.learningRate * s.lrDecay ** (epoch - 1);
@@ -138,8 +140,8 @@ export async function trainMlp(
         lossSum += loss * rows.length;
         accSum += acc * rows.length;
         control.onBatch?.({ epoch, batch: b + 1, batches, loss });
-        // Yield so cancel and pause messages reach the worker between batches.
-        if (b % 8 === 7) await new Promise((r) => setTimeout(r, 0));
+        // Yield so cancel and pause messages reach the worker, however short a batch is.
+        await turn();
       }
       if (control.signal.aborted) break;
       let valLoss = NaN;

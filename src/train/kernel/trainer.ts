@@ -54,6 +54,7 @@ export interface KernelTrainControl {
   onEpoch?: (log: EpochLog) => void;
 }
 import type { AdamHyper, Kernel } from './kernel';
+import { eventTurns } from '../../lib/eventTurns';
 import type { EpochLog } from '../mlpSettings';
 
 const BETA1 = 0.9;
@@ -124,6 +125,7 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
       // The batch orders come from one generator, epoch after epoch: draw the orders of the epochs done.
       for (let epoch = 1; epoch <= resume.epoch; epoch++) input.order(epoch);
     }
+    const turn = eventTurns();
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= s.epochs; epoch++) {
       const lr = s.learningRate * s.lrDecay ** (epoch - 1);
       const order = input.order(epoch);
@@ -139,8 +141,8 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
         lossSum += loss * rows.length;
         correctSum += correct;
         control.onBatch?.({ epoch, batch: b + 1, batches, loss });
-        // Yield so cancel and pause messages reach the worker between batches.
-        if (b % 8 === 7) await new Promise((r) => setTimeout(r, 0));
+        // Yield so cancel and pause messages reach the worker, however short a batch is.
+        await turn();
       }
       if (control.signal.aborted) break;
       const { valLoss, valAcc } = val.length ? net.evaluate(val) : { valLoss: NaN, valAcc: NaN };
