@@ -6,6 +6,7 @@ import { describeBackend } from '../lib/compute';
 import { useResultsStore } from '../results/store';
 import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
+import type { DataEfficiencyRecord } from '../train/dataEfficiency';
 import type { SweepRecord } from '../train/sweep';
 import type { ClassifierRun } from '../train/types';
 import { renderReport, type ReportFigure } from './reportHtml';
@@ -20,6 +21,9 @@ const contributors: {
   settings?: () => [string, unknown];
   classifierRuns?: () => { entry: AnyClassifier; runs: readonly ClassifierRun[] };
   sweeps?: () => readonly SweepRecord[];
+  dataEfficiency?: () => readonly DataEfficiencyRecord[];
+  /** puts a section's settings back from a session record ("Repeat from a session record") */
+  apply?: (record: SessionRecord) => ApplyOutcome;
 }[] = [];
 export function contributeToReport(contributor: (typeof contributors)[number]): void {
   contributors.push(contributor);
@@ -43,6 +47,7 @@ export function currentSessionRecord(): SessionRecord {
     results: useResultsStore.getState().rows,
     classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
     sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
+    dataEfficiency: contributors.flatMap((c) => c.dataEfficiency?.() ?? []),
     extra: Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))),
   });
 }
@@ -107,5 +112,12 @@ export async function applySessionRecord(file: File): Promise<ApplyOutcome> {
   train.setFeatures((run?.featureKind ?? record.training.features) === 'raw-pixels' ? 'raw-pixels' : 'clip');
   done.push(`training settings${run ? ` of the run of ${run.createdAt}` : ''} (seed ${(run?.settings ?? record.training.settings).seed})`);
   todo.push('press Train to repeat the run');
+  for (const contributor of contributors) {
+    const outcome = contributor.apply?.(record);
+    if (outcome) {
+      done.push(...outcome.done);
+      todo.push(...outcome.todo);
+    }
+  }
   return { done, todo };
 }

@@ -18,6 +18,7 @@
 import type { ResultRecord } from '../lib/resultRecords';
 import { seededRandom } from '../lib/random';
 import type { ClassifierKind } from './classifiers/types';
+import type { MlpSettings } from './mlpSettings';
 import { shuffled } from './split';
 
 /** Stored result records of this kind (src/lib/resultRecords.ts). */
@@ -41,6 +42,8 @@ export interface DataEfficiencySettings {
   seed: number;
   /** the linear probe's C: 'search' = the paper's search on the whole training split, once; or a fixed value */
   c: 'search' | number;
+  /** the MLP's settings (the Train section's form when the study started), when the classifier is the MLP */
+  mlp?: MlpSettings;
 }
 
 export const DEFAULT_DATA_EFFICIENCY: DataEfficiencySettings = {
@@ -199,7 +202,7 @@ export type DataEfficiencyRecord = ResultRecord<DataEfficiencyValue>;
  * points already stored and skips them.
  */
 export function studyId(datasetId: string, featuresKey: string, s: DataEfficiencySettings): string {
-  const text = JSON.stringify([datasetId, featuresKey, s.classifier, [...new Set(s.ks)].sort((a, b) => a - b), s.includeAll, s.draws, s.drawsAtAll, s.seed, s.c]);
+  const text = JSON.stringify([datasetId, featuresKey, s.classifier, [...new Set(s.ks)].sort((a, b) => a - b), s.includeAll, s.draws, s.drawsAtAll, s.seed, s.c, s.classifier === 'mlp' ? (s.mlp ?? null) : null]);
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < text.length; i++) {
