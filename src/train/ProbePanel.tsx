@@ -78,7 +78,7 @@ function ProbeForm() {
           <input type="number" min={1} step={1} value={s.settings.maxIterations} onChange={(e) => s.setSettings({ maxIterations: Number(e.target.value) })} />
         </label>
         <label title="The validation split depends on it; the fit itself is deterministic">
-          Probe seed
+          Probe random state
           <input type="number" step={1} value={s.settings.seed} onChange={(e) => s.setSettings({ seed: Number(e.target.value) })} />
         </label>
         <label className="inline" title="scikit-learn's class_weight='balanced', for the rare disgust class">

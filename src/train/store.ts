@@ -1,6 +1,7 @@
 /** Train section state: MLP settings, the run in progress with its live curves, and the saved runs. */
 import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
+import { CancelledError } from '../lib/rpc';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
@@ -109,7 +110,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
           set({ history: [], batchLoss: [], result: undefined });
           let smoothed = NaN;
           const backend = await trainWorker().backend(undefined);
-          if (running.signal.aborted) throw new DOMException('Cancelled', 'AbortError');
+          if (running.signal.aborted) throw new CancelledError();
           set({ backend });
           return (await classifierJob(mlpClassifier, settings, input, running, (update) => {
             const p = update as unknown as MlpProgress;
