@@ -83,7 +83,7 @@ function DataEfficiencyForm() {
           <input type="number" min={1} step={1} {...int('drawsAtAll')} />
         </label>
         <label title="The same seed gives the same faces per k and draw, for every representation">
-          Curve seed
+          Curve random state
           <input type="number" step={1} {...int('seed')} />
         </label>
         <label title="'search': the paper's search on the whole training split, once; or one fixed C for every point">
