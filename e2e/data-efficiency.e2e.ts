@@ -96,6 +96,26 @@ test('the storage panel lists the curve and deletes it', async () => {
   assert.equal(await curve().locator('table.data-efficiency-studies tbody tr').count(), 0);
 });
 
+test('a curve reloaded part-way keeps its finished points, and running it again finishes only the rest', async () => {
+  await curve().getByLabel('Curve input').selectOption('clip');
+  await curve().getByLabel('Faces per emotion (k)').fill('1, 2, 4, 8');
+  await curve().getByLabel('Draws per k').fill('5');
+  await curve().getByRole('button', { name: 'Run curve' }).click();
+  // Paused once the third point starts: the job stops at the next point boundary, so it cannot finish before the reload.
+  await curve().getByRole('status').filter({ hasText: /point ([3-9]|1[0-9]) of 21/ }).waitFor({ timeout: 120_000 });
+  await curve().getByRole('button', { name: 'Pause' }).click();
+  await curve().getByRole('status').filter({ hasText: /paused/ }).first().waitFor();
+  await page.reload();
+  const restored = curve().getByRole('status').filter({ hasText: /^Restored: Linear probe on CLIP .*: \d+ of 21 points/ });
+  await restored.waitFor({ timeout: 30_000 });
+  const stored = Number(/: (\d+) of 21 points/.exec(await restored.innerText())![1]);
+  assert.ok(stored >= 2 && stored < 21, `${stored} points stored before the reload`);
+  assert.match(await restored.innerText(), /Run the curve again with these settings to finish it/);
+  await curve().getByRole('button', { name: 'Run curve' }).click();
+  await curve().getByRole('status').filter({ hasText: new RegExp(`^Resumed \\(${stored} points were stored\\)\\. Linear probe on CLIP .*: 21 points`) }).waitFor({ timeout: 120_000 });
+  assert.deepEqual(await curve().locator('table.data-efficiency-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-k'))), ['1', '2', '4', '8', 'all']);
+});
+
 test('no request leaves 127.0.0.1', () => {
   assert.deepEqual(foreignRequests(harness), []);
 });
