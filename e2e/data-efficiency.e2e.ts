@@ -91,6 +91,9 @@ test('the storage panel lists the curve and deletes it', async () => {
   await row.getByRole('button', { name: /^Delete / }).click();
   await panel.getByRole('status').filter({ hasText: /^Deleted / }).waitFor();
   await panel.getByRole('button', { name: 'Close' }).click();
+  // The panel deletes through the curve's store: the Train section drops it at once, and a reload does not bring it back.
+  assert.equal(await curve().locator('table.data-efficiency-studies tbody tr').count(), 0);
+  assert.equal(await curve().getByTestId('data-efficiency-curve').count(), 0);
   await page.reload();
   await region(page, 'Train').waitFor();
   assert.equal(await curve().locator('table.data-efficiency-studies tbody tr').count(), 0);
