@@ -11,6 +11,7 @@ import { embedScenarios } from './embed';
 import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
 import { peerScenarios } from './peer';
+import { probeScenarios } from './probe';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord } from './lib';
 
@@ -19,7 +20,7 @@ export interface Scenario {
   run(): Promise<BenchRecord[]>;
 }
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...dataEfficiencyScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...dataEfficiencyScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

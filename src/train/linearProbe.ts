@@ -10,13 +10,14 @@
  *
  * s_i are sample weights (1, or scikit-learn's class_weight='balanced': n / (classes · count of the row's class)); the
  * bias is not penalized; every class has its own weight vector (scikit-learn's over-parameterized multinomial
- * form, made unique by the penalty). The optimizer works on that objective divided by Σ_i s_i (the same minimizer;
- * scikit-learn ≥ 1.4 does the same), so the gradient tolerance does not grow with the number of rows.
+ * form, made unique by the penalty). The optimizer works on that objective divided by Σ_i s_i (the same minimizer,
+ * numbers of order 1 whatever the row count; later scikit-learn versions do the same).
  *
- * Fitting: full-batch L-BFGS (memory 10, strong-Wolfe line search), stopped when the largest gradient component is
- * below `tolerance`, when the objective's relative decrease in an iteration falls below `relativeTolerance` (default
- * scipy's L-BFGS-B factr 1e7 · eps, which is what stops scikit-learn's fits; it leaves coefficients ~1e-4 from the
- * optimum), or at `maxIterations`.
+ * Fitting: full-batch L-BFGS (memory 10, strong-Wolfe line search) with scikit-learn 1.2's stopping rules, measured on
+ * the objective above (the sum, not the mean): stop when the largest gradient component is at most `tolerance`
+ * (scikit-learn's `tol`, scipy's gtol, default 1e-4), when the relative decrease of an iteration,
+ * (f_prev − f) / max(|f_prev|, |f|, 1), is at most `relativeTolerance` (scipy's L-BFGS-B factr 1e7 · eps — in practice
+ * this is what stops both; it leaves coefficients ~1e-4 from the exact optimum), or at `maxIterations`.
  *
  * Choosing C (the paper's protocol, appendix A.3): a validation split is carved (stratified) from the training rows;
  * C runs over 10^-6 … 10^6 one decade apart, then the interval around the best C is halved (half, quarter, eighth
@@ -33,7 +34,7 @@ export interface LinearProbeSettings {
   cGrid: 'auto' | number[];
   /** L-BFGS iterations per fit */
   maxIterations: number;
-  /** stop when max |gradient| of the per-sample objective is below this */
+  /** stop when max |gradient| of the objective (the sum over rows, as scikit-learn's `tol`) is at most this */
   tolerance: number;
   /** stop when the objective's relative decrease in one iteration is below this (scipy's L-BFGS-B default: 2.2e-9) */
   relativeTolerance: number;
@@ -49,7 +50,7 @@ export interface LinearProbeSettings {
 export const DEFAULT_LINEAR_PROBE: LinearProbeSettings = {
   cGrid: 'auto',
   maxIterations: 1000,
-  tolerance: 1e-5,
+  tolerance: 1e-4,
   relativeTolerance: 1e7 * 2.220446049250313e-16,
   validationShare: 0.1,
   classWeighting: false,
@@ -220,8 +221,10 @@ export interface LbfgsOptions {
   maxIterations: number;
   /** stop when max |gradient| ≤ this */
   gradientTolerance: number;
-  /** stop when (f_prev − f) / max(|f_prev|, |f|, 1) ≤ this; scipy's L-BFGS-B default */
+  /** stop when (f_prev − f) / max(|f_prev|, |f|, relativeFloor) ≤ this; default scipy's L-BFGS-B factr 1e7 · eps */
   relativeTolerance?: number;
+  /** default 1 (scipy); 1/N when f is a sum divided by N, so the rule is scipy's on the sum */
+  relativeFloor?: number;
   memory?: number;
   signal?: AbortSignal;
   yieldEveryMs?: number;
@@ -411,7 +414,7 @@ export async function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, o: LbfgsO
       reason = 'gradient';
       break;
     }
-    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) {
+    if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), o.relativeFloor ?? 1) <= ftol) {
       reason = 'relative-decrease';
       break;
     }
@@ -530,10 +533,13 @@ export async function fitLinearProbe(
   };
   const fit = async (rows: number[], c: number, stage: ProbeProgress['stage']) => {
     const p = problem(rows, c);
+    // The optimizer sees the objective divided by the weight sum: scale the sum's stopping rules to match.
+    const weightSum = p.sampleWeights ? p.sampleWeights.reduce((a, b) => a + b, 0) : rows.length;
     const result = await minimizeLbfgs((theta, grad) => probeLossGradient(p, theta, grad), startFor(c), {
       maxIterations: s.maxIterations,
-      gradientTolerance: s.tolerance,
+      gradientTolerance: s.tolerance / weightSum,
       relativeTolerance: s.relativeTolerance,
+      relativeFloor: 1 / weightSum,
       signal,
       yieldEveryMs: control.yieldEveryMs,
       onIteration: (iteration) => control.onProgress?.({ stage, done, total: totalWithRefit(), c, iteration }),
