@@ -1,9 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEmbedStore } from '../embed/store';
-import { aggregatePoints, labelsWorth } from './dataEfficiency';
+import { aggregatePoints, labelsWorth, studySummary } from './dataEfficiency';
 import { downloadStudyCsv, downloadStudySvg, overlaidStudies, parseC, studyChartSvg, studyName, useDataEfficiencyStore } from './dataEfficiencyStore';
-import { studySummary } from './dataEfficiency';
 import { isWorking, JobStatus } from './JobStatus';
 import type { FeatureKind } from './trainingInput';
 
