@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { classifyScenarios } from './classify';
 import { cliScenarios } from './cli';
+import { dataEfficiencyScenarios } from './dataEfficiency';
 import { embedScenarios } from './embed';
 import { exploreScenarios } from './explore';
 import { ingestScenarios } from './ingest';
@@ -14,7 +15,7 @@ import { probeScenarios } from './probe';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord, type Scenario } from './lib';
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...dataEfficiencyScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

@@ -10,6 +10,7 @@ import { seededRandom } from '../src/lib/random';
 import { classifierOf, type ClassifierKind } from '../src/train/classifiers';
 import { mlpClassifier, type MlpProgress } from '../src/train/classifiers/mlp';
 import { fitAndScore, runClassifier } from '../src/train/classifierRun';
+import { runDataEfficiency, type DataEfficiencyJob, type DataEfficiencyProgress } from '../src/train/dataEfficiencyRun';
 import { DEFAULT_MLP, type MlpSettings } from '../src/train/mlpSettings';
 import { newRunIdentity, saveClassifierRun } from '../src/train/runs';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
@@ -86,6 +87,13 @@ const api = {
       }
       return rows;
     });
+  },
+
+  /** A data-efficiency curve (src/train/dataEfficiencyRun.ts): each finished (k, draw) is reported as it ends. */
+  async dataEfficiency(input: { jobId: string; datasetId: string; features: Features } & DataEfficiencyJob, ctx: JobContext<DataEfficiencyProgress>) {
+    return withGate(input.jobId, ctx.signal, async (gate) =>
+      runDataEfficiency(await loadTrainingData(input.datasetId, input.features, (message) => ctx.progress({ type: 'stage', message })), input.features, input, { signal: ctx.signal, gate, progress: ctx.progress }),
+    );
   },
 
   /**

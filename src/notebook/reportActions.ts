@@ -6,6 +6,7 @@ import { describeBackend } from '../lib/compute';
 import { useResultsStore } from '../results/store';
 import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
+import type { DataEfficiencyRecord } from '../train/dataEfficiency';
 import type { SweepRecord } from '../train/sweep';
 import type { ClassifierRun } from '../train/types';
 import { applyOcclusionPart, occlusionFigures, occlusionSessionPart, type OcclusionSessionPart } from './occlusionReport';
@@ -21,6 +22,9 @@ const contributors: {
   settings?: () => [string, unknown];
   classifierRuns?: () => { entry: AnyClassifier; runs: readonly ClassifierRun[] };
   sweeps?: () => readonly SweepRecord[];
+  dataEfficiency?: () => readonly DataEfficiencyRecord[];
+  /** puts a section's settings back from a session record ("Repeat from a session record") */
+  apply?: (record: SessionRecord) => ApplyOutcome;
 }[] = [];
 export function contributeToReport(contributor: (typeof contributors)[number]): void {
   contributors.push(contributor);
@@ -44,6 +48,7 @@ export function currentSessionRecord(): SessionRecord {
     results: useResultsStore.getState().rows,
     classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
     sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
+    dataEfficiency: contributors.flatMap((c) => c.dataEfficiency?.() ?? []),
     extra: { ...Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))), occlusion: occlusionSessionPart() },
   });
 }
@@ -110,5 +115,12 @@ export async function applySessionRecord(file: File): Promise<ApplyOutcome> {
   todo.push('press Train to repeat the run');
   const occlusion = applyOcclusionPart(record.extra?.occlusion as OcclusionSessionPart | undefined, record.selectedRunId);
   if (occlusion) todo.push(occlusion);
+  for (const contributor of contributors) {
+    const outcome = contributor.apply?.(record);
+    if (outcome) {
+      done.push(...outcome.done);
+      todo.push(...outcome.todo);
+    }
+  }
   return { done, todo };
 }

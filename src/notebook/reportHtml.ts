@@ -4,7 +4,9 @@
  */
 import { line, scaleLinear } from 'd3';
 import { confusionTint, EMOTIONS } from '../lib/emotions';
-import type { ClassifierRunSummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
+import { aggregatePoints, sameDraws } from '../train/dataEfficiency';
+import { dataEfficiencySvg } from '../train/dataEfficiencyChart';
+import type { ClassifierRunSummary, DataEfficiencySummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
 
 export interface ReportFigure {
   title: string;
@@ -104,6 +106,36 @@ ${smallTable({
 </section>`;
 }
 
+/**
+ * Data-efficiency studies: one figure per group of studies with the same draws on the same dataset (overlaid, as
+ * the Train section shows them), then each study's mean, sd, min and max per k.
+ */
+function dataEfficiencySections(studies: DataEfficiencySummary[], zeroShot?: number): string {
+  const groups: DataEfficiencySummary[][] = [];
+  for (const study of studies) {
+    const group = groups.find((g) => g[0].datasetId === study.datasetId && sameDraws(g[0].settings, study.settings));
+    if (group) group.push(study);
+    else groups.push([study]);
+  }
+  const name = (s: DataEfficiencySummary) => `${s.settings.classifier === 'mlp' ? 'MLP' : 'linear probe'} on ${s.trainedOn}`;
+  return groups
+    .map((group) => {
+      const figure = dataEfficiencySvg(
+        group.map((s) => ({ name: name(s), value: s })),
+        { zeroShot: group[0].zeroShot ?? zeroShot },
+      );
+      const tables = group.map((s) =>
+        smallTable({
+          caption: `${s.title} Seed ${s.settings.seed}, ${s.settings.draws} draws per k (${s.settings.drawsAtAll} at all), ${s.datasetName}, ${s.createdAt}`,
+          columns: ['Faces per emotion', 'Draws', 'Mean test accuracy', 'sd', 'Min', 'Max', 'Mean without images also in train'],
+          rows: aggregatePoints(s.points, s.allPerEmotion).map((p) => [String(p.shots), String(p.n), pct(p.mean), `${(100 * p.sd).toFixed(2)} pt`, pct(p.min), pct(p.max), pct(p.cleanMean)]),
+        }),
+      );
+      return `<section class="data-efficiency"><figure>${figure}<figcaption>Test accuracy against labelled faces per emotion: mean over the seeded draws, band from the lowest to the highest draw.</figcaption></figure>${tables.join('')}</section>`;
+    })
+    .join('\n');
+}
+
 function runSection(run: RunSummary, selected: boolean): string {
   const s = run.settings;
   return `<section class="run">
@@ -175,6 +207,7 @@ ${others.map((r) => runSection(r, false)).join('\n')}
 ${record.runs.length === 0 ? '<p>No run saved.</p>' : ''}
 ${classifierSections(record.classifierRuns ?? [])}
 ${record.sweeps?.length ? `<h2>Hyperparameter sweeps</h2>${record.sweeps.map(sweepSection).join('\n')}` : ''}
+${record.dataEfficiency?.length ? `<h2>Data efficiency: how many labels is zero-shot worth</h2>${dataEfficiencySections(record.dataEfficiency, record.zeroShot?.accuracy)}` : ''}
 ${[...new Set(figures.map((f) => f.section ?? 'Embedding maps'))]
   .map((section) => `<h2>${escapeHtml(section)}</h2>${figures.filter((f) => (f.section ?? 'Embedding maps') === section).map((f) => `<figure>${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>${f.html ?? ''}`).join('')}`)
   .join('\n')}

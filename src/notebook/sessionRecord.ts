@@ -10,6 +10,7 @@ import { EMOTIONS } from '../lib/emotions';
 import type { ResultRow } from '../results/store';
 import type { AnyClassifier, ReportDetails } from '../train/classifiers/types';
 import type { MlpSettings } from '../train/mlpSettings';
+import type { DataEfficiencyRecord, DataEfficiencyValue } from '../train/dataEfficiency';
 import type { SweepRecord, SweepRow } from '../train/sweep';
 import type { ClassifierRun, RunRecord } from '../train/types';
 
@@ -72,6 +73,14 @@ export interface SweepSummary {
   rows: SweepRow[];
 }
 
+/** A stored data-efficiency study: its settings (seed, k, draws, C), every point and its title. */
+export interface DataEfficiencySummary extends DataEfficiencyValue {
+  id: string;
+  datasetId: string;
+  createdAt: string;
+  title: string;
+}
+
 export interface SessionRecord {
   format: typeof SESSION_FORMAT;
   version: number;
@@ -90,6 +99,8 @@ export interface SessionRecord {
   classifierRuns?: ClassifierRunSummary[];
   /** stored hyperparameter sweeps */
   sweeps?: SweepSummary[];
+  /** stored data-efficiency studies */
+  dataEfficiency?: DataEfficiencySummary[];
   /** settings of other sections (projection, ...) keyed by section */
   extra?: Record<string, unknown>;
 }
@@ -114,6 +125,7 @@ export interface SessionInputs {
   /** saved runs of the registry's other classifiers */
   classifierRuns?: { entry: AnyClassifier; runs: readonly ClassifierRun[] }[];
   sweeps?: readonly SweepRecord[];
+  dataEfficiency?: readonly DataEfficiencyRecord[];
   extra?: Record<string, unknown>;
   now?: Date;
 }
@@ -222,6 +234,7 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
     selectedRunId: training.shownRunId,
     classifierRuns: (inputs.classifierRuns ?? []).flatMap(({ entry, runs }) => runs.map((run) => summarizeClassifierRun(entry, run))),
     sweeps: (inputs.sweeps ?? []).map(summarizeSweep),
+    dataEfficiency: (inputs.dataEfficiency ?? []).map((r) => ({ id: r.id, datasetId: r.datasetId, createdAt: r.createdAt, title: r.title, ...r.value })),
     extra: inputs.extra,
   };
 }

@@ -24,7 +24,7 @@ export interface StoredItem {
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const RESULT_TITLES: Record<string, string> = { sweep: 'Sweep tables', 'zero-shot': 'Zero-shot scores', map: 'Embedding maps' };
+const RESULT_TITLES: Record<string, string> = { sweep: 'Sweep tables', 'zero-shot': 'Zero-shot scores', map: 'Embedding maps', 'data-efficiency': 'Data-efficiency curves' };
 
 /** The panel's groups, in order: derived from the registry and from the result kinds actually stored. */
 export function storageGroups(items: readonly StoredItem[]): [StoredKind, string][] {

@@ -9,6 +9,8 @@ import { announceChange } from '../lib/tabs';
 import { deleteResult } from '../lib/resultRecords';
 import type { ClassifierKind } from '../train/classifiers';
 import { CLASSIFIER_STORES } from '../train/classifierStores';
+import { DATA_EFFICIENCY_KIND } from '../train/dataEfficiency';
+import { useDataEfficiencyStore } from '../train/dataEfficiencyStore';
 import { SWEEP_KIND, useSweepStore } from '../train/sweepStore';
 import { storageInventory, type StoredItem } from './storageInventory';
 
@@ -40,6 +42,8 @@ export const useStorageStore = create<StorageState>((set, get) => ({
         await CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind].getState().removeRun(item.key);
       } else if (item.kind === `result:${SWEEP_KIND}`) {
         await useSweepStore.getState().remove(item.key);
+      } else if (item.kind === `result:${DATA_EFFICIENCY_KIND}`) {
+        await useDataEfficiencyStore.getState().remove(item.key);
       } else if (item.kind.startsWith('result:')) {
         // deleteResult tells this tab's stores and the other tabs.
         await deleteResult(item.kind.slice('result:'.length), item.key);

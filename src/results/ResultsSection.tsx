@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { Section } from '../app/Section';
 import { applySessionRecord, downloadReport, downloadSessionRecord, type ApplyOutcome } from '../notebook/reportActions';
+import { studySummary } from '../train/dataEfficiency';
+import { useDataEfficiencyStore } from '../train/dataEfficiencyStore';
 import { sweepSummary, useSweepStore } from '../train/sweepStore';
 import { useResultsStore } from './store';
 
@@ -10,6 +12,7 @@ export function ResultsSection() {
   const rows = useResultsStore((s) => s.rows);
   const status = useResultsStore((s) => s.status);
   const sweeps = useSweepStore((s) => s.sweeps);
+  const curves = useDataEfficiencyStore((s) => s.studies);
   const [applied, setApplied] = useState<ApplyOutcome | { error: string }>();
   return (
     <Section id="results" step={6} title="Results" status={status} next="train the classifiers in the Train section.">
@@ -42,6 +45,13 @@ export function ResultsSection() {
         <ul className="sweep-summaries" aria-label="Stored hyperparameter sweeps">
           {sweeps.map((record) => (
             <li key={record.id}>{sweepSummary(record.value)}</li>
+          ))}
+        </ul>
+      )}
+      {curves.length > 0 && (
+        <ul className="data-efficiency-summaries" aria-label="Stored data-efficiency curves">
+          {curves.map((record) => (
+            <li key={record.id}>{studySummary(record.value)}</li>
           ))}
         </ul>
       )}

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../app/Section';
 import { CompareRuns } from './CompareRuns';
 import { Curves } from './Curves';
+import { DataEfficiencyPanel } from './DataEfficiencyPanel';
 import { Evaluation } from './Evaluation';
 import { ForestPanel } from './ForestPanel';
 import { isWorking } from './JobStatus';
@@ -35,6 +36,7 @@ export function TrainSection() {
       <SweepPanel />
       <ForestPanel />
       <ProbePanel />
+      <DataEfficiencyPanel />
     </TrainFrame>
   );
 }
