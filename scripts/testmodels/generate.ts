@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIP_MEAN, CLIP_STD } from '../../src/embed/preprocess';
+import { CLIP_MEAN, CLIP_STD } from '../../src/embed/backbones/clip';
 import { clipTokenizerJson } from '../tokenizer/clipTokenizerJson';
 import { buildTextModel, buildVisionModel, PRESETS, type ClipShape } from './clip';
 
