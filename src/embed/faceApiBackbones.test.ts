@@ -112,10 +112,8 @@ async function trainAndScore(datasetId: string, rep: Representation, shuffleSeed
   const trained = await trainMlp(data.x, data.dim, labels, data.train, EMOTION_COUNT, settings, { signal: new AbortController().signal });
   const scores = scoreClassifier(data, (positions) => predictRows(trained.model, data.x, data.dim, positions));
   trained.model.dispose();
-  return { accuracy: scores.test.accuracy, testCount: data.test.length, majority: majorityShare(data.test.map((k) => data.labels[k])) };
+  return { accuracy: scores.test.accuracy, testCount: data.test.length };
 }
-
-const majorityShare = (labels: number[]) => Math.max(...Array.from({ length: EMOTION_COUNT }, (_, c) => labels.filter((l) => l === c).length)) / labels.length;
 
 describe('face-api expression backbone on fer2013-mini, real weights', () => {
   it('an MLP on its features scores far above chance, and falls to chance with shuffled labels', async () => {
@@ -123,9 +121,13 @@ describe('face-api expression backbone on fer2013-mini, real weights', () => {
     const { datasetId, rep } = await embedMini(FACE_API_EXPRESSION, encoder);
     encoder.dispose();
     const real = await trainAndScore(datasetId, rep);
-    const shuffled = await Promise.all([1, 2, 3].map((seed) => trainAndScore(datasetId, rep, seed)));
-    console.log('face-api expression MLP on fer2013-mini:', JSON.stringify({ real, shuffled: shuffled.map((s) => s.accuracy) }));
-    expect(real.accuracy).toBeGreaterThan(0);
-    expect(shuffled.length).toBe(3);
+    const shuffled = await Promise.all([1, 2].map((seed) => trainAndScore(datasetId, rep, seed)));
+    // Measured on the 2-core test machine (tfjs WASM, default MLP, 60 epochs, 105 balanced test images, so chance
+    // and the most frequent class are both 1/7 = 14.3%): real labels 48.6%; shuffled with seeds 1, 2, 3: 13.3%,
+    // 15.2%, 7.6%. The browser run of e2e/backbones.e2e.ts: 51.4%. A binomial standard deviation on 105 images is
+    // about 3.4 points at chance and 4.9 at 49%: 35% is ~3 SD under the measured score and 25% ~3 SD over chance.
+    expect(real.testCount).toBe(105);
+    expect(real.accuracy).toBeGreaterThan(0.35);
+    for (const s of shuffled) expect(s.accuracy).toBeLessThan(0.25);
   }, 600_000);
 });
