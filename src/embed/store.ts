@@ -240,11 +240,11 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
       );
     }
     const { vision, text } = loaded as Required<Pick<typeof loaded, 'vision'>> & Pick<typeof loaded, 'text'>;
+    const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
     // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
-    useStatusStore.getState().reportBackend('CLIP', { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
+    useStatusStore.getState().reportBackend(family, { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
     const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim };
     const where = source.files ? ' from files on this computer' : vision.fromCache && (text?.fromCache ?? true) ? ' from this browser’s cache' : '';
-    const family = backbone.family === 'clip' ? 'CLIP' : backbone.label;
     set({
       loaded: text ? { vision, text } : { vision },
       model: { sourceKind: state.sourceKind, sourceId: source.id, precision, dim: vision.iface.dim, rep },
@@ -278,7 +278,7 @@ async function loadTfjsBackbone(set: Set, get: () => EmbedState, backbone: Backb
     worker?.terminate();
     worker = startEmbedWorker();
     const vision = await worker.loadFaceApi({ backboneId: backbone.id }, { signal: controller.signal });
-    useStatusStore.getState().reportBackend('CLIP', vision.backend);
+    useStatusStore.getState().reportBackend('face-api', vision.backend);
     const rep: Representation = { kind: backbone.repKind, model: backbone.id, precision: 'fp32', dim: vision.iface.dim };
     set({
       loaded: { vision },
@@ -372,7 +372,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       announceChange('embeddings');
       // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
       const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;
-      if (vision) useStatusStore.getState().reportBackend('CLIP', vision);
+      if (vision) useStatusStore.getState().reportBackend(chosenBackbone(get()).family === 'face-api' ? 'face-api' : 'CLIP', vision);
       await get().refreshCoverage();
       void useStatusStore.getState().refreshStorage();
     }
