@@ -1,5 +1,5 @@
 /**
- * A real pretrained network, offline: face-api's expression network (weights shipped in the npm package, served by
+ * Backbones other than CLIP. A real pretrained network, offline: face-api's expression network (weights shipped in the npm package, served by
  * the app) embeds fer2013-mini in the browser, an MLP trains on its features and scores well above chance on the
  * test split; `facet embed --model face-api-expression` makes the same vectors under the same keys.
  * Random-weight test models score at chance, so only real weights catch labels, ids and embeddings misaligned
@@ -76,4 +76,26 @@ test('face-api expression features: embedded in the browser, an MLP on them scor
   // the same tfjs WASM kernels on both sides
   assert.ok(worst < 1e-4, `largest difference between browser and CLI values: ${worst}`);
   assert.deepEqual(foreignRequests(harness), []);
+});
+
+test('SigLIP’s interface (the generated siglip-tiny model, served as a mirror) loads, reads its preprocessor_config.json and embeds the dataset', async () => {
+  // A browser profile of its own: the dataset is imported afresh and no face-api vectors are around.
+  const other = await startHarness();
+  try {
+  const page = await other.newPage();
+  await importDataset(page);
+  const embed = region(page, 'Embed');
+  await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
+  await embed.getByLabel('Source').selectOption('mirror');
+  await embed.getByLabel('Mirror URL').fill(`${other.url}/models/siglip-tiny/`);
+  await embed.getByLabel('Backend').selectOption('wasm');
+  await embed.getByRole('button', { name: 'Load model' }).click();
+  await embed.getByRole('status').filter({ hasText: /SigLIP ready: 768-d image embeddings/ }).waitFor({ timeout: 60_000 });
+  await embedDataset(page);
+  await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
+  assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/preprocessor_config.json')), 'the preprocessing came from the model’s own config');
+  assert.deepEqual(foreignRequests(other), []);
+  } finally {
+    await other.close();
+  }
 });

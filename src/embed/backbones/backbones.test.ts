@@ -38,6 +38,11 @@ describe('preprocessingFromConfig', () => {
     expect(preprocessingFromConfig(siglip, CLIP_PREPROCESSING)).toEqual({ ...SIGLIP_BASE.preprocessing });
   });
 
+  it('reads the generated SigLIP test model’s config as SigLIP’s declared preprocessing', () => {
+    const { preprocessor } = transformersJsConfigs(PRESETS['siglip-tiny']);
+    expect(preprocessingFromConfig(preprocessor as Record<string, unknown>, CLIP_PREPROCESSING)).toEqual({ ...SIGLIP_BASE.preprocessing });
+  });
+
   it('refuses a resampling Facet does not implement', () => {
     expect(() => preprocessingFromConfig({ resample: 1 }, CLIP_PREPROCESSING)).toThrow(/resample 1 is not supported/);
   });
