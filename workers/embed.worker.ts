@@ -1,7 +1,20 @@
 /**
- * Embed worker: downloads (or takes from cache) CLIP encoder files, creates onnxruntime-web sessions and runs them.
- * Thin by design: the logic lives in src/embed/.
+ * Embed worker: downloads (or takes from cache) a backbone's encoder files, creates onnxruntime-web sessions and runs
+ * them, or runs a face-api backbone on TensorFlow.js (its weights served from the app's origin). Thin by design: the
+ * logic lives in src/embed/.
  */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import tfWasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import tfWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import expressionManifest from '@vladmandic/face-api/model/face_expression_model-weights_manifest.json?url';
+import expressionBin from '@vladmandic/face-api/model/face_expression_model.bin?url';
+import recognitionManifest from '@vladmandic/face-api/model/face_recognition_model-weights_manifest.json?url';
+import recognitionBin from '@vladmandic/face-api/model/face_recognition_model.bin?url';
+import { backboneById, DEFAULT_BACKBONE, type Backbone, type ImagePreprocessing } from '../src/embed/backbones';
+import { preprocessingFromConfig } from '../src/embed/backbones/types';
+import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+import { createFaceApiEncoder, type FaceApiEncoder } from '../src/embed/faceApiEncoder';
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../src/lib/compute';
 import { connect, exposeApi, isCancelled, transfer, type Client, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
@@ -22,6 +35,45 @@ import type { EncodeWorkerApi } from './encode.worker';
 
 const encoders = new Map<EncoderKind, Encoder>();
 let tokenizer: ClipTokenizer | undefined;
+/** the backbone whose encoders are loaded, and its preprocessing as its source declares it */
+let backbone: Backbone = DEFAULT_BACKBONE;
+let preprocessing: ImagePreprocessing = DEFAULT_BACKBONE.preprocessing;
+/** a face-api backbone in use instead of the ONNX encoders */
+let faceApi: FaceApiEncoder | undefined;
+
+// face-api's weights, emitted into the build by Vite and served from the app's own origin (as the classify worker's).
+const FACE_API_FILES: Record<string, string> = {
+  'face_expression_model-weights_manifest.json': expressionManifest,
+  'face_expression_model.bin': expressionBin,
+  'face_recognition_model-weights_manifest.json': recognitionManifest,
+  'face_recognition_model.bin': recognitionBin,
+};
+
+async function readFaceApiFile(file: string): Promise<ArrayBuffer> {
+  const url = FACE_API_FILES[file];
+  if (!url) throw new Error(`face-api has no file ${file}`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`face-api's ${file} could not be read (HTTP ${response.status})`);
+  return response.arrayBuffer();
+}
+
+let tfBackend: Promise<string> | undefined;
+/** TensorFlow.js on WASM (single-threaded: its threaded build cannot start threads from a module worker), else CPU. */
+function tfReady(): Promise<string> {
+  return (tfBackend ??= (async () => {
+    setWasmPaths({ 'tfjs-backend-wasm.wasm': tfWasmPlain, 'tfjs-backend-wasm-simd.wasm': tfWasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': tfWasmSimd });
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const name = (await tf.setBackend('wasm').catch(() => false)) ? 'wasm' : (await tf.setBackend('cpu'), 'cpu');
+    await tf.ready();
+    return name;
+  })());
+}
+
+/** The loaded image encoder's input preparation (the ONNX file fixes the size). */
+function visionPreprocessing(): ImagePreprocessing {
+  if (faceApi) return faceApi.backbone.preprocessing;
+  return { ...preprocessing, size: encoderFor('vision').iface.imageSize! };
+}
 
 function encoderFor(kind: EncoderKind): Encoder {
   const encoder = encoders.get(kind);
@@ -49,6 +101,10 @@ function startEncodeWorker(): Client<EncodeWorkerApi> {
 
 /** Runs `job` on a pool of this worker's image encoder plus the planned copies, which stop when it settles. */
 async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Promise<T> {
+  if (faceApi) {
+    const net = faceApi;
+    return job(new SessionPool([{ run: (values, count) => net.run(values, count) }]));
+  }
   const encoder = encoderFor('vision');
   const size = encoder.iface.imageSize!;
   const own: EncoderSession = { run: (pixelValues, count) => runEncoder(encoder, pixelValues, [count, 3, size, size]) };
@@ -91,6 +147,8 @@ export interface LoadEncoderInput {
   threads?: number;
   /** vision encoder sessions working at once (default: planned from the cores and the model's size) */
   sessions?: number;
+  /** the registry backbone these files are (default: CLIP ViT-B/32's family entry) */
+  backboneId?: string;
 }
 
 /** How a dataset run used its encoder sessions: the rest of `seconds` went to reading, preprocessing and storing. */
@@ -110,6 +168,8 @@ export interface LoadedEncoder {
   backend: BackendInUse;
   iface: EncoderInterface;
   loadMs: number;
+  /** how faces are prepared for this encoder (vision) */
+  preprocessing?: ImagePreprocessing;
 }
 
 const api = {
@@ -120,7 +180,13 @@ const api = {
     const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
-    if (input.kind === 'vision') copiesPlanned = undefined;
+    if (input.kind === 'vision') {
+      copiesPlanned = undefined;
+      faceApi?.dispose();
+      faceApi = undefined;
+      backbone = input.backboneId ? backboneById(input.backboneId) : DEFAULT_BACKBONE;
+      preprocessing = await loadPreprocessing(input.source, backbone, ctx);
+    }
     const caps = await detectCompute({ webgpu: input.backend === 'auto' || input.backend === 'webgpu' });
     const plan = planSessions({
       backend: chooseBackend(caps, input.backend).kind,
@@ -153,11 +219,42 @@ const api = {
       backend: backendOf(input.kind, encoder),
       iface: encoder.iface,
       loadMs: performance.now() - started,
+      preprocessing: input.kind === 'vision' ? visionPreprocessing() : undefined,
+    };
+  },
+
+  /** Loads a face-api backbone (no text tower) on TensorFlow.js; the ONNX encoders are released. */
+  async loadFaceApi(input: { backboneId: string }): Promise<LoadedEncoder> {
+    const started = performance.now();
+    const chosen = backboneById(input.backboneId);
+    for (const encoder of encoders.values()) await encoder.session.release();
+    encoders.clear();
+    copiesPlanned = undefined;
+    tokenizer = undefined;
+    faceApi?.dispose();
+    faceApi = undefined;
+    const tfName = await tfReady();
+    faceApi = await createFaceApiEncoder(faceapi, chosen, readFaceApiFile);
+    backbone = chosen;
+    preprocessing = chosen.preprocessing;
+    return {
+      url: `@vladmandic/face-api/model/${chosen.files.vision.fp32}`,
+      bytes: faceApi.bytes,
+      fromCache: false,
+      backend: { kind: 'wasm', threads: 1, detail: `TensorFlow.js ${tfName}` },
+      iface: faceApi.iface,
+      loadMs: performance.now() - started,
+      preprocessing: chosen.preprocessing,
     };
   },
 
   /** pixelValues: CLIP-preprocessed images, [count, 3, size, size]; returns the raw (unnormalized) image_embeds. */
   async encodeImages(input: { pixelValues: Float32Array; count: number }): Promise<{ embeddings: Float32Array; dim: number; ms: number }> {
+    if (faceApi) {
+      const started = performance.now();
+      const embeddings = await faceApi.run(input.pixelValues, input.count);
+      return transfer({ embeddings, dim: faceApi.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
+    }
     const encoder = encoderFor('vision');
     const size = encoder.iface.imageSize!;
     if (input.pixelValues.length !== input.count * 3 * size * size) {
@@ -170,13 +267,13 @@ const api = {
 
   /** Embeds the faces not cached yet into the embedding cache; progress is the number of faces done so far. */
   async embedFaces(input: { rep: Representation; faces: FaceBatch; batchSize: number }, ctx: JobContext<number>): Promise<number> {
-    const encoder = encoderFor('vision');
-    if (input.rep.dim !== encoder.iface.dim) throw new Error(`The loaded model makes ${encoder.iface.dim}-d embeddings, not ${input.rep.dim}-d`);
+    const dim = faceApi?.iface.dim ?? encoderFor('vision').iface.dim;
+    if (input.rep.dim !== dim) throw new Error(`The loaded model makes ${dim}-d embeddings, not ${input.rep.dim}-d`);
     let done = 0;
     return withVisionSessions((pool) =>
       embedFaces(input.rep, input.faces, (pixelValues, count) => pool.run(pixelValues, count), {
         batchSize: input.batchSize,
-        imageSize: encoder.iface.imageSize!,
+        preprocessing: visionPreprocessing(),
         concurrency: pool.size,
         signal: ctx.signal,
         onBatch: (k) => ctx.progress((done += k)),
@@ -189,12 +286,12 @@ const api = {
     input: { datasetId: string; rep: Representation; batchSize: number; sampleFirst?: number },
     ctx: JobContext<EmbedDatasetProgress>,
   ): Promise<EmbedDatasetProgress & EncoderUse> {
-    const encoder = encoderFor('vision');
+    const prepared = visionPreprocessing();
     return withVisionSessions(async (pool) => {
       const started = performance.now();
       const progress = await embedDataset(input.datasetId, input.rep, (pixelValues, count) => pool.run(pixelValues, count), {
         batchSize: input.batchSize,
-        imageSize: encoder.iface.imageSize!,
+        preprocessing: prepared,
         concurrency: pool.size,
         sampleFirst: input.sampleFirst,
         signal: ctx.signal,
@@ -220,6 +317,7 @@ const api = {
 
   /** The backend each loaded encoder runs on now (it changes when WebGPU fails at run time). */
   async backends(): Promise<Partial<Record<EncoderKind, BackendInUse>>> {
+    if (faceApi) return { vision: { kind: 'wasm', threads: 1, detail: `TensorFlow.js ${await tfReady()}` } };
     return Object.fromEntries([...encoders].map(([kind, encoder]) => [kind, backendOf(kind, encoder)]));
   },
 
@@ -257,6 +355,32 @@ const api = {
     return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
   },
 };
+
+/**
+ * The preprocessing of a hub or mirror model as its preprocessor_config.json says (transformers.js reads the same
+ * file), else the backbone's declared values (files picked from disk, a mirror without the file).
+ */
+async function loadPreprocessing(source: ModelSource, chosen: Backbone, ctx: JobContext<DownloadProgress>): Promise<ImagePreprocessing> {
+  const name = chosen.files.preprocessorConfig;
+  if (source.files || !name) return chosen.preprocessing;
+  const url = new URL(name, source.baseUrl).href;
+  let fetched: { bytes: ArrayBuffer; fromCache: boolean };
+  try {
+    fetched = await fetchModelFile(url, ctx.signal, ctx.progress);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    return chosen.preprocessing;
+  }
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(new TextDecoder().decode(fetched.bytes));
+  } catch {
+    throw new Error(`${url} is not JSON`);
+  }
+  const read = preprocessingFromConfig(config, chosen.preprocessing);
+  if (!fetched.fromCache) await cacheModelFile(url, fetched.bytes);
+  return read;
+}
 
 /** A file picked from disk: read, never cached (it is already on this machine). */
 async function readLocalFile(file: File, ctx: JobContext<DownloadProgress>): Promise<{ bytes: ArrayBuffer; fromCache: boolean }> {

@@ -20,6 +20,14 @@ export interface ClipShape {
    * the image; a larger spread makes the tiny model's outputs depend on the input as a trained model's do.
    */
   weightStd: number;
+  /**
+   * Which registry interface the files mirror (src/embed/backbones): 'clip' (default) or 'siglip', whose
+   * transformers.js export has the same tensor names (pixel_values → image_embeds, input_ids → text_embeds) with
+   * 768-d outputs, text padded to 64 tokens, and its own preprocessor_config.json (224 × 224 bilinear, no crop, mean
+   * and std 0.5). The graph inside stays CLIP-like (class-token and end-of-text pooling): only the interface is
+   * SigLIP's, which is what loading, checking and preprocessing depend on.
+   */
+  family?: 'clip' | 'siglip';
 }
 
 export const PRESETS: Record<string, ClipShape> = {
@@ -29,6 +37,14 @@ export const PRESETS: Record<string, ClipShape> = {
     embedDim: 512,
     quantizedTokenTable: true,
     weightStd: 0.3,
+  },
+  'siglip-tiny': {
+    vision: { patch: 32, width: 16, layers: 1, heads: 2, mlp: 32, imageSize: 224 },
+    text: { width: 8, layers: 1, heads: 2, mlp: 16, context: 64, vocab: 49408 },
+    embedDim: 768,
+    quantizedTokenTable: true,
+    weightStd: 0.3,
+    family: 'siglip',
   },
   'vit-b-32': {
     vision: { patch: 32, width: 768, layers: 12, heads: 12, mlp: 3072, imageSize: 224 },

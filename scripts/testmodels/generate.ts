@@ -1,12 +1,13 @@
 /**
  * `npm run models -- [preset ...] [--force]`: writes CLIP-shaped ONNX models with random weights into
  * models/<preset>/ in the Hugging Face Hub repo's layout (onnx/vision_model.onnx, onnx/text_model.onnx, their
- * _quantized int8 variants, tokenizer.json) plus facet-model.json. Presets: tiny (tests), vit-b-32 (benchmarks).
+ * _quantized int8 variants, tokenizer.json) plus facet-model.json. Presets: tiny (tests; also writes siglip-tiny,
+ * SigLIP's interface), vit-b-32 (benchmarks).
  * Skips a preset whose files exist for the same generator version and settings.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIP_MEAN, CLIP_STD } from '../../src/embed/preprocess';
+import { CLIP_MEAN, CLIP_STD } from '../../src/embed/backbones/clip';
 import { clipTokenizerJson } from '../tokenizer/clipTokenizerJson';
 import { buildTextModel, buildVisionModel, PRESETS, type ClipShape } from './clip';
 
@@ -53,6 +54,23 @@ export function transformersJsConfigs(shape: ClipShape): { config: object; prepr
       projection_dim: embedDim,
     },
   };
+  if (shape.family === 'siglip') {
+    // As Xenova/siglip-base-patch16-224 has them (src/embed/backbones/siglip.ts cites the transformers.js sources).
+    return {
+      config: { architectures: ['SiglipModel'], model_type: 'siglip', text_config: { model_type: 'siglip_text_model', max_position_embeddings: text.context, hidden_size: text.width, vocab_size: text.vocab }, vision_config: { model_type: 'siglip_vision_model', image_size: vision.imageSize, patch_size: vision.patch, hidden_size: vision.width } },
+      preprocessor: {
+        image_processor_type: 'SiglipImageProcessor',
+        do_resize: true,
+        size: { height: vision.imageSize, width: vision.imageSize },
+        resample: 2, // PIL bilinear
+        do_rescale: true,
+        rescale_factor: 1 / 255,
+        do_normalize: true,
+        image_mean: [0.5, 0.5, 0.5],
+        image_std: [0.5, 0.5, 0.5],
+      },
+    };
+  }
   const preprocessor = {
     image_processor_type: 'CLIPImageProcessor',
     do_convert_rgb: true,
@@ -110,5 +128,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   const args = process.argv.slice(2);
   const force = args.includes('--force');
   const presets = args.filter((a) => !a.startsWith('--'));
-  for (const preset of presets.length ? presets : ['tiny']) console.log(generatePreset(preset, 'models', force));
+  // The test set is one model per registry interface with ONNX files: CLIP's (tiny) and SigLIP's (siglip-tiny).
+  const expanded = (presets.length ? presets : ['tiny']).flatMap((p) => (p === 'tiny' ? ['tiny', 'siglip-tiny'] : [p]));
+  for (const preset of expanded) console.log(generatePreset(preset, 'models', force));
 }

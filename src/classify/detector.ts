@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+import { loadFaceApiWeights, type ReadModelFile } from '../embed/faceApiEncoder';
 
 export type DetectorKind = 'ssd' | 'tiny';
 
@@ -30,23 +31,11 @@ export interface DetectedFace {
   eyes?: { left: Point; right: Point };
 }
 
-/** Reads one of the package's model files: `${name}-weights_manifest.json` or the .bin it names. */
-export type ReadModelFile = (file: string) => Promise<ArrayBuffer>;
+export type { ReadModelFile } from '../embed/faceApiEncoder';
 
-interface ManifestGroup {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
-}
-
-async function loadWeights(net: { loadFromWeightMap(map: tf.NamedTensorMap): void }, name: ModelName, read: ReadModelFile) {
-  const manifest = JSON.parse(new TextDecoder().decode(await read(`${name}-weights_manifest.json`))) as ManifestGroup[];
-  const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((path) => read(path)));
-  const specs = manifest.flatMap((g) => g.weights);
-  const bytes = tf.io.concatenateArrayBuffers(buffers);
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.quantization ? (s.quantization.dtype === 'uint8' ? 1 : 2) : 4), 0);
-  if (bytes.byteLength !== expected) throw new Error(`${name}: the weights hold ${bytes.byteLength} bytes, the manifest describes ${expected}`);
-  net.loadFromWeightMap(tf.io.decodeWeights(bytes, specs));
-}
+/** The package's weights for `name`, decoded (shared with the face-api backbones of the Embed section). */
+const loadWeights = (net: { loadFromWeightMap(map: tf.NamedTensorMap): void }, name: ModelName, read: ReadModelFile) =>
+  loadFaceApiWeights(net, `${name}-weights_manifest.json`, read, tf);
 
 const mean = (points: Point[]): Point => ({
   x: points.reduce((s, p) => s + p.x, 0) / points.length,

@@ -7,7 +7,8 @@ import { create } from 'zustand';
 import { empty, type SectionStatus } from '../app/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
-import { clipPixelValues } from '../embed/preprocess';
+import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
+import { pixelValues } from '../embed/preprocess';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
 import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
@@ -138,9 +139,10 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
   const rep = currentRepresentation(embed);
   const embedWorker = loadedEmbedWorker();
   if (vision && rep && embedWorker) {
-    const size = vision.iface.imageSize!;
+    // Prepared exactly as the dataset's faces were for this backbone (the worker says how).
+    const preprocessing = vision.preprocessing ?? { ...CLIP_PREPROCESSING, size: vision.iface.imageSize! };
     const face = { data: pixels, width: FACE_SIDE, height: FACE_SIDE, channels: 1 as const };
-    const { embeddings } = await embedWorker.encodeImages({ pixelValues: clipPixelValues(face, size), count: 1 });
+    const { embeddings } = await embedWorker.encodeImages({ pixelValues: pixelValues(face, preprocessing), count: 1 });
     // Normalized exactly as the embedding cache stores dataset faces.
     prediction.embedding = l2NormalizeRows(embeddings, rep.dim);
     prediction.rep = rep;

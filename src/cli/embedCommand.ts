@@ -8,7 +8,10 @@ import 'fake-indexeddb/auto';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { ingestFile } from '../dataset/ingest';
+import { BACKBONES, type Backbone, type ImagePreprocessing } from '../embed/backbones';
+import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
 import { putEmbeddings, type Representation } from '../embed/embeddingCache';
+import { createFaceApiEncoder, type FaceApi } from '../embed/faceApiEncoder';
 import { embedDataset } from '../embed/embedDataset';
 import { datasetEmbeddingFile } from '../embed/exportEmbeddings';
 import type { Precision } from '../embed/modelSource';
@@ -18,6 +21,8 @@ import { zeroShotOnTest } from '../embed/zeroShotRun';
 import { formatBytes, ProgressTracker } from '../lib/progress';
 import { l2NormalizeRows } from '../lib/vectors';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { decodeImageInNode } from './nodeDecode';
 import { createNodeEncoder, modelFiles, type Device } from './nodeModel';
 import { PartialOutput } from './partialOutput';
@@ -60,13 +65,8 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   terminal.done();
   o.log(`${manifest.count.toLocaleString('en-US')} faces (${manifest.skipped.length} entries skipped)`);
 
-  const files = await modelFiles(o.model, o.precision, (url, loaded, total) =>
-    terminal.show({ stage: `Downloading ${url.split('/').at(-1)}`, done: loaded, total, unit: 'B', rate: NaN, etaSeconds: NaN }),
-  );
-  terminal.done();
-  const vision = await createNodeEncoder('vision', files.vision, o.device, o.threads);
-  o.log(`CLIP vision encoder: ${files.id} (${o.precision}), ${vision.iface.dim}-d, on ${vision.provider}${vision.note ? ` (${vision.note})` : ''}`);
-  const rep: Representation = { kind: 'clip', model: files.id, precision: o.precision, dim: vision.iface.dim };
+  const encoder = await openEncoder(o, terminal);
+  const rep = encoder.rep;
 
   const partial = PartialOutput.open(o.out, { datasetId: manifest.id, representation: rep }, o.restart);
   if (partial.ids.length) {
@@ -74,12 +74,11 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
     o.log(`Continuing: ${partial.ids.length.toLocaleString('en-US')} images were embedded by an earlier run (${partial.dir})`);
   }
 
-  const size = vision.iface.imageSize!;
   const started = performance.now();
   let tracker: ProgressTracker | undefined;
-  const progress = await embedDataset(manifest.id, rep, (pixels, count) => vision.run(pixels, [count, 3, size, size]), {
+  const progress = await embedDataset(manifest.id, rep, encoder.run, {
     batchSize: o.batchSize,
-    imageSize: size,
+    preprocessing: encoder.preprocessing,
     signal: o.signal,
     onStored: (ids, vectors) => partial.append(ids, vectors),
     onProgress: (p) => {
@@ -89,7 +88,7 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   });
   terminal.done();
   const seconds = (performance.now() - started) / 1000;
-  await vision.release();
+  await encoder.release();
 
   const { bytes, count } = await datasetEmbeddingFile(manifest.id, rep);
   partial.finish(o.out, bytes);
@@ -97,7 +96,8 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   o.log(`Wrote ${o.out}: ${count.toLocaleString('en-US')} embeddings (${progress.done.toLocaleString('en-US')} now at ${imagesPerSecond.toFixed(1)} img/s, ${partial.ids.length.toLocaleString('en-US')} from the earlier run)`);
 
   const result: EmbedCommandResult = { count, embeddedNow: progress.done, fromPartial: partial.ids.length, seconds, imagesPerSecond };
-  if (o.zeroShot) {
+  if (o.zeroShot && encoder.files) {
+    const files = encoder.files;
     const text = await createNodeEncoder('text', files.text, o.device, o.threads);
     const tokenizer = ClipTokenizer.fromJson(readFileSync(files.tokenizer, 'utf8'), files.tokenizer);
     const prompts = promptsFor([PAPER_TEMPLATE]);
@@ -109,4 +109,70 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
     o.log(`CLIP zero-shot ("${PAPER_TEMPLATE}") on ${zeroShot.scored.toLocaleString('en-US')} test images: ${(100 * zeroShot.evaluation.accuracy).toFixed(2)}%`);
   }
   return result;
+}
+
+/** A backbone of the registry that runs on TensorFlow.js (face-api), named by its id. */
+export const tfjsBackbone = (model: string): Backbone | undefined => BACKBONES.find((b) => b.id === model && b.runtime === 'tfjs');
+
+/**
+ * face-api's CommonJS node-wasm build (its ESM build does not load in plain Node), on Node's `@tensorflow/tfjs`
+ * with the WASM backend, as in the browser's embed worker: no native addon.
+ */
+export async function faceApiInNode(): Promise<{ faceapi: FaceApi; tf: typeof import('@tensorflow/tfjs') }> {
+  const require = createRequire(import.meta.url);
+  const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+  const tf = (faceapi as unknown as { tf: typeof import('@tensorflow/tfjs') }).tf;
+  // tfjs-backend-wasm (which the node-wasm build registers) finds its .wasm beside itself in Node; the plain CPU
+  // backend is the fallback (about 10× slower here).
+  if (!(await tf.setBackend('wasm').catch(() => false))) await tf.setBackend('cpu');
+  await tf.ready();
+  return { faceapi, tf };
+}
+
+/** face-api's model files, read from the installed package (the browser serves the same files). */
+function readFaceApiFile(file: string): Promise<ArrayBuffer> {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+  const bytes = readFileSync(join(dir, file));
+  return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+interface OpenEncoder {
+  rep: Representation;
+  preprocessing: ImagePreprocessing;
+  run(values: Float32Array, count: number): Promise<Float32Array>;
+  release(): Promise<void>;
+  /** the ONNX model's files (a text tower for zero-shot); absent for face-api */
+  files?: Awaited<ReturnType<typeof modelFiles>>;
+}
+
+/** The image encoder `--model` names: a face-api backbone on TensorFlow.js, or CLIP files through onnxruntime-node. */
+async function openEncoder(o: EmbedCommandOptions, terminal: TerminalProgress): Promise<OpenEncoder> {
+  const tfjs = tfjsBackbone(o.model);
+  if (tfjs) {
+    // Plain TensorFlow.js (its CPU backend) in Node: the same kernels' arithmetic as the browser's, no native addon.
+    const { faceapi, tf } = await faceApiInNode();
+    const net = await createFaceApiEncoder(faceapi, tfjs, readFaceApiFile);
+    o.log(`${tfjs.label}: ${net.iface.dim}-d, on TensorFlow.js ${tf.getBackend()}`);
+    return {
+      rep: { kind: tfjs.repKind, model: tfjs.id, precision: 'fp32', dim: net.iface.dim },
+      preprocessing: tfjs.preprocessing,
+      run: (values, count) => net.run(values, count),
+      release: async () => net.dispose(),
+    };
+  }
+  const files = await modelFiles(o.model, o.precision, (url, loaded, total) =>
+    terminal.show({ stage: `Downloading ${url.split('/').at(-1)}`, done: loaded, total, unit: 'B', rate: NaN, etaSeconds: NaN }),
+  );
+  terminal.done();
+  const vision = await createNodeEncoder('vision', files.vision, o.device, o.threads);
+  o.log(`CLIP vision encoder: ${files.id} (${o.precision}), ${vision.iface.dim}-d, on ${vision.provider}${vision.note ? ` (${vision.note})` : ''}`);
+  const size = vision.iface.imageSize!;
+  return {
+    rep: { kind: 'clip', model: files.id, precision: o.precision, dim: vision.iface.dim },
+    preprocessing: { ...CLIP_PREPROCESSING, size },
+    run: (pixels, count) => vision.run(pixels, [count, 3, size, size]),
+    release: () => vision.release(),
+    files,
+  };
 }

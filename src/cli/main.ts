@@ -17,7 +17,8 @@ Embeds every face of a FER2013 archive with CLIP, as the notebook's Embed sectio
 file the notebook imports (Embed → Import embeddings). Interrupted runs continue where they stopped.
 
 Options:
-  --model <repo|url|folder>  Hugging Face repo, mirror URL, or a folder in the hub's layout
+  --model <repo|url|folder>  Hugging Face repo, mirror URL, or a folder in the hub's layout; or a face-api
+                             backbone: face-api-expression, face-api-recognition (offline, TensorFlow.js)
                              (default ${DEFAULT_CHECKPOINT.repo})
   --precision <p>            fp32, fp16 or quantized (default quantized, the notebook's default on CPU)
   --out <file>               output file (default <dataset>.embeddings.zip)

@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import { Section } from '../app/Section';
 import { useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
-import { CHECKPOINTS } from './modelSource';
 import { embedButtonLabel, embedNextStep } from './nextStep';
+import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
-import { useEmbedStore } from './store';
+import { chosenBackbone, useEmbedStore } from './store';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -17,7 +17,10 @@ export function EmbedSection() {
   useEffect(() => {
     void refreshCoverage();
   }, [datasetId, refreshCoverage]);
-  const ready = Boolean(s.loaded.vision && s.loaded.text);
+  const backbone = chosenBackbone(s);
+  const ready = Boolean(s.loaded.vision);
+  const hasText = Boolean(s.loaded.text);
+  const shipped = backbone.runtime === 'tfjs';
   return (
     <Section
       id="embed"
@@ -36,6 +39,34 @@ export function EmbedSection() {
       >
         <fieldset disabled={working}>
           <legend>Model</legend>
+          <label>
+            Backbone
+            <select
+              value={backbone.id}
+              onChange={(e) => {
+                const next = BACKBONES.find((b) => b.id === e.target.value)!;
+                s.setSettings(next.hubRepo ? { backboneId: next.id, repo: next.hubRepo } : { backboneId: next.id });
+              }}
+            >
+              {BACKBONES.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.label} · {b.dim}-d{b.reference ? ' · reference, not a clean baseline' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p className="muted" data-testid="backbone-about">
+            {backbone.trainedFor} By {backbone.credit}. Licence: {backbone.licence}.
+            {backbone.reference && (
+              <>
+                {' '}
+                <strong>Reference, not a clean baseline:</strong> its training data may overlap FER2013, so its scores are not a fair
+                comparison with CLIP.
+              </>
+            )}
+            {!backbone.hasText && ' No text tower: no zero-shot.'}
+          </p>
+          {!shipped && (<>
           <label>
             Source
             <select value={s.sourceKind} onChange={(e) => s.setSettings({ sourceKind: e.target.value as typeof s.sourceKind })}>
@@ -56,16 +87,7 @@ export function EmbedSection() {
               </label>
             ))
           ) : s.sourceKind === 'hub' ? (
-            <label>
-              Checkpoint
-              <select value={s.repo} onChange={(e) => s.setSettings({ repo: e.target.value })}>
-                {CHECKPOINTS.map((c) => (
-                  <option key={c.repo} value={c.repo}>
-                    {c.label} · {c.dim}-d
-                  </option>
-                ))}
-              </select>
-            </label>
+            <p className="muted">From the Hugging Face Hub: {s.repo}</p>
           ) : (
             <label>
               Mirror URL
@@ -97,6 +119,7 @@ export function EmbedSection() {
               <option value="webnn">WebNN (CPU, native kernels; where the browser has it)</option>
             </select>
           </label>
+          </>)}
           <button type="submit">Load model</button>
         </fieldset>
       </form>
@@ -147,7 +170,7 @@ export function EmbedSection() {
           </label>
         </div>
       )}
-      {ready && datasetId && (
+      {ready && hasText && datasetId && (
         <div className="zero-shot">
           <div className="controls-row">
             <label className="inline" title={`Averages ${ENSEMBLE_TEMPLATES.length} phrasings per emotion, as the CLIP paper does`}>

@@ -5,6 +5,7 @@
  */
 import { FACE_AREA, FACE_SIDE } from '../dataset/faceSet';
 import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
+import type { ImagePreprocessing } from './backbones';
 import { missingIds, type Representation } from './embeddingCache';
 import { embedFaces, type EmbedFacesOptions, type Encode } from './embedFaces';
 import { stratifiedOrder } from './sampling';
@@ -25,7 +26,7 @@ export async function embedDataset(
   encode: Encode,
   options: {
     batchSize: number;
-    imageSize: number;
+    preprocessing: ImagePreprocessing;
     /** batches encoding at once (the number of encoder sessions) */
     concurrency?: number;
     sampleFirst?: number;
@@ -69,7 +70,7 @@ export async function embedDataset(
     }
     await embedFaces(rep, { ids: slice.map((i) => columns.imageIds[i]), pixels, side: FACE_SIDE }, encode, {
       batchSize: options.batchSize,
-      imageSize: options.imageSize,
+      preprocessing: options.preprocessing,
       concurrency: options.concurrency,
       signal: options.signal,
       onStored: options.onStored,

@@ -4,6 +4,7 @@ import { createStore } from 'idb-keyval';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '../lib/vectors';
+import { CLIP_PREPROCESSING } from './backbones/clip';
 import { embedFaces, type Encode } from './embedFaces';
 import { SessionPool, type EncoderSession } from './encoderPool';
 import { loadEmbeddings, missingIds, type Representation } from './embeddingCache';
@@ -35,7 +36,7 @@ describe('embedFaces', () => {
     calls = [];
     const db = fresh();
     const progress: number[] = [];
-    const done = await embedFaces(rep, faces(5), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, onBatch: (k) => progress.push(k), db });
+    const done = await embedFaces(rep, faces(5), encode, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, onBatch: (k) => progress.push(k), db });
     expect(done).toBe(5);
     expect(calls).toEqual([2, 2, 1]);
     expect(progress).toEqual([2, 2, 1]);
@@ -50,7 +51,7 @@ describe('embedFaces', () => {
     const controller = new AbortController();
     const first = embedFaces(rep, faces(6), encode, {
       batchSize: 2,
-      imageSize: 224,
+      preprocessing: CLIP_PREPROCESSING,
       signal: controller.signal,
       onBatch: () => controller.abort(),
       db,
@@ -58,7 +59,7 @@ describe('embedFaces', () => {
     await expect(first).rejects.toThrow(/Cancelled/);
     expect(await missingIds(rep, faces(6).ids, db)).toEqual(['face-2', 'face-3', 'face-4', 'face-5']);
     calls = [];
-    expect(await embedFaces(rep, faces(6), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db })).toBe(4);
+    expect(await embedFaces(rep, faces(6), encode, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, db })).toBe(4);
     expect(calls).toEqual([2, 2]);
   });
 
@@ -67,13 +68,13 @@ describe('embedFaces', () => {
     const db = fresh();
     const set = faces(3);
     set.ids[2] = set.ids[0];
-    expect(await embedFaces(rep, set, encode, { batchSize: 8, imageSize: 224, signal: new AbortController().signal, db })).toBe(2);
+    expect(await embedFaces(rep, set, encode, { batchSize: 8, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, db })).toBe(2);
     expect(calls).toEqual([2]);
   });
 
   it('keeps two batches encoding at once and stores the same vectors, in order, as one at a time', async () => {
     const oneAtATime = fresh();
-    await embedFaces(rep, faces(7), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: oneAtATime });
+    await embedFaces(rep, faces(7), encode, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, db: oneAtATime });
     const db = fresh();
     let running = 0;
     let peak = 0;
@@ -94,7 +95,7 @@ describe('embedFaces', () => {
     };
     const done = await embedFaces(rep, faces(7), overlapping, {
       batchSize: 2,
-      imageSize: 224,
+      preprocessing: CLIP_PREPROCESSING,
       concurrency: 2,
       signal: new AbortController().signal,
       onStored: (ids) => void stored.push(ids),
@@ -124,7 +125,7 @@ describe('embedFaces', () => {
       settled++;
       return encode(pixelValues, count);
     };
-    await expect(embedFaces(rep, faces(6), failing, { batchSize: 2, imageSize: 224, concurrency: 2, signal: new AbortController().signal, db })).rejects.toThrow(
+    await expect(embedFaces(rep, faces(6), failing, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, concurrency: 2, signal: new AbortController().signal, db })).rejects.toThrow(
       'session lost',
     );
     expect(await missingIds(rep, faces(6).ids, db)).toEqual(['face-2', 'face-3', 'face-4', 'face-5']);
@@ -150,7 +151,7 @@ describe('embedFaces', () => {
     const pool = new SessionPool([{ run: (pixelValues, count) => encode(pixelValues, count) }, copy]);
     const done = await embedFaces(rep, faces(9), (pixelValues, count) => pool.run(pixelValues, count), {
       batchSize: 2,
-      imageSize: 224,
+      preprocessing: CLIP_PREPROCESSING,
       concurrency: pool.size,
       signal: new AbortController().signal,
       db,
@@ -159,13 +160,13 @@ describe('embedFaces', () => {
     expect(pool.lost).toBe(1);
     expect(await missingIds(rep, faces(9).ids, db)).toEqual([]);
     const reference = fresh();
-    await embedFaces(rep, faces(9), encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: reference });
+    await embedFaces(rep, faces(9), encode, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, db: reference });
     expect(await loadEmbeddings(rep, faces(9).ids, db)).toEqual(await loadEmbeddings(rep, faces(9).ids, reference));
   });
 
   it('refuses pixels that do not match the ids', async () => {
     const set = faces(2);
-    await expect(embedFaces(rep, { ...set, ids: ['a'] }, encode, { batchSize: 2, imageSize: 224, signal: new AbortController().signal, db: fresh() })).rejects.toThrow(
+    await expect(embedFaces(rep, { ...set, ids: ['a'] }, encode, { batchSize: 2, preprocessing: CLIP_PREPROCESSING, signal: new AbortController().signal, db: fresh() })).rejects.toThrow(
       /4608 pixels are not 1 faces of 48×48/,
     );
   });

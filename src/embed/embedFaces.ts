@@ -1,11 +1,12 @@
 /**
- * Embeds faces into the embedding cache: only the ids not stored yet, in batches, each batch preprocessed as CLIP's
- * (Pillow-exact bicubic), encoded, normalized and written in one transaction. A cancel or crash loses at most the
+ * Embeds faces into the embedding cache: only the ids not stored yet, in batches, each batch preprocessed as its
+ * backbone declares (Pillow-exact for the hub's models), encoded, normalized and written in one transaction. A cancel or crash loses at most the
  * batches in flight; the next run picks up from the cache. Runs in the embed worker; `encode` is the model.
  */
 import { throwIfCancelled } from '../lib/rpc';
 import { missingIds, putEmbeddings, type Representation } from './embeddingCache';
-import { clipPixelValues } from './preprocess';
+import type { ImagePreprocessing } from './backbones';
+import { pixelValues, valuesPerImage } from './preprocess';
 import type { UseStore } from 'idb-keyval';
 
 export interface FaceBatch {
@@ -20,7 +21,8 @@ export type Encode = (pixelValues: Float32Array, count: number) => Promise<Float
 
 export interface EmbedFacesOptions {
   batchSize: number;
-  imageSize: number;
+  /** the backbone's preprocessing (with the size its loaded file takes) */
+  preprocessing: ImagePreprocessing;
   signal: AbortSignal;
   /** batches encoding at once (one per encoder session); stored in order all the same. Default 1. */
   concurrency?: number;
@@ -33,7 +35,7 @@ export interface EmbedFacesOptions {
 
 /** Returns how many faces were embedded now (ids already cached and repeated ids are skipped). */
 export async function embedFaces(rep: Representation, faces: FaceBatch, encode: Encode, options: EmbedFacesOptions): Promise<number> {
-  const { batchSize, imageSize, signal, onBatch, onStored, db } = options;
+  const { batchSize, preprocessing, signal, onBatch, onStored, db } = options;
   const area = faces.side * faces.side;
   if (faces.pixels.length !== faces.ids.length * area) {
     throw new Error(`${faces.pixels.length} pixels are not ${faces.ids.length} faces of ${faces.side}×${faces.side}`);
@@ -44,7 +46,7 @@ export async function embedFaces(rep: Representation, faces: FaceBatch, encode: 
     if (todo.has(id) && !firstIndex.has(id)) firstIndex.set(id, i);
   });
   const queue = [...firstIndex.entries()];
-  const plane = 3 * imageSize * imageSize;
+  const plane = valuesPerImage(preprocessing, faces.side);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   // Batches handed to the encoder and not stored yet, oldest first: the next batch is preprocessed while they run.
   const inFlight: Array<{ ids: string[]; vectors: Promise<Float32Array> }> = [];
@@ -62,12 +64,12 @@ export async function embedFaces(rep: Representation, faces: FaceBatch, encode: 
     for (let start = 0; start < queue.length; start += batchSize) {
       throwIfCancelled(signal);
       const batch = queue.slice(start, start + batchSize);
-      const pixelValues = new Float32Array(batch.length * plane);
+      const values = new Float32Array(batch.length * plane);
       batch.forEach(([, index], k) => {
         const face = { data: faces.pixels.subarray(index * area, (index + 1) * area), width: faces.side, height: faces.side, channels: 1 as const };
-        clipPixelValues(face, imageSize, pixelValues, k * plane);
+        pixelValues(face, preprocessing, values, k * plane);
       });
-      const vectors = encode(pixelValues, batch.length);
+      const vectors = encode(values, batch.length);
       vectors.catch(() => {}); // a failure surfaces when its turn to be stored comes
       inFlight.push({ ids: batch.map(([id]) => id), vectors });
       if (inFlight.length >= concurrency) await storeOldest();

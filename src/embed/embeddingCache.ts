@@ -10,16 +10,20 @@ import { withQuotaMessage } from '../lib/quota';
 import { l2NormalizeRows } from '../lib/vectors';
 
 export interface Representation {
-  /** 'clip' or 'raw-pixels' */
-  kind: 'clip' | 'raw-pixels';
-  /** model identity (hub repo or mirror URL) for CLIP */
+  /**
+   * 'raw-pixels', or the repKind of the backbone that made the vectors (src/embed/backbones): 'clip' for every CLIP
+   * checkpoint (as stored before the registry existed), 'siglip', 'face-api-expression', …
+   */
+  kind: string;
+  /** model identity (hub repo, mirror URL, local files or backbone id) for a backbone */
   model?: string;
   precision?: string;
   dim: number;
 }
 
 export function representationKey(r: Representation): string {
-  return r.kind === 'clip' ? `clip|${r.model}|${r.precision}|${r.dim}` : `raw-pixels|${r.dim}`;
+  // CLIP's keys are the ones stored before the registry: `clip|<model>|<precision>|<dim>`, every backbone alike.
+  return r.kind === 'raw-pixels' ? `raw-pixels|${r.dim}` : `${r.kind}|${r.model}|${r.precision}|${r.dim}`;
 }
 
 let defaultStore: UseStore | undefined;

@@ -5,6 +5,7 @@
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { readNpy, writeNpy } from '../lib/npy';
+import { REPRESENTATION_KINDS } from './backbones';
 import type { Representation } from './embeddingCache';
 
 export const EMBEDDINGS_FORMAT = 'facet-embeddings/1';
@@ -54,7 +55,7 @@ function readEmbeddingZip(bytes: Uint8Array): { meta: EmbeddingFileMeta; vectors
   }
   if (meta.format !== EMBEDDINGS_FORMAT) throw new Error(`embeddings.json has format “${meta.format}”, expected ${EMBEDDINGS_FORMAT}`);
   const rep = meta.representation;
-  if (!rep || (rep.kind !== 'clip' && rep.kind !== 'raw-pixels') || !Number.isInteger(rep.dim) || rep.dim <= 0) {
+  if (!rep || !REPRESENTATION_KINDS.includes(rep.kind) || !Number.isInteger(rep.dim) || rep.dim <= 0) {
     throw new Error('embeddings.json does not say which model made the vectors (representation: kind, model, precision, dim)');
   }
   if (!Array.isArray(meta.imageIds) || meta.imageIds.some((id) => typeof id !== 'string')) throw new Error('embeddings.json has no list of image ids');

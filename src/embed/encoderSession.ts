@@ -6,6 +6,7 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 import { checkEncoderInterface, type EncoderInterface, type TensorSpec } from './modelInterface';
+import type { Backbone } from './backbones';
 import type { EncoderKind } from './modelSource';
 
 type Metadata = readonly InferenceSession.ValueMetadata[];
@@ -15,8 +16,12 @@ function specs(metadata: Metadata): TensorSpec[] {
 }
 
 /** The session's CLIP interface (refusing a file that is not a CLIP encoder of this kind) and its input's type. */
-export function encoderInterface(kind: EncoderKind, session: { inputMetadata: Metadata; outputMetadata: Metadata }): { iface: EncoderInterface; inputType: string } {
-  const iface = checkEncoderInterface(kind, specs(session.inputMetadata), specs(session.outputMetadata));
+export function encoderInterface(
+  kind: EncoderKind,
+  session: { inputMetadata: Metadata; outputMetadata: Metadata },
+  backbone?: Backbone,
+): { iface: EncoderInterface; inputType: string } {
+  const iface = checkEncoderInterface(kind, specs(session.inputMetadata), specs(session.outputMetadata), backbone);
   const input = session.inputMetadata.find((m) => m.name === iface.inputName);
   return { iface, inputType: input?.isTensor ? input.type : 'float32' };
 }

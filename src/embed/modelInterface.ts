@@ -1,7 +1,10 @@
 /**
- * The contract a CLIP encoder file must meet (the transformers.js exports' interface). Checked on every loaded
- * session so a wrong or foreign file is refused with the reason instead of failing later with a shape error.
+ * The contract an ONNX encoder file must meet: the tensor names its backbone declares (src/embed/backbones; the
+ * transformers.js exports' interface), float images [batch, 3, size, size] or int64 token ids in, [batch, dim] out.
+ * Checked on every loaded session so a wrong or foreign file is refused with the reason instead of failing later
+ * with a shape error.
  */
+import { DEFAULT_BACKBONE, type Backbone } from './backbones';
 import type { EncoderKind } from './modelSource';
 
 export interface TensorSpec {
@@ -30,16 +33,21 @@ export function checkEncoderInterface(
   kind: EncoderKind,
   inputs: readonly TensorSpec[],
   outputs: readonly TensorSpec[],
+  backbone: Backbone = DEFAULT_BACKBONE,
 ): EncoderInterface {
+  const names = kind === 'vision' ? backbone.vision : backbone.text;
+  if (!names) throw new Error(`${backbone.label} has no text encoder`);
+  const size = backbone.preprocessing.size;
   const expected =
     kind === 'vision'
-      ? { input: 'pixel_values', inputTypes: FLOAT_TYPES, output: 'image_embeds', rank: 4 }
-      : { input: 'input_ids', inputTypes: ['int64'], output: 'text_embeds', rank: 2 };
-  const what = kind === 'vision' ? 'CLIP vision encoder' : 'CLIP text encoder';
+      ? { input: names.inputName, inputTypes: FLOAT_TYPES, output: names.outputName, rank: 4 }
+      : { input: names.inputName, inputTypes: ['int64'], output: names.outputName, rank: 2 };
+  const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
+  const what = `${family} ${kind} encoder`;
   const expectedText =
     kind === 'vision'
-      ? 'input pixel_values float32 [batch, 3, 224, 224] and output image_embeds float32 [batch, dim]'
-      : 'input input_ids int64 [batch, sequence] and output text_embeds float32 [batch, dim]';
+      ? `input ${names.inputName} float32 [batch, 3, ${size}, ${size}] and output ${names.outputName} float32 [batch, dim]`
+      : `input ${names.inputName} int64 [batch, sequence] and output ${names.outputName} float32 [batch, dim]`;
   const fail = (problem: string) =>
     new Error(
       `Not a ${what}: ${problem}. Expected ${expectedText}; the file has inputs ` +
@@ -63,8 +71,8 @@ export function checkEncoderInterface(
 
   if (kind === 'vision') {
     const [, channels, height, width] = input.shape;
-    if (channels !== 3) throw fail('pixel_values does not take 3 colour channels');
-    if (isDynamic(height) || height !== width) throw fail('pixel_values is not a fixed square image');
+    if (channels !== 3) throw fail(`${input.name} does not take 3 colour channels`);
+    if (isDynamic(height) || height !== width) throw fail(`${input.name} is not a fixed square image`);
     return { kind, inputName: input.name, outputName: output.name, dim, imageSize: height as number };
   }
   return { kind, inputName: input.name, outputName: output.name, dim };

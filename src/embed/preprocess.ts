@@ -1,13 +1,14 @@
 /**
- * CLIP's image preprocessing, exactly as Pillow does it (OpenAI's transform and Hugging Face's CLIPImageProcessor
- * both resize with PIL's BICUBIC): to RGB, shortest edge to `size` with bicubic resampling, center crop, scale by
- * 1/255, normalize per channel. Canvas drawImage is not bicubic, so the resampler is written out here: Pillow's
+ * Image preprocessing as the hub's Python processors do it with Pillow (OpenAI's transform and Hugging Face's
+ * CLIPImageProcessor both resize with PIL's BICUBIC; SigLIP's with BILINEAR), driven by a backbone's declared
+ * ImagePreprocessing: to RGB, resize (shortest edge + centre crop, or straight to a square), rescale, normalize per
+ * channel. Canvas drawImage is not bicubic, so the resampler is written out here: Pillow's
  * separable convolution (filter widened when downscaling, i.e. antialiased), with its 8-bit fixed-point arithmetic
  * and its horizontal-then-vertical passes, each rounded to 8 bits, so results match Pillow to the integer.
  */
 
-export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+import { CLIP_PREPROCESSING } from './backbones/clip';
+import type { ImagePreprocessing } from './backbones/types';
 
 /** An 8-bit image, `channels` interleaved values per pixel (1 = gray, 3 = RGB). */
 export interface Image8 {
@@ -33,6 +34,15 @@ export const BICUBIC: ResampleFilter = {
     if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
     if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
     return 0;
+  },
+};
+
+/** Pillow's BILINEAR (a triangle), widened when downscaling like the others. */
+export const BILINEAR: ResampleFilter = {
+  support: 1,
+  weight(x) {
+    if (x < 0) x = -x;
+    return x < 1 ? 1 - x : 0;
   },
 };
 
@@ -131,29 +141,56 @@ export function shortestEdgeSize(width: number, height: number, size: number): {
     : { width: Math.round((width * size) / height), height: size };
 }
 
+/** Values one face of `side` × `side` takes in an encoder batch under `pre`. */
+export function valuesPerImage(pre: ImagePreprocessing, side: number): number {
+  // tf-bilinear is resized by the network runner: the batch carries the face at its own size, in RGB.
+  return pre.resample === 'tf-bilinear' ? side * side * 3 : pre.size * pre.size * 3;
+}
+
 /**
- * CLIP pixel_values for one image, written into `out` at `offset` ([3, size, size], channel-major), so a batch can be
- * filled without extra copies. Gray images are treated as R = G = B, as PIL's convert('RGB') does.
+ * One image's encoder input under `pre`, written into `out` at `offset` so a batch is filled without extra copies.
+ * Gray images are treated as R = G = B, as PIL's convert('RGB') does. For 'tf-bilinear' (face-api) the face is
+ * written as RGB 0–255 at its own size, NHWC: the runner resizes and normalizes inside TensorFlow.js exactly as the
+ * network's own NetInput does.
  */
-export function clipPixelValues(src: Image8, size = 224, out = new Float32Array(3 * size * size), offset = 0): Float32Array {
-  const target = shortestEdgeSize(src.width, src.height, size);
-  const resized = resizeBicubic(src, target.width, target.height);
+export function pixelValues(src: Image8, pre: ImagePreprocessing, out?: Float32Array, offset = 0): Float32Array {
+  if (pre.resample === 'tf-bilinear') {
+    const n = src.width * src.height;
+    out ??= new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < 3; c++) out[offset + i * 3 + c] = src.data[i * src.channels + (src.channels === 1 ? 0 : c)];
+    }
+    return out;
+  }
+  const { size } = pre;
+  out ??= new Float32Array(3 * size * size);
+  const filter = pre.resample === 'bicubic' ? BICUBIC : BILINEAR;
+  const target = pre.resize === 'shortest-edge' ? shortestEdgeSize(src.width, src.height, size) : { width: size, height: size };
+  const resized = resizePillow(src, target.width, target.height, filter);
   const left = Math.trunc((resized.width - size) / 2);
   const top = Math.trunc((resized.height - size) / 2);
   const plane = size * size;
+  const rescale = Math.fround(pre.rescale);
   for (let c = 0; c < 3; c++) {
     const srcChannel = resized.channels === 1 ? 0 : c;
-    // Same float32 steps as the reference: x / 255, then (x - mean) / std.
-    const mean = Math.fround(CLIP_MEAN[c]);
-    const std = Math.fround(CLIP_STD[c]);
+    // Same float32 steps as the reference: x * (1/255) (CLIP: x / 255), then (x - mean) / std.
+    const mean = Math.fround(pre.mean[c]);
+    const std = Math.fround(pre.std[c]);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const v = resized.data[((top + y) * resized.width + left + x) * resized.channels + srcChannel];
-        out[offset + c * plane + y * size + x] = Math.fround(Math.fround(Math.fround(v / 255) - mean) / std);
+        const scaled = pre.rescale === 1 / 255 ? Math.fround(v / 255) : Math.fround(v * rescale);
+        const value = Math.fround(Math.fround(scaled - mean) / std);
+        out[offset + (pre.layout === 'NCHW' ? c * plane + y * size + x : (y * size + x) * 3 + c)] = value;
       }
     }
   }
   return out;
+}
+
+/** CLIP pixel_values for one image ([3, size, size], channel-major): pixelValues with CLIP's preprocessing. */
+export function clipPixelValues(src: Image8, size = 224, out?: Float32Array, offset = 0): Float32Array {
+  return pixelValues(src, { ...CLIP_PREPROCESSING, size }, out, offset);
 }
 
 /** Deterministic stand-in images in CLIP's normalized range, so runs are comparable and need no dataset. */

@@ -11,6 +11,7 @@ import { useDatasetStore } from '../dataset/store';
 import { useResultsStore } from '../results/store';
 import type { EncoderUse, LoadedEncoder } from '../../workers/embed.worker';
 import type { EmbedDatasetProgress } from './embedDataset';
+import { backboneById, backboneOfRepKind, DEFAULT_BACKBONE, type Backbone } from './backbones';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -30,6 +31,8 @@ import {
 export type SourceKind = 'hub' | 'mirror' | 'local';
 
 interface EmbedState {
+  /** the registry backbone to load (src/embed/backbones); a CLIP entry's checkpoint is `repo` on the hub */
+  backboneId: string;
   sourceKind: SourceKind;
   repo: string;
   mirrorUrl: string;
@@ -57,7 +60,7 @@ interface EmbedState {
   zeroShot?: ZeroShotResult;
   /** what the zero-shot result shown was computed with */
   zeroShotOf?: ZeroShotIdentity;
-  setSettings(settings: Partial<Pick<EmbedState, 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble' | 'template'>>): void;
+  setSettings(settings: Partial<Pick<EmbedState, 'backboneId' | 'sourceKind' | 'repo' | 'mirrorUrl' | 'localFiles' | 'precision' | 'backend' | 'sampleFirst' | 'ensemble' | 'template'>>): void;
   loadModel(): Promise<void>;
   embedDataset(): Promise<void>;
   refreshCoverage(): Promise<void>;
@@ -93,7 +96,19 @@ let running: AbortController | undefined;
 let modelLoad: Promise<boolean> | undefined;
 
 const sameModel = (rep: Representation | undefined, loading: { sourceId: string; precision: Precision }) =>
-  rep?.kind === 'clip' && rep.model === loading.sourceId && rep.precision === loading.precision;
+  rep !== undefined && rep.kind !== 'raw-pixels' && rep.model === loading.sourceId && rep.precision === loading.precision;
+
+/** The backbone chosen in the form (an unknown stored id falls back to the default). */
+export function chosenBackbone(s: Pick<EmbedState, 'backboneId'>): Backbone {
+  try {
+    return backboneById(s.backboneId);
+  } catch {
+    return DEFAULT_BACKBONE;
+  }
+}
+
+/** The backbone that made a representation's vectors, for labels (Results, Train): undefined for raw pixels. */
+export const backboneOfRepresentation = (rep: Representation): Backbone | undefined => backboneOfRepKind(rep.kind, rep.model);
 
 /**
  * The representation a job that reads stored embeddings should use. A model still loading is waited for (and
@@ -183,6 +198,8 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
   running = controller;
   const state = get();
   set({ loaded: {}, model: undefined, loading: undefined });
+  const backbone = chosenBackbone(state);
+  if (backbone.runtime === 'tfjs') return loadTfjsBackbone(set, get, backbone, controller);
   try {
     const source = currentSource(state);
     const status = useStatusStore.getState();
@@ -199,10 +216,12 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
     worker?.terminate();
     worker = startEmbedWorker();
     const loaded: Partial<Record<EncoderKind, LoadedEncoder>> = {};
-    for (const kind of ['vision', 'text'] as const) {
+    // SigLIP's text tower needs its SentencePiece tokenizer, which Facet does not have yet: its image encoder only.
+    const kinds = backbone.text?.tokenizer === 'clip-bpe' ? (['vision', 'text'] as const) : (['vision'] as const);
+    for (const kind of kinds) {
       set({ status: { kind: 'working', message: `Loading the ${kind} encoder (${precision}) from ${source.id}…` } });
       loaded[kind] = await worker.loadEncoder(
-        { source, kind, precision, backend: state.backend },
+        { source, kind, precision, backend: state.backend, backboneId: backbone.id },
         {
           signal: controller.signal,
           onProgress: (p) => {
@@ -220,19 +239,20 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
         },
       );
     }
-    const { vision, text } = loaded as Required<typeof loaded>;
+    const { vision, text } = loaded as Required<Pick<typeof loaded, 'vision'>> & Pick<typeof loaded, 'text'>;
+    const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
     // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
-    useStatusStore.getState().reportBackend('CLIP', { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text.backend.fallbackReason });
-    const rep: Representation = { kind: 'clip', model: source.id, precision, dim: vision.iface.dim };
-    const where = source.files ? ' from files on this computer' : vision.fromCache && text.fromCache ? ' from this browser’s cache' : '';
+    useStatusStore.getState().reportBackend(family, { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
+    const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim };
+    const where = source.files ? ' from files on this computer' : vision.fromCache && (text?.fromCache ?? true) ? ' from this browser’s cache' : '';
     set({
-      loaded: { vision, text },
+      loaded: text ? { vision, text } : { vision },
       model: { sourceKind: state.sourceKind, sourceId: source.id, precision, dim: vision.iface.dim, rep },
       loading: undefined,
       activeRep: rep,
       status: {
         kind: 'done',
-        message: `CLIP ready: ${vision.iface.dim}-d image and text embeddings, ${precision}, ${formatBytes(vision.bytes + text.bytes)}${where}.`,
+        message: `${family} ready: ${vision.iface.dim}-d image${text ? ' and text' : ''} embeddings, ${precision}, ${formatBytes(vision.bytes + (text?.bytes ?? 0))}${where}.`,
       },
     });
     void useStatusStore.getState().refreshStorage();
@@ -248,7 +268,38 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
   }
 }
 
+/**
+ * Loads a face-api backbone: its weights ship with the app (no source, no precision choice), it runs on
+ * TensorFlow.js in the embed worker and has no text tower.
+ */
+async function loadTfjsBackbone(set: Set, get: () => EmbedState, backbone: Backbone, controller: AbortController): Promise<boolean> {
+  try {
+    set({ loading: { sourceId: backbone.id, precision: 'fp32' }, status: { kind: 'working', message: `Loading the ${backbone.label}…` } });
+    worker?.terminate();
+    worker = startEmbedWorker();
+    const vision = await worker.loadFaceApi({ backboneId: backbone.id }, { signal: controller.signal });
+    useStatusStore.getState().reportBackend('face-api', vision.backend);
+    const rep: Representation = { kind: backbone.repKind, model: backbone.id, precision: 'fp32', dim: vision.iface.dim };
+    set({
+      loaded: { vision },
+      model: { sourceKind: get().sourceKind, sourceId: backbone.id, precision: 'fp32', dim: vision.iface.dim, rep },
+      loading: undefined,
+      activeRep: rep,
+      status: { kind: 'done', message: `${backbone.label} ready: ${vision.iface.dim}-d image features, ${formatBytes(vision.bytes)} of weights shipped with the app.` },
+    });
+    await get().refreshCoverage();
+    return true;
+  } catch (error) {
+    if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {}, loading: undefined });
+    else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {}, loading: undefined });
+    return false;
+  } finally {
+    if (running === controller) running = undefined;
+  }
+}
+
 export const useEmbedStore = create<EmbedState>((set, get) => ({
+  backboneId: DEFAULT_BACKBONE.id,
   sourceKind: 'hub',
   repo: DEFAULT_CHECKPOINT.repo,
   mirrorUrl: '',
@@ -323,7 +374,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       announceChange('embeddings');
       // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
       const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;
-      if (vision) useStatusStore.getState().reportBackend('CLIP', vision);
+      if (vision) useStatusStore.getState().reportBackend(chosenBackbone(get()).family === 'face-api' ? 'face-api' : 'CLIP', vision);
       await get().refreshCoverage();
       void useStatusStore.getState().refreshStorage();
     }

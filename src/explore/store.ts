@@ -185,7 +185,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     // Stored embeddings are enough for a map: a model still loading is waited for only when it is a different one.
     const { rep, problem } = await awaitRepresentation((message) => set({ status: { kind: 'working', message } }));
-    if (!rep || rep.kind !== 'clip') {
+    if (!rep || rep.kind === 'raw-pixels') {
       return set({ status: { kind: 'error', message: problem ?? 'Load CLIP and embed the dataset in the Embed section first.', retry: { label: 'Try again', action: () => void get().run() } } });
     }
     if (!(settings.sampleSize >= 2)) return set({ status: { kind: 'error', message: `Sample size must be at least 2, not ${settings.sampleSize}.` } });

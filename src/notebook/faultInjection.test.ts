@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageInNode } from '../cli/nodeDecode';
 import { ingestFile } from '../dataset/ingest';
 import { getColumns, listManifests, removeOrphans } from '../dataset/storage';
+import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
 import { embedFaces, type Encode } from '../embed/embedFaces';
 import { listStoredRepresentations, loadEmbeddings, missingIds, representationKey, type Representation } from '../embed/embeddingCache';
 import { SessionPool, type EncoderSession } from '../embed/encoderPool';
@@ -98,7 +99,7 @@ function faces(count: number) {
 }
 const FACES = 9;
 const BATCH = 2;
-const embedOptions = (db: UseStore, concurrency = 1) => ({ batchSize: BATCH, imageSize: 224, concurrency, signal: new AbortController().signal, db });
+const embedOptions = (db: UseStore, concurrency = 1) => ({ batchSize: BATCH, preprocessing: CLIP_PREPROCESSING, concurrency, signal: new AbortController().signal, db });
 
 /** Each batch is stored whole or not at all, and the inventory counts exactly what is stored. */
 async function checkEmbeddingInventory(db: UseStore, seed: number): Promise<number> {

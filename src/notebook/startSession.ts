@@ -38,7 +38,7 @@ export function startSession(): void {
   started = true;
   useSessionStore.setState({ interrupted: interruptedJobs() });
 
-  persistFields('embed', useEmbedStore, ['sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
+  persistFields('embed', useEmbedStore, ['backboneId', 'sourceKind', 'repo', 'mirrorUrl', 'precision', 'backend', 'sampleFirst', 'ensemble', 'template', 'activeRep']);
   persistFields('train', useTrainStore, ['features', 'settings']);
   persistFields('forest', useForestStore, ['features', 'settings']);
   persistFields('probe', useProbeStore, ['features', 'settings']);
