@@ -5,6 +5,11 @@
  * src/app's building blocks (Section, StatusLine, statusStore, FaceCanvas, …) sit beside lib: any section uses them,
  * they use no section. Worker entry files (workers/) are leaves: their contract types live beside the API in src/,
  * so nothing in src imports a worker entry.
+ *
+ * `npm run lint` fails on any violation not listed in .dependency-cruiser-known-violations.json: the flow edges that
+ * predate these rules (sections pushing into Results and the report, worker contract types still in entry files),
+ * to be burnt down. Cycles have no known exceptions. After removing one, `npx depcruise-baseline …` (same arguments
+ * as lint:imports) rewrites the list.
  */
 const LAYERS = [
   ['lib', '^src/lib/'],
@@ -22,7 +27,8 @@ const layerRules = LAYERS.map(([name, path], i) => ({
   name: `flow-${name}`,
   comment: `${name} may import only ${LAYERS.slice(0, i + 1).map(([n]) => n).join(', ')}: data flows one way`,
   severity: 'error',
-  from: { path },
+  // Tests may reach across layers: an integration test drives the pipeline from the CLI's decoder to a classifier.
+  from: { path, pathNot: '\\.test\\.tsx?$' },
   to: {
     path: '^src/',
     pathNot: LAYERS.slice(0, i + 1).map(([, p]) => p),

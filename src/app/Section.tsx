@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatProgress } from '../lib/progress';
-import type { SectionStatus } from './sectionStatus';
+import type { SectionStatus } from '../lib/sectionStatus';
 
 const BADGE: Record<SectionStatus['kind'], string> = { empty: 'Not started', working: 'Working', done: 'Done', error: 'Error' };
 

@@ -4,7 +4,7 @@
  * `classified` keeps every classified face's L2-normalized embedding and a short label, for the Explore map.
  */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { CLIP_PREPROCESSING } from '../embed/backbones/clip';

@@ -1,6 +1,6 @@
 /** Dataset section state: the stored datasets, the active one, and the import in progress. */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useStatusStore } from '../app/statusStore';
 import { isCancelled } from '../lib/rpc';
 import { announceChange, onOtherTabChange } from '../lib/tabs';

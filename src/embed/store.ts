@@ -1,6 +1,6 @@
 /** Embed section state: which CLIP model, where it comes from, on which backend, and its loading state. */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useStatusStore } from '../app/statusStore';
 import { chooseBackend, type BackendPreference } from '../lib/compute';
 import { formatBytes, formatProgress, ProgressTracker } from '../lib/progress';

@@ -3,7 +3,7 @@
  * iterates), and what the user picked on it (hidden classes, pinned point, brushed selection, probes).
  */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { create } from 'zustand';
-import type { SectionStatus } from '../app/sectionStatus';
+import type { SectionStatus } from '../lib/sectionStatus';
 import { clearInterrupted, interruptedJobs, journalWork, persistFields } from './session';
 
 // Node has no localStorage: a Map-backed one with the same interface.

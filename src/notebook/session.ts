@@ -9,7 +9,7 @@
  * - whether CLIP was loaded, so it loads again (from Cache Storage) and embedding can continue at once.
  */
 import type { StoreApi, UseBoundStore } from 'zustand';
-import type { SectionStatus } from '../app/sectionStatus';
+import type { SectionStatus } from '../lib/sectionStatus';
 
 const PREFIX = 'facet.session.';
 

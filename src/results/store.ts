@@ -4,7 +4,7 @@
  * the sections fill them in as results are computed or restored.
  */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { CLASSIFIERS, FEATURE_KINDS, resultRowId } from '../train/classifiers';
 
 /** 'zero-shot', or a registry row: "raw-mlp", "clip-forest", "clip-linear-probe", … */

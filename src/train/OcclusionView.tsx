@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { StatusLine } from '../app/Section';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
 import { OcclusionHeatmap } from './OcclusionHeatmap';

@@ -4,7 +4,7 @@
  * result record so it survives a reload, shows in Manage storage, the report and the session record.
  */
 import { create } from 'zustand';
-import { empty, type SectionStatus } from '../app/sectionStatus';
+import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { FACE_AREA, FACE_SIDE } from '../dataset/faceSet';
 import { ingestWorker } from '../dataset/store';
 import type { Representation } from '../embed/embeddingCache';

@@ -4,7 +4,7 @@
  */
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SectionStatus } from '../app/sectionStatus';
+import type { SectionStatus } from '../lib/sectionStatus';
 import { CancelledError } from '../lib/rpc';
 import { listResults } from '../lib/resultRecords';
 import { useResultsStore } from '../results/store';

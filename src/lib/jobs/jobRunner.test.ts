@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SectionStatus } from '../../app/sectionStatus';
+import type { SectionStatus } from '../sectionStatus';
 import { CancelledError } from '../rpc';
 import { JobRunner, type JobPatch, type JobSpec, type RunningJob } from './jobRunner';
 

@@ -12,7 +12,7 @@
  *   fix (a bad grid entry) are errors without a retry.
  * The runner knows nothing of zustand or workers: it reports `{ status, paused }` patches to a sink.
  */
-import type { SectionStatus } from '../../app/sectionStatus';
+import type { SectionStatus } from '../sectionStatus';
 import { isCancelled } from '../rpc';
 import { ProgressTracker } from '../progress';
 

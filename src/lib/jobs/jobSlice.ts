@@ -2,7 +2,7 @@
  * The job part of a section's zustand store, made once: status, paused, stop, togglePause and retry, backed by a
  * JobRunner whose updates land in the store. A store spreads `slice` into its state and starts jobs with `runner`.
  */
-import { empty, type SectionStatus } from '../../app/sectionStatus';
+import { empty, type SectionStatus } from '../sectionStatus';
 import { JobRunner, type JobPatch, type JobRunnerOptions } from './jobRunner';
 
 export interface JobSlice {

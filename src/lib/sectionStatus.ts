@@ -1,4 +1,4 @@
-import type { Progress } from '../lib/progress';
+import type { Progress } from './progress';
 
 /** What every section shows about itself: nothing yet, working (with progress), done, or failed. */
 export type SectionStatus =
