@@ -27,6 +27,8 @@ test('Train clicked right after a reload, while CLIP is still loading, trains an
   await train.getByLabel('Hidden layers').fill('32');
   await train.getByLabel('Epochs').fill('400');
   await train.getByLabel('Patience').fill('0');
+  // Batches of one face: an epoch takes long enough that the pause lands in the middle of the run.
+  await train.getByLabel('Batch size').fill('1');
   await train.getByRole('button', { name: 'Train' }).click();
   // Once the first epoch has finished, pause: the reload then certainly comes in the middle of the run.
   await page.waitForFunction(() => /Epoch ([2-9]|\d\d+) of/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, { timeout: 120_000 });
@@ -57,6 +59,7 @@ test('Train clicked right after a reload, while CLIP is still loading, trains an
 
     await train.getByLabel('Epochs').fill('3');
     await train.getByLabel('Patience').fill('6');
+    await train.getByLabel('Batch size').fill('128');
     await train.getByRole('button', { name: 'Train' }).click();
     // No final refusal: it trains on the stored embeddings (or waits for CLIP and says so), never an alert.
     const done = train.getByTestId('train-accuracy');

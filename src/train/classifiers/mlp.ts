@@ -18,6 +18,8 @@ async function load() {
   return loaded;
 }
 
+const BATCH_REPORT_MS = 50;
+
 export const describeMlp = (s: MlpSettings) =>
   `MLP ${s.hidden.join('-') || 'linear'} ${s.activation}, dropout ${s.dropout}, lr ${s.learningRate}, batch ${s.batchSize}`;
 
@@ -34,11 +36,19 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
   async train(data, settings, ctx) {
     const { mlp, backend } = await load();
     let backendName = await backend.tfBackend();
+    let lastBatchReport = -Infinity;
     const fit = () =>
       mlp.trainMlp(data.x, data.dim, data.labels, data.train, EMOTION_COUNT, settings, {
         signal: ctx.signal,
         gate: ctx.gate,
-        onBatch: (log) => ctx.progress({ type: 'batch', ...log }),
+        // At most ~20 batch updates a second: on the kernel a batch can take well under a millisecond, and a message
+        // per batch floods the page (every one redraws the curves) until it cannot even take the Pause click.
+        onBatch: (log) => {
+          const now = performance.now();
+          if (now - lastBatchReport < BATCH_REPORT_MS && log.batch !== log.batches) return;
+          lastBatchReport = now;
+          ctx.progress({ type: 'batch', ...log });
+        },
         onEpoch: (log) => ctx.progress({ type: 'epoch', ...log }),
       });
     let trained: Awaited<ReturnType<typeof fit>>;
