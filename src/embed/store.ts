@@ -259,10 +259,8 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
     await get().refreshCoverage();
     return true;
   } catch (error) {
-    if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {}, loading: undefined });
     // What was downloaded completely is cached: trying again fetches only what is missing.
-    else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {}, loading: undefined });
-    return false;
+    return loadFailed(set, get, error);
   } finally {
     if (running === controller) running = undefined;
   }
@@ -290,12 +288,17 @@ async function loadTfjsBackbone(set: Set, get: () => EmbedState, backbone: Backb
     await get().refreshCoverage();
     return true;
   } catch (error) {
-    if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {}, loading: undefined });
-    else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {}, loading: undefined });
-    return false;
+    return loadFailed(set, get, error);
   } finally {
     if (running === controller) running = undefined;
   }
+}
+
+/** A load that failed or was cancelled leaves nothing loaded and says so (with Try again when it failed). */
+function loadFailed(set: Set, get: () => EmbedState, error: unknown): false {
+  if (isCancelled(error)) set({ status: { kind: 'empty', message: 'Model loading was cancelled.' }, loaded: {}, loading: undefined });
+  else set({ status: { kind: 'error', message: (error as Error).message, retry: { label: 'Try again', action: () => void get().loadModel() } }, loaded: {}, loading: undefined });
+  return false;
 }
 
 export const useEmbedStore = create<EmbedState>((set, get) => ({

@@ -6,20 +6,8 @@
  * nothing is read back but two numbers per batch (loss and correct count).
  */
 
-/** What of MlpSettings the kernel reads (declared here: mlp.ts imports this module). */
-export interface KernelMlpSettings {
-  hidden: number[];
-  activation: 'relu' | 'gelu' | 'tanh';
-  dropout: number;
-  l2: number;
-  learningRate: number;
-  lrDecay: number;
-  batchSize: number;
-  epochs: number;
-  patience: number;
-  classWeighting: boolean;
-  seed: number;
-}
+/** What of MlpSettings the kernel reads. */
+export type KernelMlpSettings = Pick<MlpSettings, 'hidden' | 'activation' | 'dropout' | 'l2' | 'learningRate' | 'lrDecay' | 'batchSize' | 'epochs' | 'patience' | 'classWeighting' | 'seed'>;
 
 export type { EpochLog } from '../mlpSettings';
 
@@ -55,7 +43,7 @@ export interface KernelTrainControl {
 }
 import type { AdamHyper, Kernel } from './kernel';
 import { eventTurns } from '../../lib/eventTurns';
-import type { EpochLog } from '../mlpSettings';
+import type { EpochLog, MlpSettings } from '../mlpSettings';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
