@@ -1,3 +1,4 @@
+import { PROJECTIONS, projectionOf, type ProjectionKind } from './projections';
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
@@ -193,10 +194,12 @@ export function ExploreSection() {
           </Field>
           <Field label="Projection" help="t-SNE keeps neighbours together; UMAP too, and keeps more of the global layout; PCA keeps the two widest directions (fast, linear).">
             {(d) => (
-              <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as 'tsne' | 'umap' | 'pca' })}>
-                <option value="tsne">t-SNE (Barnes-Hut)</option>
-                <option value="umap">UMAP (umap-js)</option>
-                <option value="pca">PCA</option>
+              <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as ProjectionKind })}>
+                {PROJECTIONS.map((p) => (
+                  <option key={p.kind} value={p.kind}>
+                    {p.option}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -287,7 +290,7 @@ export function ExploreSection() {
               handle={handle}
               model={model}
               mode={mode}
-              label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${map.method === 'pca' ? 'PCA' : map.method === 'umap' ? 'UMAP' : 't-SNE'}: ${map.labels.length} points`}
+              label={`${VIEWS.find((v) => v.kind === map.view)?.label} mapped by ${projectionOf(map.method).label}: ${map.labels.length} points`}
               onHover={(point, at) => setHover(point === undefined ? undefined : { point, ...at })}
               onClick={(point) => void s.pin(point)}
               onBrush={(points) => imageView && s.select(points)}

@@ -1,4 +1,5 @@
 /** Exports of the map shown: PNG, SVG, CSV of coordinates, the settings as JSON, and its figure in the HTML report. */
+import { projectionOf } from './projections';
 import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
 import { contributeToReport } from '../notebook/reportActions';
@@ -30,7 +31,7 @@ export function fittedFrame(positions: Float32Array, width = MAP_WIDTH, height =
 function title(): string {
   const { map } = useExploreStore.getState();
   if (!map) return 'Explore map';
-  return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${map.method === 'pca' ? 'PCA' : 't-SNE'} (${map.labels.length} points, seed ${map.settings.seed})`;
+  return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${projectionOf(map.method).label} (${map.labels.length} points, seed ${map.settings.seed})`;
 }
 
 export function downloadPng(frame: Frame): void {

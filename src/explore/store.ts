@@ -15,6 +15,7 @@ import { listResults, saveResult } from '../lib/resultRecords';
 import { useTrainStore } from '../train/store';
 import type { ProjectionMethod, ProjectOutput } from '../../workers/project.worker';
 import { startProjectWorker, type ProjectWorker } from './projectWorker';
+import { projectionOf } from './projections';
 import { meanPosition, type ViewKind } from './views';
 
 export type ColourBy = 'truth' | 'predicted';
@@ -241,7 +242,8 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
               const progress = knnTracker.update(p.done);
               return set({ status: { kind: 'working', message: formatProgress(progress), progress } });
             }
-            tracker ??= new ProgressTracker(settings.method === 'umap' ? 'Epoch' : 'Iteration', p.total, settings.method === 'umap' ? 'epochs' : 'it');
+            const step = projectionOf(settings.method).step ?? { name: 'Step', unit: 'steps' };
+            tracker ??= new ProgressTracker(step.name, p.total, step.unit);
             const progress = tracker.update(p.done);
             set({
               map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, iterations: p.total, kl: p.kl },
@@ -261,7 +263,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         id: `${datasetId}|${representationKey(rep)}|${settings.view}|${settings.method}`,
         datasetId,
         createdAt: new Date().toISOString(),
-        title: `${settings.method === 'tsne' ? 't-SNE' : settings.method.toUpperCase()} map, ${VIEW_TITLES[settings.view]}, ${map.labels.length.toLocaleString('en-US')} points`,
+        title: `${projectionOf(settings.method).label} map, ${VIEW_TITLES[settings.view]}, ${map.labels.length.toLocaleString('en-US')} points`,
         value: { map, sample: sample!, rep, summary: message },
       }).catch((error: Error) => set({ status: { kind: 'done', message: `${message} It could not be stored: ${error.message}` } }));
     } catch (error) {
