@@ -35,13 +35,22 @@ before(async () => {
   devServer.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   devServer.stderr!.on('data', (chunk: Buffer) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (devServer.exitCode !== null) assert.fail(`npm start exited with ${devServer.exitCode}:\n${output}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) break;
-    if (Date.now() - started > 120_000) assert.fail(`the dev server did not answer within 2 minutes:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 250)); // polling a server's port: nothing to wait on instead
-  }
+  // Vite prints its address once it listens: wait for that line (or the process ending), not on a timer.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the dev server did not start within 2 minutes:\n${output}`)), 120_000);
+    const check = () => {
+      if (output.includes(`127.0.0.1:${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    devServer.stdout!.on('data', check);
+    devServer.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  assert.ok(await fetch(url).then((r) => r.ok, () => false), `the dev server printed its address but does not answer:\n${output}`);
   harness = await startHarness({ url });
   page = await harness.context.newPage();
   // Rejects at the first navigation after the first load, so a step waiting for its result fails at once.

@@ -34,14 +34,17 @@ describe('planSessions', () => {
   });
 });
 
-/** A session that takes `ms` per batch and records how many batches overlap. */
+/**
+ * A session whose batch takes `ms` turns of the event loop (not wall time, so a busy machine changes nothing) and
+ * records how many batches overlap.
+ */
 function slowSession(ms: number, log: { running: number; peak: number; ran: string[] }, name: string): EncoderSession {
   return {
     async run(pixelValues, count) {
       log.running++;
       log.peak = Math.max(log.peak, log.running);
       log.ran.push(name);
-      await new Promise((r) => setTimeout(r, ms));
+      for (let turn = 0; turn < ms; turn++) await new Promise((r) => setImmediate(r));
       log.running--;
       return new Float32Array(count).fill(pixelValues[0]);
     },
