@@ -4,6 +4,7 @@ import { useEmbedStore } from '../embed/store';
 import { aggregatePoints, labelsWorth, studySummary } from './dataEfficiency';
 import { downloadStudyCsv, downloadStudySvg, overlaidStudies, parseC, studyChartSvg, studyName, useDataEfficiencyStore } from './dataEfficiencyStore';
 import { isWorking, JobStatus } from './JobStatus';
+import { StoredRecordsTable } from './StoredRecordsTable';
 import type { FeatureKind } from './trainingInput';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
@@ -166,39 +167,22 @@ function ShownCurve() {
 }
 
 function StoredStudies() {
-  const studies = useDataEfficiencyStore((s) => s.studies);
+  const records = useDataEfficiencyStore((s) => s.studies);
   const shownId = useDataEfficiencyStore((s) => s.shownId);
   const working = useDataEfficiencyStore(isWorking);
   const { show, remove } = useDataEfficiencyStore(useShallow((s) => ({ show: s.show, remove: s.remove })));
-  if (studies.length === 0) return null;
   return (
-    <table className="data-efficiency-studies">
-      <caption>Stored data-efficiency curves (kept in this browser)</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Dataset</th>
-          <th scope="col">Curve</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...studies].reverse().map((record) => (
-          <tr key={record.id} aria-current={record.id === shownId ? 'true' : undefined}>
-            <td>{new Date(record.createdAt).toLocaleString()}</td>
-            <td>{record.value.datasetName}</td>
-            <td>{studySummary(record.value)}</td>
-            <td className="actions">
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_RUNNING : undefined} onClick={() => show(record.id)}>
-                Show curve
-              </button>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_RUNNING : undefined} onClick={() => void remove(record.id)}>
-                Delete curve
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <StoredRecordsTable
+      className="data-efficiency-studies"
+      caption="Stored data-efficiency curves (kept in this browser)"
+      noun="curve"
+      records={records}
+      shownId={shownId}
+      working={working}
+      whileWorking={WHILE_RUNNING}
+      summary={studySummary}
+      show={show}
+      remove={remove}
+    />
   );
 }

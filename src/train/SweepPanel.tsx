@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isWorking, JobStatus } from './JobStatus';
+import { StoredRecordsTable } from './StoredRecordsTable';
 import { sortSweepRows, type SweepSortKey } from './sweep';
 import { useTrainStore } from './store';
 import { sweepSummary, useSweepStore } from './sweepStore';
@@ -125,39 +126,22 @@ function SweepTable() {
 }
 
 function StoredSweeps() {
-  const sweeps = useSweepStore((s) => s.sweeps);
+  const records = useSweepStore((s) => s.sweeps);
   const shownId = useSweepStore((s) => s.shownId);
   const working = useSweepStore(isWorking);
   const { show, remove } = useSweepStore(useShallow((s) => ({ show: s.show, remove: s.remove })));
-  if (sweeps.length === 0) return null;
   return (
-    <table className="sweeps">
-      <caption>Stored sweeps (kept in this browser)</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Dataset</th>
-          <th scope="col">Sweep</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...sweeps].reverse().map((record) => (
-          <tr key={record.id} aria-current={record.id === shownId ? 'true' : undefined}>
-            <td>{new Date(record.createdAt).toLocaleString()}</td>
-            <td>{record.value.datasetName}</td>
-            <td>{sweepSummary(record.value)}</td>
-            <td className="actions">
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_SWEEPING : undefined} onClick={() => show(record.id)}>
-                Show sweep
-              </button>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_SWEEPING : undefined} onClick={() => void remove(record.id)}>
-                Delete sweep
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <StoredRecordsTable
+      className="sweeps"
+      caption="Stored sweeps (kept in this browser)"
+      noun="sweep"
+      records={records}
+      shownId={shownId}
+      working={working}
+      whileWorking={WHILE_SWEEPING}
+      summary={sweepSummary}
+      show={show}
+      remove={remove}
+    />
   );
 }
