@@ -30,7 +30,12 @@ async function freePort(): Promise<number> {
 before(async () => {
   const port = await freePort();
   // detached: the server runs in its own process group, so after() stops npm, sh and vite together
-  devServer = spawn('npm', ['start', '--', '--force', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  devServer = spawn('npm', ['start', '--', '--force', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // CI machines may force colour; Vite then splits the address with escape codes ("127.0.0.1:\x1b[1m45181").
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   let output = '';
   devServer.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   devServer.stderr!.on('data', (chunk: Buffer) => (output += chunk));
@@ -39,7 +44,8 @@ before(async () => {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the dev server did not start within 2 minutes:\n${output}`)), 120_000);
     const check = () => {
-      if (output.includes(`127.0.0.1:${port}`)) {
+      // eslint-disable-next-line no-control-regex
+      if (output.replace(/\x1b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
         clearTimeout(timer);
         resolve();
       }
