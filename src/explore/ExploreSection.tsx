@@ -192,7 +192,7 @@ export function ExploreSection() {
               </select>
             )}
           </Field>
-          <Field label="Projection" help="t-SNE keeps neighbours together; UMAP too, and keeps more of the global layout; PCA keeps the two widest directions (fast, linear).">
+          <Field label="Projection" help={PROJECTIONS.map((p) => p.blurb).join(' ')}>
             {(d) => (
               <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as ProjectionKind })}>
                 {PROJECTIONS.map((p) => (
@@ -237,7 +237,7 @@ export function ExploreSection() {
             Stop
           </button>
           <span className="muted">
-            Iteration {map.iteration} of {map.iterations}: the map moves as t-SNE iterates.
+            {projectionOf(map.method).progressUnit?.name ?? 'Step'} {map.iteration} of {map.iterations}: the map moves as {projectionOf(map.method).label} runs.
           </span>
         </div>
       )}
