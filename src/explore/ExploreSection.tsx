@@ -218,7 +218,7 @@ export function ExploreSection() {
           <Field label="Sample size" help="Images mapped, drawn stratified by split and emotion from those embedded.">
             {(d) => <input aria-describedby={d} type="number" min={2} step={1} {...num('sampleSize')} />}
           </Field>
-          <Field label="PCA to 50-d first" inline help="Reduces the 512-d embeddings to 50 principal axes before t-SNE: faster, little lost.">
+          <Field label="PCA to 50-d first" inline help={`Reduces the 512-d embeddings to 50 principal axes before ${PROJECTIONS.filter((p) => p.pcaFirst).map((p) => p.label).join(' or ')}: faster, little lost.`}>
             {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
           </Field>
           <Field
