@@ -192,7 +192,7 @@ export function ExploreSection() {
               </select>
             )}
           </Field>
-          <Field label="Projection" help="t-SNE keeps neighbours together; UMAP too, and keeps more of the global layout; PCA keeps the two widest directions (fast, linear).">
+          <Field label="Projection" help={PROJECTIONS.map((p) => p.blurb).join(' ')}>
             {(d) => (
               <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as ProjectionKind })}>
                 {PROJECTIONS.map((p) => (
@@ -218,7 +218,7 @@ export function ExploreSection() {
           <Field label="Sample size" help="Images mapped, drawn stratified by split and emotion from those embedded.">
             {(d) => <input aria-describedby={d} type="number" min={2} step={1} {...num('sampleSize')} />}
           </Field>
-          <Field label="PCA to 50-d first" inline help="Reduces the 512-d embeddings to 50 principal axes before t-SNE: faster, little lost.">
+          <Field label="PCA to 50-d first" inline help={`Reduces the 512-d embeddings to 50 principal axes before ${PROJECTIONS.filter((p) => p.pcaFirst).map((p) => p.label).join(' or ')}: faster, little lost.`}>
             {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
           </Field>
           <Field
@@ -237,7 +237,7 @@ export function ExploreSection() {
             Stop
           </button>
           <span className="muted">
-            Iteration {map.iteration} of {map.iterations}: the map moves as t-SNE iterates.
+            {projectionOf(map.method).progressUnit?.name ?? 'Step'} {map.iteration} of {map.iterations}: the map moves as {projectionOf(map.method).label} runs.
           </span>
         </div>
       )}

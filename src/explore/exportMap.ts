@@ -74,6 +74,7 @@ export function mapSettings(): Record<string, unknown> | undefined {
   if (!map) return undefined;
   return {
     ...map.settings,
+    projection: projectionOf(map.method).label,
     points: map.labels.length,
     ...(map.view === 'images' ? { sampleOf: sample?.embedded } : {}),
     usedPerplexity: map.info?.perplexity,

@@ -1,7 +1,8 @@
 /** Starts a projection worker and returns its typed client (one place that knows the worker's URL). */
 import { connect, type Client } from '../lib/rpc';
-import type { ProjectWorkerApi } from '../../workers/project.worker';
+import type { ProjectWorkerApi } from './projectApi';
 
+export type { LoadInput, LoadOutput, ProjectInput, ProjectOutput, ProjectProgress, ProjectWorkerApi, TsneOnDataInput, TsneOnDataOutput } from './projectApi';
 export type ProjectWorker = Client<ProjectWorkerApi>;
 
 export function startProjectWorker(): ProjectWorker {

@@ -9,20 +9,19 @@ import { representationKey, type Representation } from '../embed/embeddingCache'
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
 import { awaitRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
 import { EMOTIONS } from '../lib/emotions';
-import { ProgressTracker, formatProgress } from '../lib/progress';
+import { formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
 import { listResults, saveResult } from '../lib/resultRecords';
 import { useTrainStore } from '../train/store';
-import type { ProjectionMethod, ProjectOutput } from '../../workers/project.worker';
-import { startProjectWorker, type ProjectWorker } from './projectWorker';
-import { projectionOf } from './projections';
+import { startProjectWorker, type ProjectOutput, type ProjectWorker } from './projectWorker';
+import { projectionOf, type ProjectionKind } from './projections';
 import { meanPosition, type ViewKind } from './views';
 
 export type ColourBy = 'truth' | 'predicted';
 
 export interface ExploreSettings {
   view: ViewKind;
-  method: ProjectionMethod;
+  method: ProjectionKind;
   perplexity: number;
   /** 0: auto (N / 48, at least 50) */
   learningRate: number;
@@ -62,7 +61,7 @@ export interface Sample {
 
 export interface MapState {
   view: ViewKind;
-  method: ProjectionMethod;
+  method: ProjectionKind;
   positions: Float32Array;
   labels: Uint8Array;
   modality: Uint8Array;
@@ -216,16 +215,15 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
         }
         names = texts;
       }
-      let tracker: ProgressTracker | undefined;
-      let knnTracker: ProgressTracker | undefined;
+      const projection = projectionOf(settings.method);
       let view: { labels: Uint8Array; modality: Uint8Array; lines: [number, number][] } = { labels: new Uint8Array(0), modality: new Uint8Array(0), lines: [] };
-      const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: settings.method === 'pca' ? 0 : settings.iterations };
-      set({ status: { kind: 'working', message: settings.method === 'pca' ? 'PCA…' : 'Finding nearest neighbours…' } });
+      const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: projection.progressUnit ? settings.iterations : 0 };
+      set({ status: { kind: 'working', message: projection.progressUnit ? 'Finding nearest neighbours…' : `${projection.label}…` } });
       const result = await client.project(
         {
           view: settings.view,
           method: settings.method,
-          tsne: { perplexity: settings.perplexity, learningRate: settings.learningRate, iterations: settings.iterations, seed: settings.seed },
+          settings: { perplexity: settings.perplexity, learningRate: settings.learningRate, iterations: settings.iterations, seed: settings.seed },
           pcaFirst: settings.pcaFirst,
           centre: settings.centre,
           prompts,
@@ -237,17 +235,12 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
               view = { labels: p.labels, modality: p.modality, lines: p.lines };
               return;
             }
-            if (p.stage === 'neighbours') {
-              knnTracker ??= new ProgressTracker('Nearest neighbours', p.total, 'points');
-              const progress = knnTracker.update(p.done);
-              return set({ status: { kind: 'working', message: formatProgress(progress), progress } });
-            }
-            const step = projectionOf(settings.method).step ?? { name: 'Step', unit: 'steps' };
-            tracker ??= new ProgressTracker(step.name, p.total, step.unit);
-            const progress = tracker.update(p.done);
+            const { progress } = p;
+            if (p.stage === 'neighbours') return set({ status: { kind: 'working', message: formatProgress(progress), progress } });
+            const cost = projection.costName ? ` · ${projection.costName} ${Number.isFinite(p.cost) ? p.cost.toFixed(3) : '…'}` : '';
             set({
-              map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, iterations: p.total, kl: p.kl },
-              status: { kind: 'working', message: settings.method === 'umap' ? formatProgress(progress) : `${formatProgress(progress)} · KL ${Number.isFinite(p.kl) ? p.kl.toFixed(3) : '…'}`, progress },
+              map: { ...base, ...view, names: [], positions: p.positions, iteration: p.done, iterations: p.total, kl: projection.costName ? p.cost : undefined },
+              status: { kind: 'working', message: `${formatProgress(progress)}${cost}`, progress },
             });
           },
         },
@@ -269,7 +262,8 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     } catch (error) {
       const map = get().map;
       if (isCancelled(error)) {
-        set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'done', message: `Stopped at iteration ${map?.iteration ?? 0}: the map shows where the points were then. Run again to start over.` } });
+        const step = (projectionOf(settings.method).progressUnit?.name ?? 'step').toLowerCase();
+        set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'done', message: `Stopped at ${step} ${map?.iteration ?? 0}: the map shows where the points were then. Run again to start over.` } });
       } else {
         set({ map: map ? { ...map, running: false } : undefined, status: { kind: 'error', message: (error as Error).message } });
       }
@@ -359,12 +353,8 @@ function summary(settings: ExploreSettings, result: ProjectOutput, sample?: Samp
   const n = result.labels.length;
   const sampled = n < (sample?.embedded ?? 0) ? `a stratified sample of the ${sample?.embedded.toLocaleString('en-US')} embedded` : 'all embedded';
   const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`;
-  if (settings.method === 'pca') return `PCA of ${what}: the two axes keep ${(100 * (result.explained ?? 0)).toFixed(1)}% of the variance.`;
-  const pcaFirst = result.explained !== undefined ? `, PCA-50 first (${(100 * result.explained).toFixed(1)}% of the variance)` : '';
-  if (settings.method === 'umap') return `UMAP of ${what} in ${result.seconds.toFixed(1)} s: ${result.iterations} epochs, ${result.neighbours} neighbours, min. distance 0.1, seed ${settings.seed}${pcaFirst}.`;
-  const clamped = result.perplexity !== undefined && result.perplexity < settings.perplexity ? ` (clamped from ${settings.perplexity}: ${n} points allow at most ${result.perplexity.toFixed(2)})` : '';
-  return (
-    `t-SNE of ${what} in ${result.seconds.toFixed(1)} s: ${result.iterations} iterations, perplexity ${result.perplexity?.toFixed(2)}${clamped}, ` +
-    `learning rate ${result.learningRate?.toFixed(0)}, KL ${result.kl?.toFixed(3)}${pcaFirst}.`
-  );
+  const projection = projectionOf(settings.method);
+  // PCA's own `explained` is its two axes'; for the others it is what PCA-50 first kept.
+  const pcaFirstExplained = projection.pcaFirst ? result.explained : undefined;
+  return projection.describe(what, { ...result, points: n, cost: result.kl, pcaFirstExplained }, settings);
 }

@@ -7,7 +7,8 @@
  * scikit-learn's: early exaggeration 12 with momentum 0.5 for the first 250 iterations, then momentum 0.8,
  * delta-bar-delta gains, learning rate "auto" = max(N / 12 / 4, 50) (Belkina et al. 2019).
  *
- * `Tsne` is stepped by the caller (the worker), which streams positions to the page between steps.
+ * `Tsne` is stepped by its registry entry (projections/tsne.ts) in the one step loop (runProjection.ts), which
+ * streams positions to the page between steps.
  */
 import { seededRandom } from '../lib/random';
 import { FftRepulsion, type ConvolutionHelper } from './fftRepulsion';

@@ -1,0 +1,16 @@
+/**
+ * The projection registry: one line per projection. The project worker's one step loop (../runProjection.ts), the
+ * Explore section's menu and progress lines, its exports, stored maps and report figure all read this list; a new
+ * projection is one file beside this one plus its line here.
+ */
+import { pcaProjection } from './pca';
+import { tsneProjection } from './tsne';
+import type { AnyProjection, ProjectionKind } from './types';
+import { umapProjection } from './umap';
+
+export type { AnyProjection, MapSettings, Projection, ProjectionData, ProjectionFacts, ProjectionKind, ProjectionSummary, StepPosition } from './types';
+
+export const PROJECTIONS: readonly AnyProjection[] = [tsneProjection, umapProjection, pcaProjection];
+
+/** The entry of `kind`; a stored map of a kind no longer listed reads as the first (it still has its coordinates). */
+export const projectionOf = (kind: ProjectionKind): AnyProjection => PROJECTIONS.find((p) => p.kind === kind) ?? PROJECTIONS[0];
