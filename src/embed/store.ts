@@ -9,13 +9,12 @@ import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords'
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import { useResultsStore } from '../results/store';
-import type { EncoderUse, LoadedEncoder } from '../../workers/embed.worker';
 import type { EmbedDatasetProgress } from './embedDataset';
 import { backboneById, backboneOfRepKind, DEFAULT_BACKBONE, type Backbone } from './backbones';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
-import { startEmbedWorker, type EmbedWorker } from './embedWorker';
+import { startEmbedWorker, type EmbedWorker, type EncoderUse, type LoadedEncoder } from './embedWorker';
 import {
   DEFAULT_CHECKPOINT,
   defaultPrecision,
