@@ -6,8 +6,8 @@ import { embedButtonLabel, embedNextStep } from './nextStep';
 import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
 import { chosenBackbone, useEmbedStore } from './store';
+import { pct } from '../lib/format';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
 export function EmbedSection() {
   const s = useEmbedStore();
@@ -189,10 +189,10 @@ export function EmbedSection() {
           {s.zeroShot && (
             <>
               <p role="status" className="zero-shot-summary">
-                CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
+                CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy, 1)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
                 {s.zeroShot.scored < s.zeroShot.testImages ? ` (of ${s.zeroShot.testImages.toLocaleString('en-US')}; the rest are not embedded yet)` : ''} ·
-                PublicTest {pct(s.zeroShot.publicTest.accuracy)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy)} · without test images also in train{' '}
-                {pct(s.zeroShot.clean.accuracy)}
+                PublicTest {pct(s.zeroShot.publicTest.accuracy, 1)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy, 1)} · without test images also in train{' '}
+                {pct(s.zeroShot.clean.accuracy, 1)}
               </p>
             <table className="zero-shot-table">
               <caption>Zero-shot per emotion (test split)</caption>
@@ -208,8 +208,8 @@ export function EmbedSection() {
                 {EMOTIONS.map((emotion, c) => (
                   <tr key={emotion}>
                     <th scope="row">{emotion}</th>
-                    <td>{pct(s.zeroShot!.evaluation.perClass[c].recall)}</td>
-                    <td>{pct(s.zeroShot!.evaluation.perClass[c].precision)}</td>
+                    <td>{pct(s.zeroShot!.evaluation.perClass[c].recall, 1)}</td>
+                    <td>{pct(s.zeroShot!.evaluation.perClass[c].precision, 1)}</td>
                     <td>{s.zeroShot!.evaluation.perClass[c].support}</td>
                   </tr>
                 ))}

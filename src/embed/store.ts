@@ -26,6 +26,7 @@ import {
   type ModelSource,
   type Precision,
 } from './modelSource';
+import { downloadBlob } from '../lib/download';
 
 export type SourceKind = 'hub' | 'mirror' | 'local';
 
@@ -428,10 +429,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     worker ??= startEmbedWorker();
     try {
       const { bytes, count } = await worker.exportEmbeddings({ datasetId: dataset.id, rep });
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
       const name = `${dataset.name.replace(/\.[^.]+$/, '')}-${(rep.model ?? rep.kind).replace(/[^\w.-]+/g, '_')}-${rep.precision ?? ''}-embeddings.zip`;
-      Object.assign(document.createElement('a'), { href: url, download: name }).click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(name, new Blob([bytes as BlobPart], { type: 'application/zip' }));
       set({ status: { kind: 'done', message: `Exported ${count.toLocaleString('en-US')} embeddings (${rep.dim}-d) as ${name}.` } });
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });

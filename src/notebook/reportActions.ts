@@ -12,6 +12,7 @@ import type { ClassifierRun } from '../train/types';
 import { applyOcclusionPart, occlusionFigures, occlusionSessionPart, type OcclusionSessionPart } from './occlusionReport';
 import { renderReport, type ReportFigure } from './reportHtml';
 import { collectSessionRecord, parseSessionRecord, type SessionRecord } from './sessionRecord';
+import { downloadBlob } from '../lib/download';
 
 /**
  * Sections that add figures (e.g. embedding maps), settings, saved classifiers or sweep tables to the report
@@ -53,23 +54,17 @@ export function currentSessionRecord(): SessionRecord {
   });
 }
 
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 const stamp = (record: SessionRecord) => record.createdAt.slice(0, 19).replace(/[:T]/g, '-');
 
 export async function downloadReport(): Promise<void> {
   const record = currentSessionRecord();
   const figures = (await Promise.all([...contributors.map((c) => c.figures?.() ?? Promise.resolve([])), occlusionFigures()])).flat();
-  download(`facet-report-${stamp(record)}.html`, 'text/html', renderReport(record, figures));
+  downloadBlob(`facet-report-${stamp(record)}.html`, new Blob([renderReport(record, figures)], { type: 'text/html' }));
 }
 
 export function downloadSessionRecord(): void {
   const record = currentSessionRecord();
-  download(`facet-session-${stamp(record)}.json`, 'application/json', JSON.stringify(record, null, 2));
+  downloadBlob(`facet-session-${stamp(record)}.json`, new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
 }
 
 /** What applying a record did, and what the user still has to do to repeat it. */

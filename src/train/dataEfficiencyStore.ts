@@ -30,6 +30,7 @@ import { useTrainStore } from './store';
 import { trainingInput, type TrainingInput } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { FeatureKind, Features } from './types';
+import { downloadBlob } from '../lib/download';
 
 interface DataEfficiencyState extends JobSlice {
   features: FeatureKind;
@@ -68,20 +69,14 @@ export function studyChartSvg(studies: readonly DataEfficiencyRecord[], shown: D
   return dataEfficiencySvg(chart, { zeroShot: shown.value.zeroShot ?? currentZeroShot() });
 }
 
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 const fileStem = (record: DataEfficiencyRecord) => `facet-data-efficiency-${record.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${record.value.settings.classifier}`;
 
 export function downloadStudyCsv(record: DataEfficiencyRecord): void {
-  download(`${fileStem(record)}.csv`, 'text/csv', curveCsv(record.value));
+  downloadBlob(`${fileStem(record)}.csv`, new Blob([curveCsv(record.value)], { type: 'text/csv' }));
 }
 
 export function downloadStudySvg(studies: readonly DataEfficiencyRecord[], record: DataEfficiencyRecord): void {
-  download(`${fileStem(record)}.svg`, 'image/svg+xml', studyChartSvg(studies, record));
+  downloadBlob(`${fileStem(record)}.svg`, new Blob([studyChartSvg(studies, record)], { type: 'image/svg+xml' }));
 }
 
 /** "search" or a positive number; undefined otherwise. */

@@ -11,6 +11,7 @@ import { deleteRun, listRuns, runArchive } from './runs';
 import { trainingInput, type FeatureKind } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { RunRecord, TrainResult } from './types';
+import { downloadBlob } from '../lib/download';
 
 interface TrainState extends JobSlice {
   features: FeatureKind;
@@ -85,10 +86,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
       const run = get().runs.find((r) => r.id === id);
       if (!run) return;
       const bytes = await runArchive(run);
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: `facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip` });
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(`facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip`, new Blob([bytes as BlobPart], { type: 'application/zip' }));
     },
 
     selectCell(selectedCell) {
