@@ -7,7 +7,7 @@ import { ingestWorker, useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
-import { downloadCsv, downloadPng, downloadSettings, downloadSvg, registerReportFigure, setShownModel } from './exportMap';
+import { downloadCsv, downloadPng, downloadSettings, downloadSvg, setShownModel } from './exportMap';
 import { MAP_HEIGHT, MAP_WIDTH, MapCanvas, type MapHandle } from './MapCanvas';
 import { predictionsFor, useExploreStore, type ExploreSettings } from './store';
 import { VIEWS, type ViewKind } from './views';
@@ -138,7 +138,6 @@ export function ExploreSection() {
     };
   }, [map, imageView, settings.colourBy, predictions, sample, selectedCell, s.hidden, s.selection, s.pinned, s.probes]);
 
-  useEffect(() => registerReportFigure(), []);
   useEffect(() => setShownModel(model), [model]);
 
   const describe = (i: number) => {

@@ -10,7 +10,6 @@ import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { deleteResult, getResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { contributeToReport } from '../notebook/reportActions';
 import {
   curveCsv,
   DATA_EFFICIENCY_KIND,
@@ -247,17 +246,16 @@ export const useDataEfficiencyStore = create<DataEfficiencyState>((set, get) => 
   };
 });
 
-contributeToReport({
-  settings: () => {
-    const { features, settings, ksText } = useDataEfficiencyStore.getState();
-    return ['dataEfficiency', { features, settings, ks: ksText }];
-  },
-  dataEfficiency: () => useDataEfficiencyStore.getState().studies,
-  apply: (record) => {
-    const saved = record.extra?.dataEfficiency as { features?: FeatureKind; settings?: DataEfficiencySettings } | undefined;
-    if (!saved?.settings) return { done: [], todo: [] };
-    const s = { ...DEFAULT_DATA_EFFICIENCY, ...saved.settings };
-    useDataEfficiencyStore.setState({ settings: s, ksText: s.ks.join(', '), cText: cTextOf(s.c), ...(saved.features ? { features: saved.features } : {}) });
-    return { done: [`data-efficiency settings (k ${s.ks.join(', ')}${s.includeAll ? ', all' : ''}; ${s.draws} draws; seed ${s.seed})`], todo: ['press Run curve to repeat the data-efficiency study'] };
-  },
-});
+/** What the session record keeps of the data-efficiency form (the studies themselves are result records). */
+export function dataEfficiencySessionPart() {
+  const { features, settings, ksText } = useDataEfficiencyStore.getState();
+  return { features, settings, ks: ksText };
+}
+
+/** Puts a session record's data-efficiency settings back; says what was done and what is left to do. */
+export function applyDataEfficiencyPart(saved: { features?: FeatureKind; settings?: DataEfficiencySettings } | undefined): { done: string[]; todo: string[] } {
+  if (!saved?.settings) return { done: [], todo: [] };
+  const s = { ...DEFAULT_DATA_EFFICIENCY, ...saved.settings };
+  useDataEfficiencyStore.setState({ settings: s, ksText: s.ks.join(', '), cText: cTextOf(s.c), ...(saved.features ? { features: saved.features } : {}) });
+  return { done: [`data-efficiency settings (k ${s.ks.join(', ')}${s.includeAll ? ', all' : ''}; ${s.draws} draws; seed ${s.seed})`], todo: ['press Run curve to repeat the data-efficiency study'] };
+}
