@@ -36,7 +36,7 @@ const isWorking = (s: { status: { kind: string } }) => s.status.kind === 'workin
 const modelReady = (s: { loaded: { vision?: unknown } }) => Boolean(s.loaded.vision);
 
 /** The section frame: the only part that follows the status; its children are elements made once. */
-function EmbedFrame({ children }: { children: ReactNode }) {
+export function EmbedFrame({ children }: { children: ReactNode }) {
   const datasetId = useDatasetStore((d) => d.activeId);
   const { status, cancel, coverage, imported } = useEmbedStore(useShallow((s) => ({ status: s.status, cancel: s.cancel, coverage: s.coverage, imported: Boolean(s.activeRep) })));
   const ready = useEmbedStore(modelReady);
@@ -47,7 +47,7 @@ function EmbedFrame({ children }: { children: ReactNode }) {
   );
 }
 
-function ModelForm() {
+export function ModelForm() {
   const working = useEmbedStore(isWorking);
   const s = useEmbedStore(
     useShallow((e) => ({
