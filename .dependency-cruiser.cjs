@@ -6,9 +6,8 @@
  * they use no section. Worker entry files (workers/) are leaves: their contract types live beside the API in src/,
  * so nothing in src imports a worker entry.
  *
- * `npm run lint` fails on any violation not listed in .dependency-cruiser-known-violations.json: the flow edges that
- * predate these rules (sections pushing into Results and the report, worker contract types still in entry files),
- * to be burnt down. Cycles have no known exceptions. After removing one, `npx depcruise-baseline …` (same arguments
+ * `npm run lint` fails on any violation not listed in .dependency-cruiser-known-violations.json: the edges that
+ * predate these rules and are still to be burnt down (the project worker's contract types, still in its entry file). Cycles have no known exceptions. After removing one, `npx depcruise-baseline …` (same arguments
  * as lint:imports) rewrites the list.
  */
 const LAYERS = [

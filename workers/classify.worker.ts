@@ -13,7 +13,7 @@ import tinyBin from '@vladmandic/face-api/model/tiny_face_detector_model.bin?url
 import landmarkManifest from '@vladmandic/face-api/model/face_landmark_68_model-weights_manifest.json?url';
 import landmarkBin from '@vladmandic/face-api/model/face_landmark_68_model.bin?url';
 import { cropFromBox, cropFromEyes, scaleCrop, type Crop } from '../src/classify/crop';
-import { createFaceDetector, type DetectedFace, type DetectorKind, type FaceDetector } from '../src/classify/detector';
+import { createFaceDetector, type DetectorKind, type FaceDetector } from '../src/classify/detector';
 import { nearestRows } from '../src/classify/neighbours';
 import { bitmapPixels, openPhoto } from '../src/classify/photo';
 import { faceFromGray, rgbaToGray, type Gray8 } from '../src/classify/pixels';
@@ -23,6 +23,7 @@ import { getColumns } from '../src/dataset/storage';
 import { loadStoredEmbeddings, representationKey, type Representation } from '../src/embed/embeddingCache';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
 import { getRunModel } from '../src/train/runs';
+import type { ClassifyWorkerApi, FoundFace } from '../src/classify/classifyWorker';
 
 // The package's model files, emitted into the build by Vite and served from the app's own origin.
 const MODEL_FILES: Record<string, string> = {
@@ -68,11 +69,6 @@ function photo(id: string): Photo {
   const found = photos.get(id);
   if (!found) throw new Error('The photo is no longer open: open it again');
   return found;
-}
-
-export interface FoundFace extends DetectedFace {
-  /** the FER-framed crop, in the working image's pixels */
-  crop: Crop;
 }
 
 const api = {
@@ -160,7 +156,6 @@ const api = {
     const faces = nearest.map((n) => ({ index: indices[n.row], imageId: ids[n.row], label: labels[n.row], similarity: n.similarity }));
     return transfer({ embedded: indices.length, faces, pixels }, [pixels.buffer]);
   },
-};
+} satisfies ClassifyWorkerApi;
 
-export type ClassifyWorkerApi = typeof api;
 exposeApi(api);

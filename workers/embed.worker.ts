@@ -15,7 +15,7 @@ import { backboneById, DEFAULT_BACKBONE, type Backbone, type ImagePreprocessing 
 import { preprocessingFromConfig } from '../src/embed/backbones/types';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { createFaceApiEncoder, type FaceApiEncoder } from '../src/embed/faceApiEncoder';
-import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../src/lib/compute';
+import { chooseBackend, detectCompute, type BackendInUse } from '../src/lib/compute';
 import { connect, exposeApi, isCancelled, transfer, type Client, type JobContext } from '../src/lib/rpc';
 import { getColumns } from '../src/dataset/storage';
 import { missingIds, putEmbeddings, type Representation } from '../src/embed/embeddingCache';
@@ -27,11 +27,10 @@ import { zeroShotOnTest, type ZeroShotResult } from '../src/embed/zeroShotRun';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
 import { loadedWithin, planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
-import type { EncoderInterface } from '../src/embed/modelInterface';
-import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
+import { modelFileUrl, type EncoderKind, type ModelSource } from '../src/embed/modelSource';
 import { ClipTokenizer } from '../src/embed/tokenizer';
 import { l2NormalizeRows } from '../src/lib/vectors';
-import type { EncodeWorkerApi } from './encode.worker';
+import type { EmbedWorkerApi, EncodeWorkerApi, LoadedEncoder, LoadEncoderInput, EncoderUse } from '../src/embed/embedWorker';
 
 const encoders = new Map<EncoderKind, Encoder>();
 let tokenizer: ClipTokenizer | undefined;
@@ -137,39 +136,6 @@ async function withVisionSessions<T>(job: (pool: SessionPool) => Promise<T>): Pr
 
 function backendOf(kind: EncoderKind, encoder: Encoder): BackendInUse {
   return kind === 'vision' && copiesPlanned ? { ...encoder.backend, sessions: copiesPlanned.count + 1 } : encoder.backend;
-}
-
-export interface LoadEncoderInput {
-  source: ModelSource;
-  kind: EncoderKind;
-  precision: Precision;
-  backend: BackendPreference;
-  threads?: number;
-  /** vision encoder sessions working at once (default: planned from the cores and the model's size) */
-  sessions?: number;
-  /** the registry backbone these files are (default: CLIP ViT-B/32's family entry) */
-  backboneId?: string;
-}
-
-/** How a dataset run used its encoder sessions: the rest of `seconds` went to reading, preprocessing and storing. */
-export interface EncoderUse {
-  seconds: number;
-  sessions: number;
-  /** share of the run's time the sessions spent encoding, 0–1 */
-  encoderBusy: number;
-  /** sessions lost mid-run (an encode worker crashed): the run went on without them */
-  sessionsLost: number;
-}
-
-export interface LoadedEncoder {
-  url: string;
-  bytes: number;
-  fromCache: boolean;
-  backend: BackendInUse;
-  iface: EncoderInterface;
-  loadMs: number;
-  /** how faces are prepared for this encoder (vision) */
-  preprocessing?: ImagePreprocessing;
 }
 
 const api = {
@@ -354,7 +320,7 @@ const api = {
     const embeddings = await runEncoder(encoder, input.inputIds, [input.count, length]);
     return transfer({ embeddings, dim: encoder.iface.dim, ms: performance.now() - started }, [embeddings.buffer]);
   },
-};
+} satisfies EmbedWorkerApi;
 
 /**
  * The preprocessing of a hub or mirror model as its preprocessor_config.json says (transformers.js reads the same
@@ -398,5 +364,4 @@ async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgre
   return loaded;
 }
 
-export type EmbedWorkerApi = typeof api;
 exposeApi(api);

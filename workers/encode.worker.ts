@@ -5,6 +5,7 @@
  */
 import { exposeApi, transfer } from '../src/lib/rpc';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
+import type { EncodeWorkerApi } from '../src/embed/embedWorker';
 
 let encoder: Encoder | undefined;
 
@@ -21,7 +22,6 @@ const api = {
     const embeddings = await runEncoder(encoder, input.pixelValues, [input.count, 3, size, size]);
     return transfer(embeddings, [embeddings.buffer]);
   },
-};
+} satisfies EncodeWorkerApi;
 
-export type EncodeWorkerApi = typeof api;
 exposeApi(api);

@@ -7,6 +7,7 @@ import { readFacePage, readFaces, type FacePage } from '../src/dataset/browse';
 import { decodeGrayJpeg } from '../src/dataset/jpegGray';
 import { ingestFile, type DecodedImage, type IngestProgress, type IngestResult } from '../src/dataset/ingest';
 import { deleteDataset, removeOrphans } from '../src/dataset/storage';
+import type { IngestWorkerApi } from '../src/dataset/ingestWorker';
 
 let canvas: OffscreenCanvas | undefined;
 let jpegReady: Promise<void> | undefined;
@@ -62,7 +63,6 @@ const api = {
   async removeOrphans(): Promise<string[]> {
     return (await whenFree(LOCKS.datasetWrites, () => removeOrphans())) ?? [];
   },
-};
+} satisfies IngestWorkerApi;
 
-export type IngestWorkerApi = typeof api;
 exposeApi(api);

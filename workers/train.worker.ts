@@ -17,11 +17,7 @@ import { sweepRow, type SweepRow } from '../src/train/sweep';
 import { loadTrainingData } from '../src/train/trainingData';
 import type { SavedRunInput } from '../src/train/runPredictor';
 import type { ClassifierRun, Features, TrainResult } from '../src/train/types';
-
-export type SweepProgress = { type: 'config'; index: number; total: number } | { type: 'epoch'; index: number; epoch: number; epochs: number } | { type: 'row'; row: SweepRow };
-
-/** What a classifier job reports: a stage, or the classifier's own step (an MLP batch or epoch, a tree, a C). */
-export type ClassifierProgress = { type: 'stage'; message: string } | ({ type: string } & Record<string, unknown>);
+import type { ClassifierProgress, SweepProgress, TrainWorkerApi } from '../src/train/trainWorker';
 
 const pauses = new PauseGates();
 
@@ -148,7 +144,6 @@ const api = {
   async setPaused(input: { jobId: string; paused: boolean }): Promise<void> {
     pauses.setPaused(input.jobId, input.paused);
   },
-};
+} satisfies TrainWorkerApi;
 
-export type TrainWorkerApi = typeof api;
 exposeApi(api);

@@ -1,5 +1,5 @@
 import { useFileDrop } from '../app/useFileDrop';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
@@ -16,14 +16,12 @@ import { FaceOcclusion } from './FaceOcclusion';
 import { useClassifyStore, type Face } from './store';
 
 
+/**
+ * The Classify section. Each part subscribes to the slice of the store it shows (selectors), so a status tick
+ * (detecting, embedding, predicting) re-renders the frame's status line, not the model choice or the photo.
+ */
 export function ClassifySection() {
-  const s = useClassifyStore();
-  const runs = useTrainStore((t) => t.runs);
-  // A new object each call: compared field by field, or every render would subscribe anew.
-  const rep = useEmbedStore(useShallow((e) => currentRepresentation(e)));
-  const working = s.status.kind === 'working';
-  const run = chosenRun(s.runId, runs, rep);
-  const { openPhoto } = s;
+  const openPhoto = useClassifyStore((s) => s.openPhoto);
 
   // Paste anywhere on the page (outside text fields): an image on the clipboard is classified.
   useEffect(() => {
@@ -40,72 +38,107 @@ export function ClassifySection() {
   }, [openPhoto]);
 
   return (
-    <Section
-      id="classify"
-      step={5}
-      title="Classify"
-      status={s.status}
-      onCancel={s.cancel}
-      next={s.photo ? undefined : 'choose, drop or paste a photo, or use the camera.'}
-    >
-      <PhotoInput onFile={(file, name) => void openPhoto(file, name)} disabled={working} />
-      <form className="controls" onSubmit={(e) => e.preventDefault()}>
-        <fieldset>
-          <legend>Models</legend>
-          <label>
-            Face detector
-            <select value={s.detector} onChange={(e) => s.setDetector(e.target.value as DetectorKind)}>
-              {Object.entries(DETECTORS).map(([kind, d]) => (
-                <option key={kind} value={kind}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Trained model
-            <select value={s.runId ?? 'auto'} onChange={(e) => s.setRun(e.target.value === 'auto' ? undefined : e.target.value)}>
-              <option value="auto">Latest run that fits the loaded CLIP model</option>
-              <option value="">None: CLIP zero-shot only</option>
-              {[...runs].reverse().map((r) => (
-                <option key={r.id} value={r.id}>
-                  {runLabel(r)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <p className="muted" data-testid="classify-model">
-            {run ? `Classifying with ${runLabel(run)}.` : runs.length === 0 ? 'No trained model yet: train an MLP on CLIP embeddings in the Train section; CLIP zero-shot works meanwhile.' : 'CLIP zero-shot only.'}
-            {rep ? ` CLIP: ${rep.model} (${rep.precision}).` : ' CLIP is not loaded (Embed section).'}
-          </p>
-        </fieldset>
-      </form>
-      {s.photo && (
-        <>
-          <PhotoView photo={s.photo} faces={s.faces} selected={s.selected} onDraw={s.addDrawnFace} onSelect={s.select} />
-          <div className="controls-row">
-            <button
-              type="button"
-              className="secondary"
-              // The keyboard's way to crop by hand: a centred square, then its centre, side and rotation below.
-              onClick={() => s.addDrawnFace({ cx: s.photo!.width / 2, cy: s.photo!.height / 2, size: Math.round(Math.min(s.photo!.width, s.photo!.height) / 2), angle: 0 })}
-            >
-              Add a crop by hand
-            </button>
-            <span className="muted">or drag across the photo; click a crop to select it.</span>
-          </div>
-        </>
-      )}
-      {s.faces.length > 0 && (
-        <ol className="classify-faces">
-          {s.faces.map((face, i) => (
-            <FaceCard key={face.key} face={face} index={i} />
-          ))}
-        </ol>
-      )}
+    <ClassifyFrame>
+      <PhotoChooser />
+      <ModelChoice />
+      <PhotoArea />
+      <FaceCards />
       <ResultsExport />
       <PlaceOnMap />
+    </ClassifyFrame>
+  );
+}
+
+/** The section frame: the only part that follows the status; its children are elements made once. */
+function ClassifyFrame({ children }: { children: ReactNode }) {
+  const status = useClassifyStore((s) => s.status);
+  const cancel = useClassifyStore((s) => s.cancel);
+  const hasPhoto = useClassifyStore((s) => Boolean(s.photo));
+  return (
+    <Section id="classify" step={5} title="Classify" status={status} onCancel={cancel} next={hasPhoto ? undefined : 'choose, drop or paste a photo, or use the camera.'}>
+      {children}
     </Section>
+  );
+}
+
+function PhotoChooser() {
+  const openPhoto = useClassifyStore((s) => s.openPhoto);
+  const working = useClassifyStore((s) => s.status.kind === 'working');
+  return <PhotoInput onFile={(file, name) => void openPhoto(file, name)} disabled={working} />;
+}
+
+function ModelChoice() {
+  const s = useClassifyStore(useShallow((c) => ({ detector: c.detector, runId: c.runId, setDetector: c.setDetector, setRun: c.setRun })));
+  const runs = useTrainStore((t) => t.runs);
+  // A new object each call: compared field by field, or every render would subscribe anew.
+  const rep = useEmbedStore(useShallow((e) => currentRepresentation(e)));
+  const run = chosenRun(s.runId, runs, rep);
+  return (
+    <form className="controls" onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>Models</legend>
+        <label>
+          Face detector
+          <select value={s.detector} onChange={(e) => s.setDetector(e.target.value as DetectorKind)}>
+            {Object.entries(DETECTORS).map(([kind, d]) => (
+              <option key={kind} value={kind}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Trained model
+          <select value={s.runId ?? 'auto'} onChange={(e) => s.setRun(e.target.value === 'auto' ? undefined : e.target.value)}>
+            <option value="auto">Latest run that fits the loaded CLIP model</option>
+            <option value="">None: CLIP zero-shot only</option>
+            {[...runs].reverse().map((r) => (
+              <option key={r.id} value={r.id}>
+                {runLabel(r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted" data-testid="classify-model">
+          {run ? `Classifying with ${runLabel(run)}.` : runs.length === 0 ? 'No trained model yet: train an MLP on CLIP embeddings in the Train section; CLIP zero-shot works meanwhile.' : 'CLIP zero-shot only.'}
+          {rep ? ` CLIP: ${rep.model} (${rep.precision}).` : ' CLIP is not loaded (Embed section).'}
+        </p>
+      </fieldset>
+    </form>
+  );
+}
+
+function PhotoArea() {
+  const s = useClassifyStore(useShallow((c) => ({ photo: c.photo, faces: c.faces, selected: c.selected, addDrawnFace: c.addDrawnFace, select: c.select })));
+  if (!s.photo) return null;
+  const photo = s.photo;
+  return (
+    <>
+      <PhotoView photo={photo} faces={s.faces} selected={s.selected} onDraw={s.addDrawnFace} onSelect={s.select} />
+      <div className="controls-row">
+        <button
+          type="button"
+          className="secondary"
+          // The keyboard's way to crop by hand: a centred square, then its centre, side and rotation below.
+          onClick={() => s.addDrawnFace({ cx: photo.width / 2, cy: photo.height / 2, size: Math.round(Math.min(photo.width, photo.height) / 2), angle: 0 })}
+        >
+          Add a crop by hand
+        </button>
+        <span className="muted">or drag across the photo; click a crop to select it.</span>
+      </div>
+    </>
+  );
+}
+
+function FaceCards() {
+  const faces = useClassifyStore((s) => s.faces);
+  if (faces.length === 0) return null;
+  return (
+    <ol className="classify-faces">
+      {faces.map((face, i) => (
+        <FaceCard key={face.key} face={face} index={i} />
+      ))}
+    </ol>
   );
 }
 
@@ -222,7 +255,7 @@ function Bars({ title, probabilities, testId }: { title: string; probabilities: 
 const DEG = 180 / Math.PI;
 
 function FaceCard({ face, index }: { face: Face; index: number }) {
-  const { setCrop, removeFace, select } = useClassifyStore();
+  const { setCrop, removeFace, select } = useClassifyStore(useShallow((s) => ({ setCrop: s.setCrop, removeFace: s.removeFace, select: s.select })));
   const p = face.prediction;
   const n = index + 1;
   const num = (key: 'cx' | 'cy' | 'size' | 'angle', label: string, scale = 1) => (

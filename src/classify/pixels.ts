@@ -6,7 +6,7 @@
  * that differs between browsers.
  */
 import { FACE_SIDE } from '../dataset/faceSet';
-import { BOX, resizePillow } from '../embed/preprocess';
+import { BOX, resizePillow } from '../lib/resample';
 import type { Crop } from './crop';
 
 /** An 8-bit grayscale image, row-major. */

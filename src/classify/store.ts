@@ -14,7 +14,6 @@ import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore 
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
 import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
-import { contributeToReport } from '../notebook/reportActions';
 import { l2NormalizeRows } from '../lib/vectors';
 import { useTrainStore } from '../train/store';
 import { startClassifyWorker, type ClassifyWorker } from './classifyWorker';
@@ -317,10 +316,8 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
   };
 });
 
-// The report lists what was classified (labels and predictions only: the photos stay in this browser).
-contributeToReport({
-  settings: () => {
-    const s = useClassifyStore.getState();
-    return ['classify', { detector: s.detector, runId: s.runId ?? 'auto', classified: s.classified.map((c) => ({ label: c.label, predicted: c.predicted, model: c.rep.model })) }];
-  },
-});
+/** What the session record keeps of Classify: what was classified (labels and predictions only: the photos stay in this browser). */
+export function classifySessionPart() {
+  const s = useClassifyStore.getState();
+  return { detector: s.detector, runId: s.runId ?? 'auto', classified: s.classified.map((c) => ({ label: c.label, predicted: c.predicted, model: c.rep.model })) };
+}

@@ -2,7 +2,7 @@
  * Turns a decoded image into a FER2013 face: 8-bit gray (RGBA converted with Pillow's convert('L') weights, ITU-R
  * 601-2 luma; gray JPEGs arrive gray), centre-cropped to a square and resized to 48×48 with the same Pillow-exact bicubic CLIP preprocessing uses when the image is not 48×48.
  */
-import { resizeBicubic } from '../embed/preprocess';
+import { resizeBicubic } from '../lib/resample';
 import { FACE_SIDE } from './faceSet';
 
 /** A decoded image: RGBA, or 8-bit gray when the decoder produced gray directly (FER2013's JPEGs). */

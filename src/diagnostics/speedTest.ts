@@ -3,14 +3,13 @@
  * the end-to-end tests through window.facetDiagnostics.
  */
 import { detectCompute, type BackendPreference, type ComputeCapabilities } from '../lib/compute';
-import { startEmbedWorker, type EmbedWorker } from '../embed/embedWorker';
+import { startEmbedWorker, type EmbedWorker, type LoadedEncoder } from '../embed/embedWorker';
 import { startTrainWorker } from '../train/trainWorker';
 import { listManifests } from '../dataset/storage';
 import type { ForestSettings } from '../train/forest';
 import type { ForestRunRecord } from '../train/types';
 import { mirrorSource, type Precision } from '../embed/modelSource';
 import { syntheticPixelValues } from '../embed/preprocess';
-import type { LoadedEncoder } from '../../workers/embed.worker';
 
 export interface SpeedTestResult {
   batch: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clipPixelValues, resizeBicubic, shortestEdgeSize, type Image8 } from './preprocess';
+import { resizeBicubic, type Image8 } from '../lib/resample';
+import { clipPixelValues, shortestEdgeSize } from './preprocess';
 
 // Made by scripts/fixtures/preprocess_golden.py with Pillow (Debian's python3-pil) from two FER2013 faces and one
 // synthetic colour image.

@@ -8,14 +8,12 @@ import { isCancelled } from '../lib/rpc';
 import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords';
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
-import { useResultsStore } from '../results/store';
-import type { EncoderUse, LoadedEncoder } from '../../workers/embed.worker';
 import type { EmbedDatasetProgress } from './embedDataset';
 import { backboneById, backboneOfRepKind, DEFAULT_BACKBONE, type Backbone } from './backbones';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
-import { startEmbedWorker, type EmbedWorker } from './embedWorker';
+import { startEmbedWorker, type EmbedWorker, type EncoderUse, type LoadedEncoder } from './embedWorker';
 import {
   DEFAULT_CHECKPOINT,
   defaultPrecision,
@@ -27,6 +25,7 @@ import {
   type ModelSource,
   type Precision,
 } from './modelSource';
+import { downloadBlob } from '../lib/download';
 
 export type SourceKind = 'hub' | 'mirror' | 'local';
 
@@ -169,14 +168,9 @@ interface StoredZeroShot {
 const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'>) => `${of.datasetId}|${representationKey(of.rep)}|${of.templates.join('\n')}`;
 const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
 
-function reportZeroShot(zeroShot: ZeroShotResult, of: ZeroShotIdentity) {
-  useResultsStore.getState().report({
-    id: 'zero-shot',
-    test: zeroShot.evaluation.accuracy,
-    settings: `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
-    seconds: of.seconds,
-  });
-}
+/** A zero-shot result's settings as Results shows them: the prompts, the model, how many test images were scored. */
+export const describeZeroShot = (zeroShot: ZeroShotResult, of: ZeroShotIdentity) =>
+  `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`;
 
 type Set = (partial: Partial<EmbedState>) => void;
 
@@ -394,7 +388,6 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       const zeroShot = await worker.zeroShot({ datasetId, rep, prompts: promptsFor(templates) });
       const of: ZeroShotIdentity = { datasetId, templates, rep, seconds: (performance.now() - started) / 1000, createdAt: new Date().toISOString() };
       set({ zeroShot, zeroShotOf: of });
-      reportZeroShot(zeroShot, of);
       // Stored per dataset, model and prompt set: a reload or a report afterwards still has it.
       await saveResult<StoredZeroShot>({
         kind: ZERO_SHOT_KIND,
@@ -418,8 +411,6 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     const wanted = rep && datasetId ? zeroShotId({ datasetId, rep, templates }) : undefined;
     const chosen = stored.find((r) => r.id === wanted) ?? stored.at(-1);
     set({ zeroShot: chosen?.value.result, zeroShotOf: chosen?.value.of });
-    if (chosen) reportZeroShot(chosen.value.result, chosen.value.of);
-    else useResultsStore.getState().report({ id: 'zero-shot', test: undefined, train: undefined, settings: undefined, seconds: undefined });
   },
 
   async exportEmbeddings() {
@@ -429,10 +420,8 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     worker ??= startEmbedWorker();
     try {
       const { bytes, count } = await worker.exportEmbeddings({ datasetId: dataset.id, rep });
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
       const name = `${dataset.name.replace(/\.[^.]+$/, '')}-${(rep.model ?? rep.kind).replace(/[^\w.-]+/g, '_')}-${rep.precision ?? ''}-embeddings.zip`;
-      Object.assign(document.createElement('a'), { href: url, download: name }).click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(name, new Blob([bytes as BlobPart], { type: 'application/zip' }));
       set({ status: { kind: 'done', message: `Exported ${count.toLocaleString('en-US')} embeddings (${rep.dim}-d) as ${name}.` } });
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });

@@ -2,7 +2,8 @@
 import { SPLITS } from '../dataset/faceSet';
 import { getColumns } from '../dataset/storage';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { scoreTestSplit, type Evaluation, type SubsetScore } from '../train/metrics';
+import { scoreTestSplit } from '../dataset/testScores';
+import type { Evaluation, SubsetScore } from '../lib/metrics';
 import { loadStoredEmbeddings, type Representation } from './embeddingCache';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from './zeroShot';
 

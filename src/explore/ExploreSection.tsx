@@ -1,5 +1,6 @@
 import { PROJECTIONS, projectionOf, type ProjectionKind } from './projections';
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
 import { Section } from '../app/Section';
 import { FACE_AREA } from '../dataset/faceSet';
@@ -7,7 +8,7 @@ import { ingestWorker, useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import { useTrainStore } from '../train/store';
 import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
-import { downloadCsv, downloadPng, downloadSettings, downloadSvg, registerReportFigure, setShownModel } from './exportMap';
+import { downloadCsv, downloadPng, downloadSettings, downloadSvg, setShownModel } from './exportMap';
 import { MAP_HEIGHT, MAP_WIDTH, MapCanvas, type MapHandle } from './MapCanvas';
 import { predictionsFor, useExploreStore, type ExploreSettings } from './store';
 import { VIEWS, type ViewKind } from './views';
@@ -87,10 +88,135 @@ function FaceList({ datasetId, items, caption, testId }: { datasetId: string; it
 /** CLIP embeddings of faces are all alike (cosine 0.9…): three decimals tell neighbours apart where two read 1.00. */
 const similarityText = (cosine: number) => cosine.toFixed(3);
 
+/**
+ * The Explore section. Each part subscribes to the slice of the store it shows (selectors): the frame follows the
+ * status, the projection form its settings, the map view the map (which moves as t-SNE iterates) and what is
+ * pinned, selected or probed on it.
+ */
 export function ExploreSection() {
-  const s = useExploreStore();
+  return (
+    <ExploreFrame>
+      <ProjectionForm />
+      <ExploreMap />
+    </ExploreFrame>
+  );
+}
+
+const isWorking = (s: { status: { kind: string } }) => s.status.kind === 'working';
+
+/** The section frame: the only part that follows the status; its children are elements made once. */
+function ExploreFrame({ children }: { children: ReactNode }) {
+  const status = useExploreStore((s) => s.status);
+  const stop = useExploreStore((s) => s.stop);
+  const hasMap = useExploreStore((s) => Boolean(s.map));
+  return (
+    <Section
+      id="explore"
+      step={4}
+      title="Explore"
+      status={status}
+      onCancel={stop}
+      next={hasMap ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.' : 'needs embeddings of the dataset (Embed section); then press Map.'}
+    >
+      {children}
+    </Section>
+  );
+}
+
+function ProjectionForm() {
+  const working = useExploreStore(isWorking);
+  const s = useExploreStore(useShallow((e) => ({ settings: e.settings, setSettings: e.setSettings, run: e.run })));
+  const { settings } = s;
+  const num = (key: keyof ExploreSettings) => ({
+    value: settings[key] as number,
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
+  });
+  return (
+    <form
+      className="controls explore-controls"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void s.run();
+      }}
+    >
+      <fieldset disabled={working}>
+        <legend>Projection</legend>
+        <Field label="View" help="What is mapped: faces, emotion centroids, prompts, or centroids with their prompts.">
+          {(d) => (
+            <select aria-describedby={d} value={settings.view} onChange={(e) => s.setSettings({ view: e.target.value as ViewKind })}>
+              {VIEWS.map((v) => (
+                <option key={v.kind} value={v.kind} title={v.help}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Projection" help={PROJECTIONS.map((p) => p.blurb).join(' ')}>
+          {(d) => (
+            <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as ProjectionKind })}>
+              {PROJECTIONS.map((p) => (
+                <option key={p.kind} value={p.kind}>
+                  {p.option}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Perplexity" help="About how many neighbours each point attends to; lowered automatically below (N − 1) / 3.">
+          {(d) => <input aria-describedby={d} type="number" min={0.5} step="any" {...num('perplexity')} />}
+        </Field>
+        <Field label="Learning rate" help="t-SNE step size; 0 picks it from the point count (N / 48, at least 50).">
+          {(d) => <input aria-describedby={d} type="number" min={0} step="any" {...num('learningRate')} />}
+        </Field>
+        <Field label="Iterations" help="t-SNE steps; the first 250 exaggerate attraction to form clusters.">
+          {(d) => <input aria-describedby={d} type="number" min={1} step={1} {...num('iterations')} />}
+        </Field>
+        <Field label="Seed" help="The same seed and settings give the same map (and the same sample).">
+          {(d) => <input aria-describedby={d} type="number" step={1} {...num('seed')} />}
+        </Field>
+        <Field label="Sample size" help="Images mapped, drawn stratified by split and emotion from those embedded.">
+          {(d) => <input aria-describedby={d} type="number" min={2} step={1} {...num('sampleSize')} />}
+        </Field>
+        <Field label="PCA to 50-d first" inline help={`Reduces the 512-d embeddings to 50 principal axes before ${PROJECTIONS.filter((p) => p.pcaFirst).map((p) => p.label).join(' or ')}: faster, little lost.`}>
+          {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
+        </Field>
+        <Field
+          label="Centre each modality on its own mean"
+          inline
+          help="Subtracts the mean image embedding from image points and the mean text embedding from text points, removing CLIP’s “modality gap” so images and prompts can land side by side."
+        >
+          {(d) => <input aria-describedby={d} type="checkbox" checked={settings.centre} onChange={(e) => s.setSettings({ centre: e.target.checked })} />}
+        </Field>
+        <button type="submit">Map</button>
+      </fieldset>
+    </form>
+  );
+}
+
+function ExploreMap() {
+  const working = useExploreStore(isWorking);
+  const s = useExploreStore(
+    useShallow((e) => ({
+      settings: e.settings,
+      map: e.map,
+      sample: e.sample,
+      hidden: e.hidden,
+      selection: e.selection,
+      pinned: e.pinned,
+      pinnedNeighbours: e.pinnedNeighbours,
+      probes: e.probes,
+      completed: e.completed,
+      setSettings: e.setSettings,
+      stop: e.stop,
+      toggleClass: e.toggleClass,
+      pin: e.pin,
+      select: e.select,
+      probe: e.probe,
+      clearProbes: e.clearProbes,
+    })),
+  );
   const { settings, map, sample } = s;
-  const working = s.status.kind === 'working';
   const datasetId = useDatasetStore((d) => d.activeId);
   const trainResult = useTrainStore((t) => t.result);
   const selectedCell = useTrainStore((t) => t.selectedCell);
@@ -100,10 +226,6 @@ export function ExploreSection() {
   const [searchMessage, setSearchMessage] = useState<string>();
   const [prompt, setPrompt] = useState('a face of someone who just won the lottery');
   const handle = useRef<MapHandle>(null);
-  const num = (key: keyof ExploreSettings) => ({
-    value: settings[key] as number,
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
-  });
 
   const imageView = map?.view === 'images' && sample !== undefined && map.labels.length === sample.labels.length;
   // trainResult is a dependency so predictions refresh when another run is shown
@@ -138,7 +260,6 @@ export function ExploreSection() {
     };
   }, [map, imageView, settings.colourBy, predictions, sample, selectedCell, s.hidden, s.selection, s.pinned, s.probes]);
 
-  useEffect(() => registerReportFigure(), []);
   useEffect(() => setShownModel(model), [model]);
 
   const describe = (i: number) => {
@@ -164,73 +285,7 @@ export function ExploreSection() {
   };
 
   return (
-    <Section
-      id="explore"
-      step={4}
-      title="Explore"
-      status={s.status}
-      onCancel={s.stop}
-      next={map ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.' : 'needs embeddings of the dataset (Embed section); then press Map.'}
-    >
-      <form
-        className="controls explore-controls"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void s.run();
-        }}
-      >
-        <fieldset disabled={working}>
-          <legend>Projection</legend>
-          <Field label="View" help="What is mapped: faces, emotion centroids, prompts, or centroids with their prompts.">
-            {(d) => (
-              <select aria-describedby={d} value={settings.view} onChange={(e) => s.setSettings({ view: e.target.value as ViewKind })}>
-                {VIEWS.map((v) => (
-                  <option key={v.kind} value={v.kind} title={v.help}>
-                    {v.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Projection" help={PROJECTIONS.map((p) => p.blurb).join(' ')}>
-            {(d) => (
-              <select aria-describedby={d} value={settings.method} onChange={(e) => s.setSettings({ method: e.target.value as ProjectionKind })}>
-                {PROJECTIONS.map((p) => (
-                  <option key={p.kind} value={p.kind}>
-                    {p.option}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Perplexity" help="About how many neighbours each point attends to; lowered automatically below (N − 1) / 3.">
-            {(d) => <input aria-describedby={d} type="number" min={0.5} step="any" {...num('perplexity')} />}
-          </Field>
-          <Field label="Learning rate" help="t-SNE step size; 0 picks it from the point count (N / 48, at least 50).">
-            {(d) => <input aria-describedby={d} type="number" min={0} step="any" {...num('learningRate')} />}
-          </Field>
-          <Field label="Iterations" help="t-SNE steps; the first 250 exaggerate attraction to form clusters.">
-            {(d) => <input aria-describedby={d} type="number" min={1} step={1} {...num('iterations')} />}
-          </Field>
-          <Field label="Seed" help="The same seed and settings give the same map (and the same sample).">
-            {(d) => <input aria-describedby={d} type="number" step={1} {...num('seed')} />}
-          </Field>
-          <Field label="Sample size" help="Images mapped, drawn stratified by split and emotion from those embedded.">
-            {(d) => <input aria-describedby={d} type="number" min={2} step={1} {...num('sampleSize')} />}
-          </Field>
-          <Field label="PCA to 50-d first" inline help={`Reduces the 512-d embeddings to 50 principal axes before ${PROJECTIONS.filter((p) => p.pcaFirst).map((p) => p.label).join(' or ')}: faster, little lost.`}>
-            {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
-          </Field>
-          <Field
-            label="Centre each modality on its own mean"
-            inline
-            help="Subtracts the mean image embedding from image points and the mean text embedding from text points, removing CLIP’s “modality gap” so images and prompts can land side by side."
-          >
-            {(d) => <input aria-describedby={d} type="checkbox" checked={settings.centre} onChange={(e) => s.setSettings({ centre: e.target.checked })} />}
-          </Field>
-          <button type="submit">Map</button>
-        </fieldset>
-      </form>
+    <>
       {working && map?.running && (
         <div className="controls-row">
           <button type="button" className="secondary" onClick={s.stop}>
@@ -439,6 +494,6 @@ export function ExploreSection() {
           )}
         </>
       )}
-    </Section>
+    </>
   );
 }

@@ -2,7 +2,6 @@
 import { projectionOf } from './projections';
 import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
-import { contributeToReport } from '../notebook/reportActions';
 import { bounds, drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
 import { MAP_HEIGHT, MAP_WIDTH } from './MapCanvas';
 import { useExploreStore } from './store';
@@ -89,17 +88,12 @@ export function downloadSettings(): void {
   download(`${baseName()}-settings.json`, new Blob([JSON.stringify(mapSettings(), null, 2)], { type: 'application/json' }));
 }
 
-let registered = false;
-/** Puts the map shown (fitted, unzoomed) and its settings into the HTML report; once per page. */
-export function registerReportFigure(): void {
-  if (registered) return;
-  registered = true;
-  contributeToReport({
-    figures: async () => {
-      const { map } = useExploreStore.getState();
-      if (!shown || !map || map.running) return [];
-      return [{ title: title(), svg: mapSvg(shown, fittedFrame(map.positions), title()) }];
-    },
-    settings: () => ['explore', mapSettings() ?? null],
-  });
+/** The map shown (fitted, unzoomed) as the HTML report's figure; none while a map is being made. */
+export function mapReportFigures(): { title: string; svg: string }[] {
+  const { map } = useExploreStore.getState();
+  if (!shown || !map || map.running) return [];
+  return [{ title: title(), svg: mapSvg(shown, fittedFrame(map.positions), title()) }];
 }
+
+/** What the session record keeps of Explore: the map's settings, or null without a map. */
+export const exploreSessionPart = () => mapSettings() ?? null;

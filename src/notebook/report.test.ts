@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceSetManifest } from '../dataset/faceSet';
 import { PAPER_ROWS } from '../results/store';
-import { evaluate } from '../train/metrics';
+import { evaluate } from '../lib/metrics';
 import { DEFAULT_MLP } from '../train/mlp';
 import { forestClassifier } from '../train/classifiers/forest';
 import { DEFAULT_FOREST } from '../train/forest';

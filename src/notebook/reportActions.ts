@@ -1,34 +1,26 @@
-/** Report and session-record actions: gather the stores' state, download, and apply a record to repeat it. */
+/**
+ * Report and session-record actions: gather what the stores hold, download, and apply a record to repeat it. The
+ * report pulls from every section (it is at the end of the flow): the classifier stores per registry entry, the
+ * stored sweeps and data-efficiency studies, the forms' settings, the Explore map; no section registers itself.
+ */
 import { useStatusStore } from '../app/statusStore';
+import { classifySessionPart } from '../classify/store';
 import { activeManifest, useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
+import { exploreSessionPart, mapReportFigures } from '../explore/exportMap';
 import { describeBackend } from '../lib/compute';
+import { downloadBlob } from '../lib/download';
 import { useResultsStore } from '../results/store';
-import type { AnyClassifier } from '../train/classifiers/types';
+import { CLASSIFIERS } from '../train/classifiers';
+import { CLASSIFIER_STORES } from '../train/classifierStores';
+import { applyDataEfficiencyPart, dataEfficiencySessionPart, useDataEfficiencyStore } from '../train/dataEfficiencyStore';
+import { forestSessionPart } from '../train/forestStore';
+import { probeSessionPart } from '../train/probeStore';
 import { useTrainStore } from '../train/store';
-import type { DataEfficiencyRecord } from '../train/dataEfficiency';
-import type { SweepRecord } from '../train/sweep';
-import type { ClassifierRun } from '../train/types';
+import { useSweepStore } from '../train/sweepStore';
 import { applyOcclusionPart, occlusionFigures, occlusionSessionPart, type OcclusionSessionPart } from './occlusionReport';
-import { renderReport, type ReportFigure } from './reportHtml';
+import { renderReport } from './reportHtml';
 import { collectSessionRecord, parseSessionRecord, type SessionRecord } from './sessionRecord';
-
-/**
- * Sections that add figures (e.g. embedding maps), settings, saved classifiers or sweep tables to the report
- * register here (each classifier store registers itself, so the report follows the registry).
- */
-const contributors: {
-  figures?: () => Promise<ReportFigure[]>;
-  settings?: () => [string, unknown];
-  classifierRuns?: () => { entry: AnyClassifier; runs: readonly ClassifierRun[] };
-  sweeps?: () => readonly SweepRecord[];
-  dataEfficiency?: () => readonly DataEfficiencyRecord[];
-  /** puts a section's settings back from a session record ("Repeat from a session record") */
-  apply?: (record: SessionRecord) => ApplyOutcome;
-}[] = [];
-export function contributeToReport(contributor: (typeof contributors)[number]): void {
-  contributors.push(contributor);
-}
 
 export function currentSessionRecord(): SessionRecord {
   const embed = useEmbedStore.getState();
@@ -46,30 +38,32 @@ export function currentSessionRecord(): SessionRecord {
     },
     training: train,
     results: useResultsStore.getState().rows,
-    classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
-    sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
-    dataEfficiency: contributors.flatMap((c) => c.dataEfficiency?.() ?? []),
-    extra: { ...Object.fromEntries(contributors.flatMap((c) => (c.settings ? [c.settings()] : []))), occlusion: occlusionSessionPart() },
+    // The MLP's runs are the record's `runs` (their format predates the registry); every other entry's are here.
+    classifierRuns: CLASSIFIERS.filter((entry) => entry.kind !== 'mlp').map((entry) => ({ entry, runs: CLASSIFIER_STORES[entry.kind].getState().runs })),
+    sweeps: useSweepStore.getState().sweeps,
+    dataEfficiency: useDataEfficiencyStore.getState().studies,
+    extra: {
+      dataEfficiency: dataEfficiencySessionPart(),
+      randomForest: forestSessionPart(),
+      linearProbe: probeSessionPart(),
+      classify: classifySessionPart(),
+      explore: exploreSessionPart(),
+      occlusion: occlusionSessionPart(),
+    },
   });
-}
-
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const stamp = (record: SessionRecord) => record.createdAt.slice(0, 19).replace(/[:T]/g, '-');
 
 export async function downloadReport(): Promise<void> {
   const record = currentSessionRecord();
-  const figures = (await Promise.all([...contributors.map((c) => c.figures?.() ?? Promise.resolve([])), occlusionFigures()])).flat();
-  download(`facet-report-${stamp(record)}.html`, 'text/html', renderReport(record, figures));
+  const figures = [...mapReportFigures(), ...(await occlusionFigures())];
+  downloadBlob(`facet-report-${stamp(record)}.html`, new Blob([renderReport(record, figures)], { type: 'text/html' }));
 }
 
 export function downloadSessionRecord(): void {
   const record = currentSessionRecord();
-  download(`facet-session-${stamp(record)}.json`, 'application/json', JSON.stringify(record, null, 2));
+  downloadBlob(`facet-session-${stamp(record)}.json`, new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
 }
 
 /** What applying a record did, and what the user still has to do to repeat it. */
@@ -115,12 +109,8 @@ export async function applySessionRecord(file: File): Promise<ApplyOutcome> {
   todo.push('press Train to repeat the run');
   const occlusion = applyOcclusionPart(record.extra?.occlusion as OcclusionSessionPart | undefined, record.selectedRunId);
   if (occlusion) todo.push(occlusion);
-  for (const contributor of contributors) {
-    const outcome = contributor.apply?.(record);
-    if (outcome) {
-      done.push(...outcome.done);
-      todo.push(...outcome.todo);
-    }
-  }
+  const dataEfficiency = applyDataEfficiencyPart(record.extra?.dataEfficiency as Parameters<typeof applyDataEfficiencyPart>[0]);
+  done.push(...dataEfficiency.done);
+  todo.push(...dataEfficiency.todo);
   return { done, todo };
 }

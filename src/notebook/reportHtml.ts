@@ -7,6 +7,7 @@ import { confusionTint, EMOTIONS } from '../lib/emotions';
 import { aggregatePoints, sameDraws } from '../train/dataEfficiency';
 import { dataEfficiencySvg } from '../train/dataEfficiencyChart';
 import type { ClassifierRunSummary, DataEfficiencySummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
+import { pct } from '../lib/format';
 
 export interface ReportFigure {
   title: string;
@@ -20,7 +21,6 @@ export interface ReportFigure {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
-const pct = (v?: number) => (v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
 
 /** Loss or accuracy per epoch, train and validation, as an SVG line chart. */
 export function curveSvg(history: RunSummary['history'], metric: 'loss' | 'acc', width = 420, height = 220): string {

@@ -5,8 +5,8 @@ import { studySummary } from '../train/dataEfficiency';
 import { useDataEfficiencyStore } from '../train/dataEfficiencyStore';
 import { sweepSummary, useSweepStore } from '../train/sweepStore';
 import { useResultsStore } from './store';
+import { pct } from '../lib/format';
 
-const pct = (v?: number) => (v === undefined ? '—' : `${(100 * v).toFixed(2)}%`);
 
 export function ResultsSection() {
   const rows = useResultsStore((s) => s.rows);

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { LineChart } from './Curves';
 import { useTrainStore } from './store';
 import type { RunRecord } from './runs';
+import { pct } from '../lib/format';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 
 const FIELDS: { label: string; value: (run: RunRecord) => string }[] = [
   { label: 'Dataset', value: (r) => r.datasetName },

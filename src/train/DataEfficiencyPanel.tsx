@@ -6,8 +6,8 @@ import { downloadStudyCsv, downloadStudySvg, overlaidStudies, parseC, studyChart
 import { isWorking, JobStatus } from './JobStatus';
 import { StoredRecordsTable } from './StoredRecordsTable';
 import type { FeatureKind } from './trainingInput';
+import { pct } from '../lib/format';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const WHILE_RUNNING = 'Disabled while a data-efficiency curve runs: cancel it first.';
 
 /**

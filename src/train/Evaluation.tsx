@@ -7,10 +7,10 @@ import { OcclusionView } from './OcclusionView';
 import type { OcclusionSource } from './occlusionSources';
 import { useTrainStore } from './store';
 import type { TrainResult } from './types';
+import { pct } from '../lib/format';
 
 const CELL_FACES = 48;
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 
 /** Accuracy figures, the confusion matrix as a heatmap table (rows: true, columns: predicted) and per-class scores. */
 /** What a scored classifier (MLP or forest) carries for this view. */

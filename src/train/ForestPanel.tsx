@@ -7,10 +7,10 @@ import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
 import { isWorking, JobStatus } from './JobStatus';
 import type { FeatureKind } from './trainingInput';
+import { pct } from '../lib/format';
 
 const WHILE_GROWING = 'Disabled while a forest grows: cancel it first.';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
 /** The paper's other classifier: a random forest on CLIP embeddings or raw pixels, grown in the train worker. */

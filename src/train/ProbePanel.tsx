@@ -6,8 +6,8 @@ import { isWorking, JobStatus } from './JobStatus';
 import { probeSummary, useProbeStore } from './probeStore';
 import type { FeatureKind } from './trainingInput';
 import type { ProbeResult } from './types';
+import { pct } from '../lib/format';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const WHILE_FITTING = 'Disabled while a linear probe is fitted: cancel it first.';
 
 /** The CLIP paper's linear probe: its settings, the C sweep on the validation split, and its test scores. */

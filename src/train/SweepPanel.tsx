@@ -5,8 +5,8 @@ import { StoredRecordsTable } from './StoredRecordsTable';
 import { sortSweepRows, type SweepSortKey } from './sweep';
 import { useTrainStore } from './store';
 import { sweepSummary, useSweepStore } from './sweepStore';
+import { pct } from '../lib/format';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const WHILE_SWEEPING = 'Disabled while a sweep runs: cancel it first.';
 
 const COLUMNS: { key: SweepSortKey; label: string }[] = [

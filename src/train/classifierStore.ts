@@ -1,16 +1,14 @@
 /**
  * A classifier's store, made from its registry entry: settings and features, the job (through the one job
- * runner), the saved runs (restored at start, kept in step with other tabs), which run is shown, deletion, and the
- * Results rows. The forest and the linear probe are this store with their own progress wording; the MLP store
- * adds its curves on top of the same pieces.
+ * runner), the saved runs (restored at start, kept in step with other tabs; Results derives its rows from them),
+ * which run is shown, and deletion. The forest and the linear probe are this store with their own progress
+ * wording; the MLP store adds its curves on top of the same pieces.
  */
 import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import type { RunningJob } from '../lib/jobs/jobRunner';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
-import { contributeToReport } from '../notebook/reportActions';
 import type { AnyClassifier } from './classifiers';
-import { reportLatestRuns, reportRun } from './reportRuns';
 import { deleteClassifierRun, listClassifierRuns } from './runs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { trainingInput } from './trainingInput';
@@ -57,7 +55,6 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
         initialized = true;
         onOtherTabChange('runs', () => void list().then((runs) => set({ runs })));
         const runs = await list();
-        reportLatestRuns(entry, runs);
         const last = runs.at(-1);
         // A job started before the runs were read keeps its status.
         const idle = get().status.kind !== 'working';
@@ -85,7 +82,6 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
           done: (run) => {
             set((s) => ({ runs: [...s.runs, run], shownRunId: run.id }));
             announceChange('runs');
-            reportRun(entry, run);
             return options.summary(run);
           },
           cancelled: () => options.cancelled,
@@ -101,11 +97,8 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
         await deleteClassifierRun(entry.storage, id);
         announceChange('runs');
         set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.shownRunId === id ? { shownRunId: undefined } : {}) }));
-        reportLatestRuns(entry, get().runs);
       },
     };
   });
-  // The report shows every saved run of this classifier (its scores, details, confusion and per-class table).
-  contributeToReport({ classifierRuns: () => ({ entry, runs: store.getState().runs }) });
   return store;
 }

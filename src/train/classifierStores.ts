@@ -1,10 +1,21 @@
-/** Each registry classifier's store, for what spans them (the storage panel deletes through these). */
+/** Each registry classifier's store, for what spans them (Results, the report, the storage panel read these). */
 import type { ClassifierKind } from './classifiers';
 import { useForestStore } from './forestStore';
 import { useProbeStore } from './probeStore';
 import { useTrainStore } from './store';
+import type { ClassifierRun } from './types';
 
-export const CLASSIFIER_STORES: Record<ClassifierKind, { getState(): { removeRun(id: string): Promise<void> } }> = {
+/** What spans the classifiers needs of a classifier store: its saved runs, their deletion, and change events. */
+interface RunsState {
+  runs: readonly ClassifierRun[];
+  removeRun(id: string): Promise<void>;
+}
+export interface ClassifierRunsStore {
+  getState(): RunsState;
+  subscribe(listener: (state: RunsState, previous: RunsState) => void): () => void;
+}
+
+export const CLASSIFIER_STORES: Record<ClassifierKind, ClassifierRunsStore> = {
   mlp: useTrainStore,
   forest: useForestStore,
   'linear-probe': useProbeStore,

@@ -20,6 +20,7 @@ import { seededRandom } from '../lib/random';
 import type { ClassifierKind } from './classifiers/types';
 import type { MlpSettings } from './mlpSettings';
 import { shuffled } from './split';
+import { pct } from '../lib/format';
 
 /** Stored result records of this kind (src/lib/resultRecords.ts). */
 export const DATA_EFFICIENCY_KIND = 'data-efficiency';
@@ -227,7 +228,6 @@ export function parseKs(text: string): number[] {
   });
 }
 
-const pctText = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 
 /** The curve as CSV: one row per k (mean, sd, min, max over draws) and then one row per point. */
 export function curveCsv(value: DataEfficiencyValue): string {
@@ -248,6 +248,6 @@ export function studySummary(value: DataEfficiencyValue): string {
   const zs =
     value.zeroShot === undefined
       ? ''
-      : `; zero-shot (${pctText(value.zeroShot)}) is worth ${worth === undefined ? `more than ${last?.shots === 'all' ? 'every' : last?.shots} label${last?.shots === 1 ? '' : 's'} per emotion` : worth === 0 ? `less than ${stats[0].shots} label per emotion` : `≈ ${worth.toFixed(1)} labels per emotion`}`;
-  return `${what}: ${done}${last ? `, ${last.shots === 'all' ? 'all labels' : `k = ${last.shots}`} ${pctText(last.mean)}` : ''}${zs}.`;
+      : `; zero-shot (${pct(value.zeroShot)}) is worth ${worth === undefined ? `more than ${last?.shots === 'all' ? 'every' : last?.shots} label${last?.shots === 1 ? '' : 's'} per emotion` : worth === 0 ? `less than ${stats[0].shots} label per emotion` : `≈ ${worth.toFixed(1)} labels per emotion`}`;
+  return `${what}: ${done}${last ? `, ${last.shots === 'all' ? 'all labels' : `k = ${last.shots}`} ${pct(last.mean)}` : ''}${zs}.`;
 }

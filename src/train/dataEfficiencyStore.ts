@@ -10,7 +10,6 @@ import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { deleteResult, getResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { contributeToReport } from '../notebook/reportActions';
 import {
   curveCsv,
   DATA_EFFICIENCY_KIND,
@@ -30,6 +29,7 @@ import { useTrainStore } from './store';
 import { trainingInput, type TrainingInput } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { FeatureKind, Features } from './types';
+import { downloadBlob } from '../lib/download';
 
 interface DataEfficiencyState extends JobSlice {
   features: FeatureKind;
@@ -68,20 +68,14 @@ export function studyChartSvg(studies: readonly DataEfficiencyRecord[], shown: D
   return dataEfficiencySvg(chart, { zeroShot: shown.value.zeroShot ?? currentZeroShot() });
 }
 
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 const fileStem = (record: DataEfficiencyRecord) => `facet-data-efficiency-${record.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${record.value.settings.classifier}`;
 
 export function downloadStudyCsv(record: DataEfficiencyRecord): void {
-  download(`${fileStem(record)}.csv`, 'text/csv', curveCsv(record.value));
+  downloadBlob(`${fileStem(record)}.csv`, new Blob([curveCsv(record.value)], { type: 'text/csv' }));
 }
 
 export function downloadStudySvg(studies: readonly DataEfficiencyRecord[], record: DataEfficiencyRecord): void {
-  download(`${fileStem(record)}.svg`, 'image/svg+xml', studyChartSvg(studies, record));
+  downloadBlob(`${fileStem(record)}.svg`, new Blob([studyChartSvg(studies, record)], { type: 'image/svg+xml' }));
 }
 
 /** "search" or a positive number; undefined otherwise. */
@@ -252,17 +246,16 @@ export const useDataEfficiencyStore = create<DataEfficiencyState>((set, get) => 
   };
 });
 
-contributeToReport({
-  settings: () => {
-    const { features, settings, ksText } = useDataEfficiencyStore.getState();
-    return ['dataEfficiency', { features, settings, ks: ksText }];
-  },
-  dataEfficiency: () => useDataEfficiencyStore.getState().studies,
-  apply: (record) => {
-    const saved = record.extra?.dataEfficiency as { features?: FeatureKind; settings?: DataEfficiencySettings } | undefined;
-    if (!saved?.settings) return { done: [], todo: [] };
-    const s = { ...DEFAULT_DATA_EFFICIENCY, ...saved.settings };
-    useDataEfficiencyStore.setState({ settings: s, ksText: s.ks.join(', '), cText: cTextOf(s.c), ...(saved.features ? { features: saved.features } : {}) });
-    return { done: [`data-efficiency settings (k ${s.ks.join(', ')}${s.includeAll ? ', all' : ''}; ${s.draws} draws; seed ${s.seed})`], todo: ['press Run curve to repeat the data-efficiency study'] };
-  },
-});
+/** What the session record keeps of the data-efficiency form (the studies themselves are result records). */
+export function dataEfficiencySessionPart() {
+  const { features, settings, ksText } = useDataEfficiencyStore.getState();
+  return { features, settings, ks: ksText };
+}
+
+/** Puts a session record's data-efficiency settings back; says what was done and what is left to do. */
+export function applyDataEfficiencyPart(saved: { features?: FeatureKind; settings?: DataEfficiencySettings } | undefined): { done: string[]; todo: string[] } {
+  if (!saved?.settings) return { done: [], todo: [] };
+  const s = { ...DEFAULT_DATA_EFFICIENCY, ...saved.settings };
+  useDataEfficiencyStore.setState({ settings: s, ksText: s.ks.join(', '), cText: cTextOf(s.c), ...(saved.features ? { features: saved.features } : {}) });
+  return { done: [`data-efficiency settings (k ${s.ks.join(', ')}${s.includeAll ? ', all' : ''}; ${s.draws} draws; seed ${s.seed})`], todo: ['press Run curve to repeat the data-efficiency study'] };
+}

@@ -1,7 +1,6 @@
 /** Random-forest state of the Train section: the registry's forest entry in a classifier store, with trees/s and ETA. */
 import { FACE_AREA } from '../dataset/faceSet';
 import { formatBytes, formatDuration } from '../lib/progress';
-import { contributeToReport } from '../notebook/reportActions';
 import { forestClassifier, type ForestProgress } from './classifiers/forest';
 import { createClassifierStore } from './classifierStore';
 import { featuresPerSplit, type ForestSettings } from './forest';
@@ -44,29 +43,24 @@ export const useForestStore = createClassifierStore<ForestSettings, ForestResult
   },
 });
 
-// The session record carries the forest settings and each saved forest's figures, as it does for MLP runs.
-contributeToReport({
-  settings: () => {
-    const { features, settings, runs } = useForestStore.getState();
-    return [
-      'randomForest',
-      {
-        features,
-        settings,
-        runs: runs.map((run) => ({
-          id: run.id,
-          createdAt: run.createdAt,
-          dataset: run.datasetName,
-          features: run.result.features,
-          settings: run.result.settings,
-          trainAccuracy: run.result.trainAccuracy,
-          oobAccuracy: run.result.oobAccuracy,
-          testAccuracy: run.result.test.accuracy,
-          testAccuracyBySize: run.result.testAccuracyBySize,
-          secondsPerTree: run.result.msPerTree.map((ms) => ms / 1000),
-          seconds: run.result.seconds,
-        })),
-      },
-    ];
-  },
-});
+/** What the session record keeps of the forest: its settings and each saved forest's figures, as for MLP runs. */
+export function forestSessionPart() {
+  const { features, settings, runs } = useForestStore.getState();
+  return {
+    features,
+    settings,
+    runs: runs.map((run) => ({
+      id: run.id,
+      createdAt: run.createdAt,
+      dataset: run.datasetName,
+      features: run.result.features,
+      settings: run.result.settings,
+      trainAccuracy: run.result.trainAccuracy,
+      oobAccuracy: run.result.oobAccuracy,
+      testAccuracy: run.result.test.accuracy,
+      testAccuracyBySize: run.result.testAccuracyBySize,
+      secondsPerTree: run.result.msPerTree.map((ms) => ms / 1000),
+      seconds: run.result.seconds,
+    })),
+  };
+}

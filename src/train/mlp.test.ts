@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxRows } from '../embed/zeroShot';
-import { evaluate } from './metrics';
+import { evaluate } from '../lib/metrics';
 import { DEFAULT_MLP, predictRows, trainMlp, validationSplit, type MlpSettings } from './mlp';
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 /** Linear-probe state of the Train section: the registry's linear probe in a classifier store. */
-import { contributeToReport } from '../notebook/reportActions';
 import { formatC, linearProbeClassifier, type ProbeJobProgress } from './classifiers/linearProbe';
 import { createClassifierStore } from './classifierStore';
 import type { LinearProbeSettings } from './linearProbe';
@@ -32,27 +31,23 @@ export const useProbeStore = createClassifierStore<LinearProbeSettings, ProbeRes
   },
 });
 
-contributeToReport({
-  settings: () => {
-    const { features, settings, runs } = useProbeStore.getState();
-    return [
-      'linearProbe',
-      {
-        features,
-        settings,
-        runs: runs.map((run) => ({
-          id: run.id,
-          createdAt: run.createdAt,
-          dataset: run.datasetName,
-          features: run.result.features,
-          settings: run.result.settings,
-          chosenC: run.result.chosenC,
-          sweep: run.result.sweep,
-          trainAccuracy: run.result.trainAccuracy,
-          testAccuracy: run.result.test.accuracy,
-          seconds: run.result.seconds,
-        })),
-      },
-    ];
-  },
-});
+/** What the session record keeps of the linear probe: its settings and each saved probe's figures. */
+export function probeSessionPart() {
+  const { features, settings, runs } = useProbeStore.getState();
+  return {
+    features,
+    settings,
+    runs: runs.map((run) => ({
+      id: run.id,
+      createdAt: run.createdAt,
+      dataset: run.datasetName,
+      features: run.result.features,
+      settings: run.result.settings,
+      chosenC: run.result.chosenC,
+      sweep: run.result.sweep,
+      trainAccuracy: run.result.trainAccuracy,
+      testAccuracy: run.result.test.accuracy,
+      seconds: run.result.seconds,
+    })),
+  };
+}

@@ -6,11 +6,11 @@ import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
-import { reportLatestRuns, reportRun } from './reportRuns';
 import { deleteRun, listRuns, runArchive } from './runs';
 import { trainingInput, type FeatureKind } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { RunRecord, TrainResult } from './types';
+import { downloadBlob } from '../lib/download';
 
 interface TrainState extends JobSlice {
   features: FeatureKind;
@@ -61,8 +61,6 @@ export const useTrainStore = create<TrainState>((set, get) => {
       initialized = true;
       onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
       const runs = await listRuns();
-      // The latest run of each kind fills its Results row again after a reload.
-      reportLatestRuns(mlpClassifier, runs);
       const last = runs.at(-1);
       if (last && get().status.kind !== 'working') set({ runs, runsLoaded: true, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
       else set({ runs, runsLoaded: true });
@@ -78,17 +76,13 @@ export const useTrainStore = create<TrainState>((set, get) => {
       announceChange('runs');
       const runs = get().runs.filter((r) => r.id !== id);
       set({ runs, ...(get().shownRunId === id ? { shownRunId: undefined, result: undefined, history: [], batchLoss: [] } : {}) });
-      reportLatestRuns(mlpClassifier, runs);
     },
 
     async downloadRun(id) {
       const run = get().runs.find((r) => r.id === id);
       if (!run) return;
       const bytes = await runArchive(run);
-      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: `facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip` });
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(`facet-run-${run.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${run.featureKind}.zip`, new Blob([bytes as BlobPart], { type: 'application/zip' }));
     },
 
     selectCell(selectedCell) {
@@ -129,7 +123,6 @@ export const useTrainStore = create<TrainState>((set, get) => {
         done: (run) => {
           set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, history: run.result.history }));
           announceChange('runs');
-          reportRun(mlpClassifier, run);
           return summary(run);
         },
         cancelled: () => 'Training was stopped before its first epoch ended.',

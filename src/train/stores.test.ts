@@ -8,7 +8,7 @@ import type { SectionStatus } from '../lib/sectionStatus';
 import { CancelledError } from '../lib/rpc';
 import { listResults } from '../lib/resultRecords';
 import { useResultsStore } from '../results/store';
-import { evaluate } from './metrics';
+import { evaluate } from '../lib/metrics';
 import type { SweepRow } from './sweep';
 import type { ForestRunRecord } from './types';
 

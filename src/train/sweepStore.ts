@@ -7,7 +7,6 @@ import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { deleteResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
-import { contributeToReport } from '../notebook/reportActions';
 import type { MlpSettings } from './mlpSettings';
 import { useTrainStore } from './store';
 import { parseHiddenList, parseNumberList, SWEEP_KIND, sweepConfigs, type SweepRecord, type SweepRow, type SweepSortKey, type SweepValue } from './sweep';
@@ -172,6 +171,3 @@ export const useSweepStore = create<SweepState>((set, get) => {
     },
   };
 });
-
-// The report lists every stored sweep's table.
-contributeToReport({ sweeps: () => useSweepStore.getState().sweeps });

@@ -9,7 +9,8 @@ import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
 import { loadStoredEmbeddings } from '../embed/embeddingCache';
 import { argmaxRows } from '../embed/zeroShot';
 import { EMOTION_COUNT } from '../lib/emotions';
-import { evaluate, scoreTestSplit } from './metrics';
+import { scoreTestSplit } from '../dataset/testScores';
+import { evaluate } from '../lib/metrics';
 import type { ClassifierScores, Features } from './types';
 
 export async function loadFeatures(datasetId: string, features: Features) {

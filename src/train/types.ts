@@ -4,7 +4,7 @@
  * the storage helpers and the report import them from here, so none of them imports another for a type.
  */
 import type { Representation } from '../embed/embeddingCache';
-import type { Evaluation, SubsetScore } from './metrics';
+import type { Evaluation, SubsetScore } from '../lib/metrics';
 import type { ForestSettings } from './forest';
 import type { CSweepPoint, LinearProbeSettings } from './linearProbe';
 import type { EpochLog, MlpSettings } from './mlpSettings';

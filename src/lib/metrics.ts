@@ -1,5 +1,3 @@
-import { FLAG_TEST_IN_TRAIN, SUBSETS } from '../dataset/faceSet';
-
 /**
  * Classification metrics as the paper and the Results table report them. Pure functions over label arrays
  * (0..classCount-1), so the same code scores MLPs, forests, zero-shot and imported predictions.
@@ -78,25 +76,4 @@ export function subsetAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<nu
 export interface SubsetScore {
   accuracy: number;
   count: number;
-}
-
-/**
- * The figures every classifier reports on FER2013's test split: overall, on the PublicTest and PrivateTest halves
- * (the paper's 3,589-image test set is one of them), and without the test images that also occur in train.
- * `images[j]` is the dataset position of test prediction j.
- */
-export function scoreTestSplit(
-  truth: ArrayLike<number>,
-  predicted: ArrayLike<number>,
-  images: ArrayLike<number>,
-  columns: { subsets: ArrayLike<number>; flags: ArrayLike<number> },
-  classCount: number,
-): { evaluation: Evaluation; publicTest: SubsetScore; privateTest: SubsetScore; clean: SubsetScore } {
-  const subset = (name: (typeof SUBSETS)[number]) => (j: number) => columns.subsets[images[j]] === SUBSETS.indexOf(name);
-  return {
-    evaluation: evaluate(truth, predicted, classCount),
-    publicTest: subsetAccuracy(truth, predicted, subset('PublicTest')),
-    privateTest: subsetAccuracy(truth, predicted, subset('PrivateTest')),
-    clean: subsetAccuracy(truth, predicted, (j) => !(columns.flags[images[j]] & FLAG_TEST_IN_TRAIN)),
-  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, evaluate, scoreTestSplit, subsetAccuracy } from './metrics';
+import { scoreTestSplit } from '../dataset/testScores';
+import { confusionMatrix, evaluate, subsetAccuracy } from './metrics';
 
 describe('metrics', () => {
   // Hand-computed case, 3 classes:
