@@ -221,25 +221,61 @@ export function gatherRows(x: usize, dim: i32, indices: usize, count: i32, out: 
   }
 }
 
+/** murmur3's 32-bit finalizer on 4 lanes: a bijection that mixes every input bit into every output bit. */
+function mix4(h0: v128): v128 {
+  let h = v128.xor(h0, i32x4.shr_u(h0, 16));
+  h = i32x4.mul(h, i32x4.splat(0x85ebca6b));
+  h = v128.xor(h, i32x4.shr_u(h, 13));
+  h = i32x4.mul(h, i32x4.splat(0xc2b2ae35));
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+function mix1(h0: u32): u32 {
+  let h = h0 ^ (h0 >> 16);
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  return h ^ (h >> 16);
+}
+
+/** Weyl step between neighbouring elements' counters (2^32 / golden ratio, odd: a full period). */
+const WEYL: u32 = 0x9e3779b9;
+
 /**
- * Inverted dropout: mask = (u >= rate ? 1 / (1 - rate) : 0) with u from the xorshift32 generator of
- * src/lib/random.ts, whose state (u32) lives at `state`; out = src · mask.
+ * Inverted dropout: mask = (u >= rate ? 1 / (1 - rate) : 0), out = src · mask. u of element i is a hash of
+ * (key, i) with key a hash of the u32 at `state`, which then takes one xorshift32 step (src/lib/random.ts's
+ * generator) so that the next call draws other masks. Counter-based rather than one sequential stream: every
+ * element's draw is independent of the others, so it runs 4 lanes at a time (and would split across threads
+ * without changing a bit).
  */
 export function dropout(src: usize, out: usize, mask: usize, count: i32, rate: f64, state: usize): void {
   let s = load<u32>(state);
+  const key = mix1(s);
+  s ^= s << 13;
+  s ^= s >> 17;
+  s ^= s << 5;
+  store<u32>(state, s);
   const scale = <f32>(1 / (1 - rate));
-  // s / 2^32 >= rate exactly when s >= rate · 2^32 (both sides exact in f64): no division per element.
-  const threshold = rate * 4294967296;
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13;
-    s ^= s >> 17;
-    s ^= s << 5;
-    const keep: f32 = <f64>s >= threshold ? scale : 0;
+  // u / 2^32 >= rate exactly when u >= ceil(rate · 2^32) for integer u (rate < 1).
+  const threshold = <u32>min(Math.ceil(rate * 4294967296), 4294967295);
+  const vscale = f32x4.splat(scale);
+  const vthreshold = i32x4.splat(threshold);
+  let counter = i32x4.add(i32x4.splat(key), i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(WEYL)));
+  const step = i32x4.splat(WEYL * 4);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = <usize>i << 2;
+    const keep = v128.and(vscale, i32x4.ge_u(mix4(counter), vthreshold));
+    v128.store(mask + at, keep);
+    v128.store(out + at, f32x4.mul(v128.load(src + at), keep));
+    counter = i32x4.add(counter, step);
+  }
+  for (; i < count; i++) {
+    const keep: f32 = mix1(key + <u32>i * WEYL) >= threshold ? scale : 0;
     const at = <usize>i << 2;
     store<f32>(mask + at, keep);
     store<f32>(out + at, load<f32>(src + at) * keep);
   }
-  store<u32>(state, s);
 }
 
 /**
@@ -247,7 +283,20 @@ export function dropout(src: usize, out: usize, mask: usize, count: i32, rate: f
  * (ReLU: y > 0; tanh: 1 - y²). mask = 0 means no dropout.
  */
 export function activationGrad(da: usize, mask: usize, y: usize, count: i32, act: i32, dz: usize): void {
-  for (let i = 0; i < count; i++) {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let i = 0;
+  // 4 at a time, without branches: ReLU's test is a lane mask (a branch on it would be mispredicted half the time).
+  for (; i + 4 <= count; i += 4) {
+    const at = <usize>i << 2;
+    let g = v128.load(da + at);
+    if (mask != 0) g = f32x4.mul(g, v128.load(mask + at));
+    const v = v128.load(y + at);
+    if (act == ACT_RELU) g = v128.and(g, f32x4.gt(v, zero));
+    else if (act == ACT_TANH) g = f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v)));
+    v128.store(dz + at, g);
+  }
+  for (; i < count; i++) {
     const at = <usize>i << 2;
     let g = load<f32>(da + at);
     if (mask != 0) g *= load<f32>(mask + at);
