@@ -17,10 +17,10 @@ function randomArray(n: number, seed: number): Float32Array {
 const flavours = availableFlavours();
 
 describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (flavour) => {
-  it('multiplies matrices, plain and with A transposed, at sizes off the 4 × 8 blocks', async () => {
+  it('multiplies matrices, plain and with A transposed, at sizes off the 4 × 8 blocks (partial strips, over several inner chunks too)', async () => {
     const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
-    // 1,100 inner indices: three chunks of the strip loop (K_CHUNK = 512).
-    for (const [m, n, k] of [[13, 19, 7], [64, 7, 33], [5, 40, 128], [9, 24, 1100]]) {
+    // 1,100 inner indices: three chunks of the strip loop (K_CHUNK = 512); n = 13 ends in a partial strip.
+    for (const [m, n, k] of [[13, 19, 7], [64, 7, 33], [5, 40, 128], [9, 24, 1100], [9, 13, 1100]]) {
       const a = randomArray(m * k, m);
       const b = randomArray(k * n, n);
       const pa = kernel.alloc(m * k);

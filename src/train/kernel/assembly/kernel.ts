@@ -31,6 +31,52 @@ function epilogue4(v: v128, bias: usize, j: i32, act: i32): v128 {
   return out;
 }
 
+/** act(v + bv) with the bias lanes given (a partial strip's bias, read lane by lane). */
+function epilogueV(v: v128, bv: v128, act: i32): v128 {
+  let out = f32x4.add(v, bv);
+  if (act == ACT_RELU) out = f32x4.max(out, f32x4.splat(0));
+  else if (act == ACT_TANH) {
+    out = f32x4(
+      Mathf.tanh(f32x4.extract_lane(out, 0)),
+      Mathf.tanh(f32x4.extract_lane(out, 1)),
+      Mathf.tanh(f32x4.extract_lane(out, 2)),
+      Mathf.tanh(f32x4.extract_lane(out, 3)),
+    );
+  }
+  return out;
+}
+
+/** Floats [off, off + 4) at p as lanes, those at or past `w` read as 0 (never touching memory past column w). */
+function loadLanes(p: usize, w: i32, off: i32): v128 {
+  let v = f32x4.splat(0);
+  if (off < w) v = f32x4.replace_lane(v, 0, load<f32>(p + (<usize>off << 2)));
+  if (off + 1 < w) v = f32x4.replace_lane(v, 1, load<f32>(p + (<usize>off << 2), 4));
+  if (off + 2 < w) v = f32x4.replace_lane(v, 2, load<f32>(p + (<usize>off << 2), 8));
+  if (off + 3 < w) v = f32x4.replace_lane(v, 3, load<f32>(p + (<usize>off << 2), 12));
+  return v;
+}
+
+/** Stores the lanes of v that fall before column w (lane q is column off + q). */
+function storeLanes(p: usize, v: v128, w: i32, off: i32): void {
+  if (off < w) store<f32>(p + (<usize>off << 2), f32x4.extract_lane(v, 0));
+  if (off + 1 < w) store<f32>(p + (<usize>off << 2), f32x4.extract_lane(v, 1), 4);
+  if (off + 2 < w) store<f32>(p + (<usize>off << 2), f32x4.extract_lane(v, 2), 8);
+  if (off + 3 < w) store<f32>(p + (<usize>off << 2), f32x4.extract_lane(v, 3), 12);
+}
+
+/** A row's 8 outputs (two vectors) with the epilogue: all 8, or the first w of a partial strip. */
+function storeRow(pc: usize, v0: v128, v1: v128, w: i32, bias: usize, j: i32, act: i32): void {
+  if (w == 8) {
+    v128.store(pc, epilogue4(v0, bias, j, act));
+    v128.store(pc, epilogue4(v1, bias, j + 4, act), 16);
+    return;
+  }
+  const b0 = bias != 0 ? loadLanes(bias + (<usize>j << 2), w, 0) : f32x4.splat(0);
+  const b1 = bias != 0 ? loadLanes(bias + (<usize>j << 2), w, 4) : f32x4.splat(0);
+  storeLanes(pc, epilogueV(v0, b0, act), w, 0);
+  storeLanes(pc, epilogueV(v1, b1, act), w, 4);
+}
+
 function epilogue1(v: f32, bias: usize, j: i32, act: i32): f32 {
   let out = v;
   if (bias != 0) out += load<f32>(bias + (<usize>j << 2));
@@ -49,17 +95,30 @@ function strips8(
   m0: i32, m1: i32, n: i32, p0: i32, p1: i32, bias: usize, act: i32, pack: usize,
 ): void {
   // Column strips of 8 outside, 4-row blocks inside: the strip of B (k × 32 bytes) stays in cache for all rows.
-  for (let j = 0; j + 8 <= n; j += 8) {
+  // With a pack buffer the last, partial strip is packed with zero columns and runs through the same block as the
+  // others (its extra lanes are dropped on the store): a narrow output (7 classes) costs no scalar loop.
+  const jEnd = pack != 0 ? n : n & ~7;
+  for (let j = 0; j < jEnd; j += 8) {
+    const w = min(8, n - j);
     let stripB = b + <usize>p0 * (<usize>ldb << 2) + (<usize>j << 2);
     let bs = <usize>ldb << 2;
     if (pack != 0) {
       let from = stripB;
       let to = pack;
-      for (let p = p0; p < p1; p++) {
-        v128.store(to, v128.load(from));
-        v128.store(to, v128.load(from, 16), 16);
-        from += bs;
-        to += 32;
+      if (w == 8) {
+        for (let p = p0; p < p1; p++) {
+          v128.store(to, v128.load(from));
+          v128.store(to, v128.load(from, 16), 16);
+          from += bs;
+          to += 32;
+        }
+      } else {
+        for (let p = p0; p < p1; p++) {
+          v128.store(to, loadLanes(from, w, 0));
+          v128.store(to, loadLanes(from, w, 4), 16);
+          from += bs;
+          to += 32;
+        }
       }
       stripB = pack;
       bs = 32;
@@ -72,10 +131,17 @@ function strips8(
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
       if (p0 > 0) {
-        c00 = v128.load(pc); c01 = v128.load(pc, 16);
-        c10 = v128.load(pc + cs); c11 = v128.load(pc + cs, 16);
-        c20 = v128.load(pc + 2 * cs); c21 = v128.load(pc + 2 * cs, 16);
-        c30 = v128.load(pc + 3 * cs); c31 = v128.load(pc + 3 * cs, 16);
+        if (w == 8) {
+          c00 = v128.load(pc); c01 = v128.load(pc, 16);
+          c10 = v128.load(pc + cs); c11 = v128.load(pc + cs, 16);
+          c20 = v128.load(pc + 2 * cs); c21 = v128.load(pc + 2 * cs, 16);
+          c30 = v128.load(pc + 3 * cs); c31 = v128.load(pc + 3 * cs, 16);
+        } else {
+          c00 = loadLanes(pc, w, 0); c01 = loadLanes(pc, w, 4);
+          c10 = loadLanes(pc + cs, w, 0); c11 = loadLanes(pc + cs, w, 4);
+          c20 = loadLanes(pc + 2 * cs, w, 0); c21 = loadLanes(pc + 2 * cs, w, 4);
+          c30 = loadLanes(pc + 3 * cs, w, 0); c31 = loadLanes(pc + 3 * cs, w, 4);
+        }
       }
       let pa = a + <usize>i * ar + <usize>p0 * as;
       let pb = stripB;
@@ -97,20 +163,17 @@ function strips8(
         pa += as;
         pb += bs;
       }
-      v128.store(pc, epilogue4(c00, bias, j, act));
-      v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
-      v128.store(pc + cs, epilogue4(c10, bias, j, act));
-      v128.store(pc + cs, epilogue4(c11, bias, j + 4, act), 16);
-      v128.store(pc + 2 * cs, epilogue4(c20, bias, j, act));
-      v128.store(pc + 2 * cs, epilogue4(c21, bias, j + 4, act), 16);
-      v128.store(pc + 3 * cs, epilogue4(c30, bias, j, act));
-      v128.store(pc + 3 * cs, epilogue4(c31, bias, j + 4, act), 16);
+      storeRow(pc, c00, c01, w, bias, j, act);
+      storeRow(pc + cs, c10, c11, w, bias, j, act);
+      storeRow(pc + 2 * cs, c20, c21, w, bias, j, act);
+      storeRow(pc + 3 * cs, c30, c31, w, bias, j, act);
     }
     for (; i < m1; i++) {
       const pc = c + <usize>i * cs + (<usize>j << 2);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       if (p0 > 0) {
-        c00 = v128.load(pc); c01 = v128.load(pc, 16);
+        c00 = loadLanes(pc, w, 0);
+        c01 = loadLanes(pc, w, 4);
       }
       let pa = a + <usize>i * ar + <usize>p0 * as;
       let pb = stripB;
@@ -121,8 +184,7 @@ function strips8(
         pa += as;
         pb += bs;
       }
-      v128.store(pc, epilogue4(c00, bias, j, act));
-      v128.store(pc, epilogue4(c01, bias, j + 4, act), 16);
+      storeRow(pc, c00, c01, w, bias, j, act);
     }
   }
 }
@@ -150,7 +212,8 @@ export function matmul(
     const last = p1 == k;
     strips8(a, ar, as, b, ldb, c, cs, m0, m1, n, p0, p1, last ? bias : 0, last ? act : ACT_NONE, pack);
   }
-  let j = n & ~7;
+  // Without a pack buffer, the columns past the last full strip: 4 at a time, then one by one.
+  let j = pack != 0 ? n : n & ~7;
   const bs = <usize>ldb << 2;
   for (; j + 4 <= n; j += 4) {
     for (let i = m0; i < m1; i++) {
