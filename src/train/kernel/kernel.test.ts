@@ -41,8 +41,8 @@ describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (f
     kernel.dispose();
   });
 
-  it('gives the same bits whether the rows are cut for 1, 2 or 3 threads', async () => {
-    const [m, n, k] = [130, 72, 600];
+  // 130 × 72: cut by rows; 20 × 300: wider than tall, cut by column strips (a partial one at the end).
+  it.each([[130, 72, 600], [20, 300, 600]])('gives the same bits whether a %i × %i product is cut for 1, 2 or 3 threads', async (m, n, k) => {
     const runs = [];
     for (const threads of [1, 2, 3]) {
       const kernel = (await Kernel.create({ flavour, threads, startHelper: null }))!;
@@ -51,7 +51,7 @@ describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (f
       const pc = kernel.alloc(m * n);
       kernel.f32(pa, m * k).set(randomArray(m * k, 3));
       kernel.f32(pb, k * n).set(randomArray(k * n, 4));
-      kernel.matmul(pa, pb, pc, m, n, k, { activation: 'relu' });
+      kernel.matmul(pa, pb, pc, m, n, k, { activation: 'relu', bias: pb });
       runs.push(kernel.f32(pc, m * n).slice());
       kernel.dispose();
     }

@@ -4,7 +4,7 @@
  * the reusable matmul / softmax API for other trainers (the linear probe): allocate, write, call, read.
  */
 import { ACTIVATION_CODE, availableFlavours, compileKernel, instantiateKernel, type KernelExports, type KernelFlavour } from './kernelModule';
-import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_MATMUL_ADAM, sequentialRunner, threadedRunner, writeOperation, type PartRunner } from './pool';
+import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_MATMUL_ADAM, sequentialRunner, SPLIT_COLUMNS, SPLIT_ROWS, threadedRunner, writeOperation, type PartRunner } from './pool';
 
 const PAGE = 65536;
 /** Static data of the module lives below this; the control block and the heap start here. */
@@ -144,16 +144,20 @@ export class Kernel {
 
   /**
    * C = act(A · B + bias) for A [m, k] (or Aᵀ when `transposeA`: A is then stored [k, m]), B [k, n], C [m, n];
-   * split by rows of C across the threads when large enough.
+   * split across the threads when large enough: by column strips of C when it is wider than tall (a batch's
+   * forward pass: 128 rows by 512 units), so that each strip of B is packed once, not once per chunk of rows;
+   * by rows otherwise.
    */
   matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
     const [aRow, aStep] = options.transposeA ? [1, m] : [k, 1];
     const act = ACTIVATION_CODE[options.activation ?? 'linear'];
     if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
-      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase);
+      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, 0, n);
       return;
     }
-    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.chunks(m), [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES]);
+    const byColumns = n > m && n >= 16;
+    const chunks = byColumns ? Math.max(1, Math.min(CHUNKS_PER_THREAD * this.runner.parts, Math.ceil(n / 16))) : this.chunks(m);
+    writeOperation(this.memory, HEAP_START, OP_MATMUL, chunks, [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES, byColumns ? SPLIT_COLUMNS : SPLIT_ROWS]);
     this.runner.run();
   }
 

@@ -28,13 +28,17 @@ const CLAIM = 4;
 const ARGS = 5;
 export const CONTROL_BYTES = 256;
 
-/** The [start, end) of `part` of `parts` over [from, to), cut at multiples of 4 from `from`. */
-export function partOf(from: number, to: number, part: number, parts: number): [number, number] {
-  const blocks = Math.ceil((to - from) / 4);
-  const start = from + 4 * Math.floor((blocks * part) / parts);
-  const end = Math.min(to, from + 4 * Math.floor((blocks * (part + 1)) / parts));
+/** The [start, end) of `part` of `parts` over [from, to), cut at multiples of `unit` (4: the row block) from `from`. */
+export function partOf(from: number, to: number, part: number, parts: number, unit = 4): [number, number] {
+  const blocks = Math.ceil((to - from) / unit);
+  const start = from + unit * Math.floor((blocks * part) / parts);
+  const end = Math.min(to, from + unit * Math.floor((blocks * (part + 1)) / parts));
   return [start, end];
 }
+
+/** OP_MATMUL's cut (argument 15): by rows of C (the default) or by its 8-column strips. */
+export const SPLIT_ROWS = 0;
+export const SPLIT_COLUMNS = 1;
 
 /** Runs one chunk of the operation in the control block at `control` (a byte offset). */
 function runChunk(kernel: KernelExports, memory: WebAssembly.Memory, control: number, chunk: number): void {
@@ -44,18 +48,25 @@ function runChunk(kernel: KernelExports, memory: WebAssembly.Memory, control: nu
   const a = ARGS;
   switch (i32[OP]) {
     case OP_MATMUL: {
-      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
       // Each chunk packs B's strips into its own slot of the scratch at a + 13, a + 14 bytes apart (chunks run at
       // the same time on different threads).
       const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
-      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      const n = i32[a + 9];
+      if (i32[a + 15] === SPLIT_COLUMNS) {
+        // A chunk is a run of 8-column strips, all rows: each strip of B is packed once in all, not once per chunk.
+        const [s0, s1] = partOf(0, Math.ceil(n / 8), chunk, chunks, 1);
+        if (s1 > s0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], i32[a + 7], i32[a + 8], n, i32[a + 10], i32[a + 11], i32[a + 12], pack, 8 * s0, 8 * s1);
+        break;
+      }
+      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
+      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, n, i32[a + 10], i32[a + 11], i32[a + 12], pack, 0, n);
       break;
     }
     case OP_MATMUL_ADAM: {
       const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
       const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
       if (m1 <= m0) break;
-      kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack, 0, i32[a + 9]);
       // Adam arguments follow at a + 15: w, m, v (the gradient is the matmul's C, rows of n), then 7 floats.
       const n = i32[a + 9];
       const b = a + 15;
@@ -86,13 +97,31 @@ function claimChunks(kernel: KernelExports, memory: WebAssembly.Memory, control:
   }
 }
 
+/**
+ * How long a thread polls a word before it sleeps on it. A training step hands work to the helpers a few times a
+ * millisecond with short one-thread stretches between; a sleeping thread takes tens of microseconds to wake (far
+ * more on a busy machine), a polling one notices at once. Bounded, so an idle trainer sleeps.
+ */
+const SPIN_MS = 0.3;
+
+/** Waits until i32[index] is no longer `value`: polls for SPIN_MS, then sleeps. */
+function waitChange(i32: Int32Array, index: number, value: number): void {
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(i32, index) === value) {
+    if (performance.now() > until) {
+      Atomics.wait(i32, index, value);
+      return;
+    }
+  }
+}
+
 /** A helper thread's life: wait for a new operation, claim chunks of it; until OP_STOP. */
 export function helperLoop(kernel: KernelExports, memory: WebAssembly.Memory, control: number, ready: () => void): void {
   const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   let seen = Atomics.load(i32, GENERATION);
   ready();
   for (;;) {
-    Atomics.wait(i32, GENERATION, seen);
+    waitChange(i32, GENERATION, seen);
     seen = Atomics.load(i32, GENERATION);
     if (i32[OP] === OP_STOP) return;
     claimChunks(kernel, memory, control, seen);
@@ -140,7 +169,7 @@ export function threadedRunner(kernel: KernelExports, memory: WebAssembly.Memory
       Atomics.notify(i32, GENERATION);
       claimChunks(kernel, memory, control, generation);
       const chunks = i32[CHUNKS];
-      for (let done = Atomics.load(i32, FINISHED); done < chunks; done = Atomics.load(i32, FINISHED)) Atomics.wait(i32, FINISHED, done);
+      for (let done = Atomics.load(i32, FINISHED); done < chunks; done = Atomics.load(i32, FINISHED)) waitChange(i32, FINISHED, done);
     },
     dispose() {
       i32[OP] = OP_STOP;

@@ -92,13 +92,13 @@ function epilogue1(v: f32, bias: usize, j: i32, act: i32): f32 {
  */
 function strips8(
   a: usize, ar: usize, as: usize, b: usize, ldb: i32, c: usize, cs: usize,
-  m0: i32, m1: i32, n: i32, p0: i32, p1: i32, bias: usize, act: i32, pack: usize,
+  m0: i32, m1: i32, n: i32, p0: i32, p1: i32, bias: usize, act: i32, pack: usize, j0: i32, j1: i32,
 ): void {
   // Column strips of 8 outside, 4-row blocks inside: the strip of B (k × 32 bytes) stays in cache for all rows.
   // With a pack buffer the last, partial strip is packed with zero columns and runs through the same block as the
   // others (its extra lanes are dropped on the store): a narrow output (7 classes) costs no scalar loop.
-  const jEnd = pack != 0 ? n : n & ~7;
-  for (let j = 0; j < jEnd; j += 8) {
+  const jEnd = min(pack != 0 ? n : n & ~7, j1);
+  for (let j = j0; j < jEnd; j += 8) {
     const w = min(8, n - j);
     let stripB = b + <usize>p0 * (<usize>ldb << 2) + (<usize>j << 2);
     let bs = <usize>ldb << 2;
@@ -190,7 +190,8 @@ function strips8(
 }
 
 /**
- * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [0, n), p in [0, k).
+ * C[i, j] = act(Σ_p A(i, p) · B[p, j] + bias[j]) for rows i in [m0, m1), columns j in [j0, min(j1, n)), p in [0, k);
+ * j0 a multiple of 8 (a thread's share of the column strips; [0, n) for all).
  * A(i, p) = a[i * aRow + p * aStep] (aRow = k, aStep = 1 for A; aRow = 1, aStep = rows for Aᵀ), B is [k, ldb]
  * row-major, C is [*, ldc]. bias = 0 adds none. `pack` (k × 8 floats of this thread's own, or 0) takes a
  * copy of each 8-column strip of B (K_CHUNK rows at a time): B's rows are often 2 KiB apart, which maps a strip onto two sets of the L1
@@ -201,7 +202,7 @@ export function matmul(
   b: usize, ldb: i32,
   c: usize, ldc: i32,
   m0: i32, m1: i32, n: i32, k: i32,
-  bias: usize, act: i32, pack: usize,
+  bias: usize, act: i32, pack: usize, j0: i32, j1: i32,
 ): void {
   const ar = <usize>aRow << 2;
   const as = <usize>aStep << 2;
@@ -210,8 +211,9 @@ export function matmul(
   for (let p0 = 0; p0 < k; p0 += K_CHUNK) {
     const p1 = min(k, p0 + K_CHUNK);
     const last = p1 == k;
-    strips8(a, ar, as, b, ldb, c, cs, m0, m1, n, p0, p1, last ? bias : 0, last ? act : ACT_NONE, pack);
+    strips8(a, ar, as, b, ldb, c, cs, m0, m1, n, p0, p1, last ? bias : 0, last ? act : ACT_NONE, pack, j0, j1);
   }
+  if (j1 < n) return;
   // Without a pack buffer, the columns past the last full strip: 4 at a time, then one by one.
   let j = pack != 0 ? n : n & ~7;
   const bs = <usize>ldb << 2;
