@@ -97,31 +97,13 @@ function claimChunks(kernel: KernelExports, memory: WebAssembly.Memory, control:
   }
 }
 
-/**
- * How long a thread polls a word before it sleeps on it. A training step hands work to the helpers a few times a
- * millisecond with short one-thread stretches between; a sleeping thread takes tens of microseconds to wake (far
- * more on a busy machine), a polling one notices at once. Bounded, so an idle trainer sleeps.
- */
-const SPIN_MS = 0.3;
-
-/** Waits until i32[index] is no longer `value`: polls for SPIN_MS, then sleeps. */
-function waitChange(i32: Int32Array, index: number, value: number): void {
-  const until = performance.now() + SPIN_MS;
-  while (Atomics.load(i32, index) === value) {
-    if (performance.now() > until) {
-      Atomics.wait(i32, index, value);
-      return;
-    }
-  }
-}
-
 /** A helper thread's life: wait for a new operation, claim chunks of it; until OP_STOP. */
 export function helperLoop(kernel: KernelExports, memory: WebAssembly.Memory, control: number, ready: () => void): void {
   const i32 = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   let seen = Atomics.load(i32, GENERATION);
   ready();
   for (;;) {
-    waitChange(i32, GENERATION, seen);
+    Atomics.wait(i32, GENERATION, seen);
     seen = Atomics.load(i32, GENERATION);
     if (i32[OP] === OP_STOP) return;
     claimChunks(kernel, memory, control, seen);
@@ -169,7 +151,7 @@ export function threadedRunner(kernel: KernelExports, memory: WebAssembly.Memory
       Atomics.notify(i32, GENERATION);
       claimChunks(kernel, memory, control, generation);
       const chunks = i32[CHUNKS];
-      for (let done = Atomics.load(i32, FINISHED); done < chunks; done = Atomics.load(i32, FINISHED)) waitChange(i32, FINISHED, done);
+      for (let done = Atomics.load(i32, FINISHED); done < chunks; done = Atomics.load(i32, FINISHED)) Atomics.wait(i32, FINISHED, done);
     },
     dispose() {
       i32[OP] = OP_STOP;
