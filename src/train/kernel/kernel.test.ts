@@ -41,6 +41,36 @@ describe.each(flavours.map((f) => [f] as [KernelFlavour]))('MLP kernel (%s)', (f
     kernel.dispose();
   });
 
+  it('builds a weight gradient transposed, skipping zero gradients, and multiplies by a B stored transposed', async () => {
+    const kernel = (await Kernel.create({ flavour, threads: 1, startHelper: null }))!;
+    // 37 inputs: the 24-, 8-, 4- and 1-column paths; 13 units; 20 rows, 60% of the gradients zero.
+    const [rows, m, n] = [20, 37, 13];
+    const a = randomArray(rows * m, 5);
+    const d = randomArray(rows * n, 6).map((v, i) => ((i * 7) % 10 < 6 ? 0 : v));
+    const [pa, pd, pgt, pw, pwt, pc, pct] = [rows * m, rows * n, n * m, m * n, n * m, rows * n, rows * n].map((c) => kernel.alloc(c));
+    const scratch = kernel.alloc(Kernel.weightGradientScratch(rows));
+    kernel.f32(pa, rows * m).set(a);
+    kernel.f32(pd, rows * n).set(d);
+    kernel.weightGradientT(pa, pd, pgt, rows, m, n, scratch);
+    const gt = kernel.f32(pgt, n * m);
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < m; i++) {
+        let want = 0;
+        for (let p = 0; p < rows; p++) want += d[p * n + j] * a[p * m + i];
+        expect(gt[j * m + i]).toBeCloseTo(want, 4);
+      }
+    }
+    // Y = A · W with W [m, n] given as is and as Wt [n, m]: the same strips, so the same bits.
+    const w = randomArray(m * n, 7);
+    kernel.f32(pw, m * n).set(w);
+    kernel.exports.transpose(pw, m, n, pwt);
+    kernel.matmul(pa, pw, pc, rows, n, m);
+    kernel.matmul(pa, pwt, pct, rows, n, m, { transposeB: true });
+    expect(kernel.f32(pct, rows * n)).toEqual(kernel.f32(pc, rows * n));
+    expect(kernel.f32(pc, rows * n)[5]).toBeCloseTo(Array.from({ length: m }, (_, p) => a[p] * w[p * n + 5]).reduce((x, y) => x + y), 4);
+    kernel.dispose();
+  });
+
   // 130 × 72: cut by rows; 20 × 300: wider than tall, cut by column strips (a partial one at the end).
   it.each([[130, 72, 600], [20, 300, 600]])('gives the same bits whether a %i × %i product is cut for 1, 2 or 3 threads', async (m, n, k) => {
     const runs = [];
