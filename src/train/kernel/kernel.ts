@@ -106,6 +106,19 @@ export class Kernel {
     return this.runner.parts;
   }
 
+  /** 0: all the threads; 1: this one alone (see threadChoice.ts). Either way the results are the same bits. */
+  private activeThreads = 0;
+
+  /** Runs the next operations on `count` threads: all of them, or this one alone (1). */
+  useThreads(count: number): void {
+    this.activeThreads = count >= this.runner.parts ? 0 : 1;
+  }
+
+  /** Whether an operation is to run on this thread alone, whatever its size. */
+  private get alone(): boolean {
+    return this.runner.parts === 1 || this.activeThreads === 1;
+  }
+
   /** What the status bar and the run say: e.g. "wasm-kernel (relaxed SIMD, 2 threads)". */
   describe(): string {
     const simd = this.flavour === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD';
@@ -153,7 +166,7 @@ export class Kernel {
     // Bᵀ given: B is stored [n, k] (a weight matrix kept [units, inputs]); its strips are packed by transposing.
     const [ldb, bT] = options.transposeB ? [k, 1] : [n, 0];
     const act = ACTIVATION_CODE[options.activation ?? 'linear'];
-    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
+    if (this.alone || m * n * k < this.parallelWork || m < 8) {
       this.exports.matmul(a, aRow, aStep, b, ldb, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, 0, n, bT);
       return;
     }
@@ -175,7 +188,7 @@ export class Kernel {
    * `scratch`: weightGradientScratch(rows) floats.
    */
   weightGradientT(a: number, d: number, gt: number, rows: number, m: number, n: number, scratch: number, adam?: { w: number; m: number; v: number; h: AdamHyper }): void {
-    if (this.runner.parts === 1 || m * n * rows < this.parallelWork || n < 8) {
+    if (this.alone || m * n * rows < this.parallelWork || n < 8) {
       this.exports.weightGradientT(a, m, d, n, rows, 0, n, gt, scratch);
       if (adam) this.adam(adam.w, gt, adam.m, adam.v, m * n, adam.h);
       return;
@@ -194,7 +207,7 @@ export class Kernel {
   /** One Adam step over `count` parameters (see adam in kernel.ts), split across the threads when large enough. */
   adam(w: number, g: number, m: number, v: number, count: number, h: AdamHyper): void {
     const floats = [h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
-    if (this.runner.parts === 1 || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
+    if (this.alone || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
       this.exports.adam(w, g, m, v, 0, count, ...(floats as [number, number, number, number, number, number, number]));
       return;
     }

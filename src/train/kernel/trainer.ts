@@ -43,6 +43,7 @@ export interface KernelTrainControl {
 }
 import { Kernel, type AdamHyper } from './kernel';
 import { eventTurns } from '../../lib/eventTurns';
+import { ThreadChoice } from './threadChoice';
 import type { EpochLog, MlpSettings } from '../mlpSettings';
 
 const BETA1 = 0.9;
@@ -120,18 +121,22 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
       for (let epoch = 1; epoch <= resume.epoch; epoch++) input.order(epoch);
     }
     const turn = eventTurns();
+    const threads = new ThreadChoice(kernel.threads, (count) => kernel.useThreads(count));
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= s.epochs; epoch++) {
       const lr = s.learningRate * s.lrDecay ** (epoch - 1);
       const order = input.order(epoch);
       const batches = Math.ceil(order.length / s.batchSize);
       let lossSum = 0;
       let correctSum = 0;
+      threads.startEpoch(batches);
       for (let b = 0; b < batches; b++) {
         if (control.signal.aborted) break;
         await control.gate?.();
         const rows = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
         // Each layer's Adam step runs right after its weight gradient, on the same threads and rows.
+        const started = performance.now();
         const { loss, correct } = net.gradients(rows, lr);
+        threads.record(performance.now() - started);
         lossSum += loss * rows.length;
         correctSum += correct;
         control.onBatch?.({ epoch, batch: b + 1, batches, loss });
@@ -155,6 +160,7 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
     }
     return { weights: net.weights(best.epoch > 0), history, bestEpoch: best.epoch, stoppedEarly };
   } finally {
+    kernel.useThreads(kernel.threads);
     kernel.release(mark);
   }
 }
