@@ -4,7 +4,7 @@
  * the reusable matmul / softmax API for other trainers (the linear probe): allocate, write, call, read.
  */
 import { ACTIVATION_CODE, availableFlavours, compileKernel, instantiateKernel, type KernelExports, type KernelFlavour } from './kernelModule';
-import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_MATMUL_ADAM, sequentialRunner, threadedRunner, writeOperation, type PartRunner } from './pool';
+import { CONTROL_BYTES, OP_ADAM, OP_MATMUL, OP_WEIGHT_GRADIENT_T, sequentialRunner, SPLIT_COLUMNS, SPLIT_ROWS, threadedRunner, writeOperation, type PartRunner } from './pool';
 
 const PAGE = 65536;
 /** Static data of the module lives below this; the control block and the heap start here. */
@@ -106,6 +106,19 @@ export class Kernel {
     return this.runner.parts;
   }
 
+  /** 0: all the threads; 1: this one alone (see threadChoice.ts). Either way the results are the same bits. */
+  private activeThreads = 0;
+
+  /** Runs the next operations on `count` threads: all of them, or this one alone (1). */
+  useThreads(count: number): void {
+    this.activeThreads = count >= this.runner.parts ? 0 : 1;
+  }
+
+  /** Whether an operation is to run on this thread alone, whatever its size. */
+  private get alone(): boolean {
+    return this.runner.parts === 1 || this.activeThreads === 1;
+  }
+
   /** What the status bar and the run say: e.g. "wasm-kernel (relaxed SIMD, 2 threads)". */
   describe(): string {
     const simd = this.flavour === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD';
@@ -144,16 +157,45 @@ export class Kernel {
 
   /**
    * C = act(A · B + bias) for A [m, k] (or Aᵀ when `transposeA`: A is then stored [k, m]), B [k, n], C [m, n];
-   * split by rows of C across the threads when large enough.
+   * split across the threads when large enough: by column strips of C when it is wider than tall (a batch's
+   * forward pass: 128 rows by 512 units), so that each strip of B is packed once, not once per chunk of rows;
+   * by rows otherwise.
    */
-  matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
+  matmul(a: number, b: number, c: number, m: number, n: number, k: number, options: { transposeA?: boolean; transposeB?: boolean; bias?: number; activation?: keyof typeof ACTIVATION_CODE } = {}): void {
     const [aRow, aStep] = options.transposeA ? [1, m] : [k, 1];
+    // Bᵀ given: B is stored [n, k] (a weight matrix kept [units, inputs]); its strips are packed by transposing.
+    const [ldb, bT] = options.transposeB ? [k, 1] : [n, 0];
     const act = ACTIVATION_CODE[options.activation ?? 'linear'];
-    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
-      this.exports.matmul(a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase);
+    if (this.alone || m * n * k < this.parallelWork || m < 8) {
+      this.exports.matmul(a, aRow, aStep, b, ldb, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, 0, n, bT);
       return;
     }
-    writeOperation(this.memory, HEAP_START, OP_MATMUL, this.chunks(m), [a, aRow, aStep, b, n, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES]);
+    const byColumns = n > m && n >= 16;
+    const chunks = byColumns ? Math.max(1, Math.min(CHUNKS_PER_THREAD * this.runner.parts, Math.ceil(n / 16))) : this.chunks(m);
+    writeOperation(this.memory, HEAP_START, OP_MATMUL, chunks, [a, aRow, aStep, b, ldb, c, n, 0, m, n, k, options.bias ?? 0, act, this.packBase, PACK_SLOT_BYTES, byColumns ? SPLIT_COLUMNS : SPLIT_ROWS, bT]);
+    this.runner.run();
+  }
+
+  /** Floats of scratch weightGradientT needs for batches of `rows` rows (every chunk its own). */
+  static weightGradientScratch(rows: number): number {
+    return 2 * rows * CHUNKS_PER_THREAD * MAX_THREADS;
+  }
+
+  /**
+   * The weight gradient of a layer stored transposed, Gt [n, m] = Dᵀ · A (A its input [rows, m], D the gradient at
+   * its pre-activation [rows, n]), skipping D's zeros (see weightGradientT in assembly/kernel.ts); with `adam`, one
+   * Adam step on Wt [n, m] from it. Each thread takes whole units (rows of Gt and Wt): one wake-up for both.
+   * `scratch`: weightGradientScratch(rows) floats.
+   */
+  weightGradientT(a: number, d: number, gt: number, rows: number, m: number, n: number, scratch: number, adam?: { w: number; m: number; v: number; h: AdamHyper }): void {
+    if (this.alone || m * n * rows < this.parallelWork || n < 8) {
+      this.exports.weightGradientT(a, m, d, n, rows, 0, n, gt, scratch);
+      if (adam) this.adam(adam.w, gt, adam.m, adam.v, m * n, adam.h);
+      return;
+    }
+    const h = adam?.h;
+    const args = [a, m, d, n, rows, gt, scratch, 8 * rows, adam ? 1 : 0, adam?.w ?? 0, adam?.m ?? 0, adam?.v ?? 0, h?.lr ?? 0, h?.beta1 ?? 0, h?.beta2 ?? 0, h?.epsilon ?? 0, h?.corr1 ?? 0, h?.corr2 ?? 0, h?.l2x2 ?? 0];
+    writeOperation(this.memory, HEAP_START, OP_WEIGHT_GRADIENT_T, this.chunks(n), args, 12);
     this.runner.run();
   }
 
@@ -165,26 +207,11 @@ export class Kernel {
   /** One Adam step over `count` parameters (see adam in kernel.ts), split across the threads when large enough. */
   adam(w: number, g: number, m: number, v: number, count: number, h: AdamHyper): void {
     const floats = [h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
-    if (this.runner.parts === 1 || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
+    if (this.alone || count < Math.min(PARALLEL_ADAM, this.parallelWork)) {
       this.exports.adam(w, g, m, v, 0, count, ...(floats as [number, number, number, number, number, number, number]));
       return;
     }
     writeOperation(this.memory, HEAP_START, OP_ADAM, this.chunks(count), [w, g, m, v, 0, count, ...floats], 6);
-    this.runner.run();
-  }
-
-  /**
-   * A weight gradient G = Aᵀ · B (A [k, m], B [k, n], G [m, n]) then one Adam step on W [m, n] from it, each
-   * thread on its own rows of G and W: the two operations cost one wake-up of the helper threads.
-   */
-  weightGradientAdam(a: number, b: number, g: number, m: number, n: number, k: number, w: number, moments: { m: number; v: number }, h: AdamHyper): void {
-    if (this.runner.parts === 1 || m * n * k < this.parallelWork || m < 8) {
-      this.matmul(a, b, g, m, n, k, { transposeA: true });
-      this.adam(w, g, moments.m, moments.v, m * n, h);
-      return;
-    }
-    const args = [a, 1, m, b, n, g, n, 0, m, n, k, 0, 0, this.packBase, PACK_SLOT_BYTES, w, moments.m, moments.v, h.lr, h.beta1, h.beta2, h.epsilon, h.corr1, h.corr2, h.l2x2];
-    writeOperation(this.memory, HEAP_START, OP_MATMUL_ADAM, this.chunks(m), args, 18);
     this.runner.run();
   }
 

@@ -7,7 +7,8 @@ import { KERNEL_RELAXED_SIMD, KERNEL_SIMD } from './kernelWasm';
 export type KernelFlavour = 'relaxed-simd' | 'simd';
 
 export interface KernelExports {
-  matmul(a: number, aRow: number, aStep: number, b: number, ldb: number, c: number, ldc: number, m0: number, m1: number, n: number, k: number, bias: number, act: number, pack: number): void;
+  matmul(a: number, aRow: number, aStep: number, b: number, ldb: number, c: number, ldc: number, m0: number, m1: number, n: number, k: number, bias: number, act: number, pack: number, j0: number, j1: number, bT: number): void;
+  weightGradientT(a: number, m: number, d: number, n: number, rows: number, j0: number, j1: number, gt: number, scratch: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   columnSums(src: number, rows: number, cols: number, dst: number): void;
   gatherRows(x: number, dim: number, indices: number, count: number, out: number): void;

@@ -13,8 +13,8 @@ import type { KernelExports } from './kernelModule';
 export const OP_MATMUL = 1;
 export const OP_ADAM = 2;
 export const OP_STOP = 3;
-/** A weight gradient (a matmul by rows of W) then Adam on the same rows of W: one wake-up for both. */
-export const OP_MATMUL_ADAM = 4;
+/** A weight gradient stored transposed, by units (see weightGradientT in kernel.ts), then Adam on the same units. */
+export const OP_WEIGHT_GRADIENT_T = 5;
 
 /**
  * Control block layout (int32 slots from its start): generation, finished chunks, op, chunks, the claim word
@@ -28,13 +28,17 @@ const CLAIM = 4;
 const ARGS = 5;
 export const CONTROL_BYTES = 256;
 
-/** The [start, end) of `part` of `parts` over [from, to), cut at multiples of 4 from `from`. */
-export function partOf(from: number, to: number, part: number, parts: number): [number, number] {
-  const blocks = Math.ceil((to - from) / 4);
-  const start = from + 4 * Math.floor((blocks * part) / parts);
-  const end = Math.min(to, from + 4 * Math.floor((blocks * (part + 1)) / parts));
+/** The [start, end) of `part` of `parts` over [from, to), cut at multiples of `unit` (4: the row block) from `from`. */
+export function partOf(from: number, to: number, part: number, parts: number, unit = 4): [number, number] {
+  const blocks = Math.ceil((to - from) / unit);
+  const start = from + unit * Math.floor((blocks * part) / parts);
+  const end = Math.min(to, from + unit * Math.floor((blocks * (part + 1)) / parts));
   return [start, end];
 }
+
+/** OP_MATMUL's cut (argument 15): by rows of C (the default) or by its 8-column strips. */
+export const SPLIT_ROWS = 0;
+export const SPLIT_COLUMNS = 1;
 
 /** Runs one chunk of the operation in the control block at `control` (a byte offset). */
 function runChunk(kernel: KernelExports, memory: WebAssembly.Memory, control: number, chunk: number): void {
@@ -44,22 +48,28 @@ function runChunk(kernel: KernelExports, memory: WebAssembly.Memory, control: nu
   const a = ARGS;
   switch (i32[OP]) {
     case OP_MATMUL: {
-      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
       // Each chunk packs B's strips into its own slot of the scratch at a + 13, a + 14 bytes apart (chunks run at
       // the same time on different threads).
       const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
-      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
+      const n = i32[a + 9];
+      if (i32[a + 15] === SPLIT_COLUMNS) {
+        // A chunk is a run of 8-column strips, all rows: each strip of B is packed once in all, not once per chunk.
+        const [s0, s1] = partOf(0, Math.ceil(n / 8), chunk, chunks, 1);
+        if (s1 > s0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], i32[a + 7], i32[a + 8], n, i32[a + 10], i32[a + 11], i32[a + 12], pack, 8 * s0, 8 * s1, i32[a + 16]);
+        break;
+      }
+      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
+      if (m1 > m0) kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, n, i32[a + 10], i32[a + 11], i32[a + 12], pack, 0, n, i32[a + 16]);
       break;
     }
-    case OP_MATMUL_ADAM: {
-      const [m0, m1] = partOf(i32[a + 7], i32[a + 8], chunk, chunks);
-      const pack = i32[a + 13] && i32[a + 13] + chunk * i32[a + 14];
-      if (m1 <= m0) break;
-      kernel.matmul(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], m0, m1, i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], pack);
-      // Adam arguments follow at a + 15: w, m, v (the gradient is the matmul's C, rows of n), then 7 floats.
-      const n = i32[a + 9];
-      const b = a + 15;
-      kernel.adam(i32[b], i32[a + 5], i32[b + 1], i32[b + 2], m0 * n, m1 * n, f32[b + 3], f32[b + 4], f32[b + 5], f32[b + 6], f32[b + 7], f32[b + 8], f32[b + 9]);
+    case OP_WEIGHT_GRADIENT_T: {
+      // a, m, d, n, rows, gt, scratch, scratch bytes per chunk, adam?, w, m, v, then Adam's 7 floats.
+      const [j0, j1] = partOf(0, i32[a + 3], chunk, chunks);
+      if (j1 <= j0) break;
+      const m = i32[a + 1];
+      kernel.weightGradientT(i32[a], m, i32[a + 2], i32[a + 3], i32[a + 4], j0, j1, i32[a + 5], i32[a + 6] + chunk * i32[a + 7]);
+      const b = a + 9;
+      if (i32[a + 8]) kernel.adam(i32[b], i32[a + 5], i32[b + 1], i32[b + 2], j0 * m, j1 * m, f32[b + 3], f32[b + 4], f32[b + 5], f32[b + 6], f32[b + 7], f32[b + 8], f32[b + 9]);
       break;
     }
     case OP_ADAM: {

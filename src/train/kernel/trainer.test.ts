@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMlp, DEFAULT_MLP, trainMlp, validationSplit, type MlpSettings, type TrainedMlp } from '../mlp';
 import { Kernel } from './kernel';
 import { availableFlavours } from './kernelModule';
+import { WINDOW_BATCHES } from './threadChoice';
 import { KernelNetwork, type KernelCheckpoint } from './trainer';
 
 beforeAll(async () => {
@@ -130,6 +131,24 @@ describe.each(availableFlavours().map((f) => [f]))('MLP trainer on the WASM kern
       expect(run.history).toEqual(runs[0].history);
       expect(run.weights).toEqual(runs[0].weights);
     }
+  });
+
+  it('gives the same bits when it switches between all threads and one within an epoch', async () => {
+    // 54 batches an epoch: each epoch runs batches 1-12 on all threads, 13-24 on one, the rest on the faster.
+    const { x, y, dim, train } = blobs(600, 20, 7);
+    const settings: MlpSettings = { ...DEFAULT_MLP, hidden: [24], dropout: 0.3, batchSize: 8, epochs: 2, patience: 0 };
+    const runs = [];
+    for (const threads of [1, 3]) {
+      const kernel = (await Kernel.create({ flavour, threads, startHelper: null, parallelWork: 0 }))!;
+      const batches: number[] = [];
+      const trained = await trainMlp(x, dim, y, train, 7, settings, control(kernel, batches));
+      runs.push({ batches, weights: weightsOf(trained) });
+      trained.model.dispose();
+      kernel.dispose();
+    }
+    expect(runs[0].batches.length).toBeGreaterThanOrEqual(2 * 4 * WINDOW_BATCHES);
+    expect(runs[1].batches).toEqual(runs[0].batches);
+    expect(runs[1].weights).toEqual(runs[0].weights);
   });
 
   it('goes on from an epoch checkpoint to the weights an uninterrupted run reaches', async () => {

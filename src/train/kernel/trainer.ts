@@ -41,8 +41,9 @@ export interface KernelTrainControl {
   onBatch?: (log: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (log: EpochLog) => void;
 }
-import type { AdamHyper, Kernel } from './kernel';
+import { Kernel, type AdamHyper } from './kernel';
 import { eventTurns } from '../../lib/eventTurns';
+import { ThreadChoice } from './threadChoice';
 import type { EpochLog, MlpSettings } from '../mlpSettings';
 
 const BETA1 = 0.9;
@@ -74,6 +75,12 @@ export interface KernelTrainResult {
   stoppedEarly: boolean;
 }
 
+/**
+ * A dense layer's arrays in the kernel's memory. The kernel, its gradient, its Adam moments and its best copy are
+ * stored transposed, [units, inputs] (TensorFlow.js's kernel is [inputs, units]): the weight gradient is built a
+ * unit at a time from the rows where that unit's gradient is not zero (see weightGradientT), and the backward
+ * product dZ · Wᵀ reads W's rows directly.
+ */
 interface Layer {
   inputs: number;
   units: number;
@@ -114,18 +121,22 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
       for (let epoch = 1; epoch <= resume.epoch; epoch++) input.order(epoch);
     }
     const turn = eventTurns();
+    const threads = new ThreadChoice(kernel.threads, (count) => kernel.useThreads(count));
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= s.epochs; epoch++) {
       const lr = s.learningRate * s.lrDecay ** (epoch - 1);
       const order = input.order(epoch);
       const batches = Math.ceil(order.length / s.batchSize);
       let lossSum = 0;
       let correctSum = 0;
+      threads.startEpoch(batches);
       for (let b = 0; b < batches; b++) {
         if (control.signal.aborted) break;
         await control.gate?.();
         const rows = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
         // Each layer's Adam step runs right after its weight gradient, on the same threads and rows.
+        const started = performance.now();
         const { loss, correct } = net.gradients(rows, lr);
+        threads.record(performance.now() - started);
         lossSum += loss * rows.length;
         correctSum += correct;
         control.onBatch?.({ epoch, batch: b + 1, batches, loss });
@@ -149,6 +160,7 @@ export async function trainWithKernel(kernel: Kernel, input: KernelTrainInput, s
     }
     return { weights: net.weights(best.epoch > 0), history, bestEpoch: best.epoch, stoppedEarly };
   } finally {
+    kernel.useThreads(kernel.threads);
     kernel.release(mark);
   }
 }
@@ -162,7 +174,7 @@ export class KernelNetwork {
   private readonly data: number;
   private readonly position: Int32Array;
   private readonly rowsMax: number;
-  private readonly transposed: number;
+  private readonly gradientScratch: number;
   private readonly batchX: number;
   private readonly indices: number;
   private readonly batchLabels: number;
@@ -203,7 +215,7 @@ export class KernelNetwork {
         dy: a(rowsMax * units), dz: a(rowsMax * units),
       });
     }
-    this.transposed = kernel.alloc(Math.max(...this.layers.map((L) => L.inputs * L.units)));
+    this.gradientScratch = kernel.alloc(Kernel.weightGradientScratch(rowsMax));
     this.batchX = kernel.alloc(rowsMax * dim);
     this.indices = kernel.alloc(rowsMax);
     this.batchLabels = kernel.alloc(rowsMax);
@@ -243,7 +255,7 @@ export class KernelNetwork {
   private forward(rows: number, training: boolean): void {
     for (const [l, L] of this.layers.entries()) {
       const input = l > 0 && !training ? this.layers[l - 1].y : this.layerInput(l);
-      this.kernel.matmul(input, L.w, L.y, rows, L.units, L.inputs, { bias: L.b, activation: L.hidden ? (this.activation === 2 ? 'tanh' : 'relu') : 'linear' });
+      this.kernel.matmul(input, L.w, L.y, rows, L.units, L.inputs, { transposeB: true, bias: L.b, activation: L.hidden ? (this.activation === 2 ? 'tanh' : 'relu') : 'linear' });
       if (training && L.dropped) this.kernel.exports.dropout(L.y, L.dropped, L.mask, rows * L.units, this.s.dropout, this.rngState);
     }
   }
@@ -267,18 +279,12 @@ export class KernelNetwork {
     for (let l = layers.length - 1; l >= 0; l--) {
       const L = layers[l];
       if (L.hidden) k.activationGrad(L.dy, L.mask, L.y, n * L.units, this.activation, L.dz);
-      if (l > 0) {
-        // dY of the previous layer = dZ · Wᵀ, before W moves: W is transposed so the product runs on contiguous rows.
-        k.transpose(L.w, L.inputs, L.units, this.transposed);
-        kernel.matmul(L.dz, this.transposed, layers[l - 1].dy, n, L.inputs, L.units);
-      }
+      // dY of the previous layer = dZ · Wᵀ, before W moves (W is stored transposed: a plain product).
+      if (l > 0) kernel.matmul(L.dz, L.w, layers[l - 1].dy, n, L.inputs, L.units);
       k.columnSums(L.dz, n, L.units, L.gb);
-      if (hyper) {
-        kernel.weightGradientAdam(this.layerInput(l), L.dz, L.gw, L.inputs, L.units, n, L.w, { m: L.mw, v: L.vw }, { ...hyper, l2x2: L.hidden ? 2 * this.s.l2 : 0 });
-        kernel.adam(L.b, L.gb, L.mb, L.vb, L.units, hyper);
-      } else {
-        kernel.matmul(this.layerInput(l), L.dz, L.gw, L.inputs, L.units, n, { transposeA: true });
-      }
+      const adam = hyper && { w: L.w, m: L.mw, v: L.vw, h: { ...hyper, l2x2: L.hidden ? 2 * this.s.l2 : 0 } };
+      kernel.weightGradientT(this.layerInput(l), L.dz, L.gw, n, L.inputs, L.units, this.gradientScratch, adam);
+      if (hyper) kernel.adam(L.b, L.gb, L.mb, L.vb, L.units, hyper);
     }
     if (hyper) this.advanceAdam();
     return { loss: lossSum / n + penalty, correct };
@@ -286,7 +292,7 @@ export class KernelNetwork {
 
   /** The gradients of the last gradients() call (the L2 term not included), in TensorFlow.js's weight order. */
   readGradients(): Float32Array[] {
-    return this.layers.flatMap((L) => [this.kernel.f32(L.gw, L.inputs * L.units).slice(), this.kernel.f32(L.gb, L.units).slice()]);
+    return this.layers.flatMap((L) => [this.readKernel(L, L.gw), this.kernel.f32(L.gb, L.units).slice()]);
   }
 
   private adamHyper(lr: number): AdamHyper {
@@ -334,7 +340,7 @@ export class KernelNetwork {
   /** The optimizer's and the generator's state with the current weights (copies). */
   state(): Pick<KernelCheckpoint, 'weights' | 'firstMoments' | 'secondMoments' | 'accBeta1' | 'accBeta2' | 'rngState'> {
     const copy = (ptrW: (L: Layer) => number, ptrB: (L: Layer) => number) =>
-      this.layers.flatMap((L) => [this.kernel.f32(ptrW(L), L.inputs * L.units).slice(), this.kernel.f32(ptrB(L), L.units).slice()]);
+      this.layers.flatMap((L) => [this.readKernel(L, ptrW(L)), this.kernel.f32(ptrB(L), L.units).slice()]);
     return {
       weights: this.weights(),
       firstMoments: copy((L) => L.mw, (L) => L.mb),
@@ -351,9 +357,9 @@ export class KernelNetwork {
     this.keepBest();
     this.setWeights(c.weights);
     this.layers.forEach((L, l) => {
-      this.kernel.f32(L.mw, L.inputs * L.units).set(c.firstMoments[2 * l]);
+      this.writeKernel(L, L.mw, c.firstMoments[2 * l]);
       this.kernel.f32(L.mb, L.units).set(c.firstMoments[2 * l + 1]);
-      this.kernel.f32(L.vw, L.inputs * L.units).set(c.secondMoments[2 * l]);
+      this.writeKernel(L, L.vw, c.secondMoments[2 * l]);
       this.kernel.f32(L.vb, L.units).set(c.secondMoments[2 * l + 1]);
     });
     this.accBeta1 = c.accBeta1;
@@ -364,16 +370,27 @@ export class KernelNetwork {
   /** Puts weights (TensorFlow.js's order) in place of the current ones. */
   setWeights(weights: Float32Array[]): void {
     this.layers.forEach((L, l) => {
-      this.kernel.f32(L.w, L.inputs * L.units).set(weights[2 * l]);
+      this.writeKernel(L, L.w, weights[2 * l]);
       this.kernel.f32(L.b, L.units).set(weights[2 * l + 1]);
     });
   }
 
   /** Copies of the weights (the kept best ones when `best`), in TensorFlow.js's order. */
   weights(best = false): Float32Array[] {
-    return this.layers.flatMap((L) => [
-      this.kernel.f32(best ? L.bestW : L.w, L.inputs * L.units).slice(),
-      this.kernel.f32(best ? L.bestB : L.b, L.units).slice(),
-    ]);
+    return this.layers.flatMap((L) => [this.readKernel(L, best ? L.bestW : L.w), this.kernel.f32(best ? L.bestB : L.b, L.units).slice()]);
+  }
+
+  /** A [units, inputs] array of the layer (its kernel, gradient or a moment) in TensorFlow.js's [inputs, units]. */
+  private readKernel(L: Layer, ptr: number): Float32Array {
+    const stored = this.kernel.f32(ptr, L.inputs * L.units);
+    const out = new Float32Array(L.inputs * L.units);
+    for (let j = 0; j < L.units; j++) for (let i = 0; i < L.inputs; i++) out[i * L.units + j] = stored[j * L.inputs + i];
+    return out;
+  }
+
+  /** Stores a TensorFlow.js-ordered [inputs, units] array transposed at ptr. */
+  private writeKernel(L: Layer, ptr: number, values: Float32Array): void {
+    const stored = this.kernel.f32(ptr, L.inputs * L.units);
+    for (let j = 0; j < L.units; j++) for (let i = 0; i < L.inputs; i++) stored[j * L.inputs + i] = values[i * L.units + j];
   }
 }
