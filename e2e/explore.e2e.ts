@@ -130,6 +130,11 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
 
 test('UMAP and PCA map the images too, and the same seed gives the same UMAP map', async () => {
   await explore().getByLabel('Projection').selectOption('umap');
+  // Fields the chosen projection does not read are disabled, and say why.
+  const iterations = explore().getByLabel('Iterations');
+  assert.equal(await iterations.isDisabled(), true);
+  const why = page.locator(`[id="${await iterations.getAttribute('aria-describedby')}"]`);
+  assert.match(await why.innerText(), /^Not used by UMAP: it sets its neighbours \(15\) and its epochs/);
   await mapView('Images', 385);
   assert.match(await explore().getByRole('status').innerText(), /UMAP of 385 images .* epochs, 15 neighbours, min\. distance 0\.1, seed/);
   const first = await map().evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
@@ -139,6 +144,7 @@ test('UMAP and PCA map the images too, and the same seed gives the same UMAP map
   await mapView('Images', 385);
   assert.match(await explore().getByRole('status').innerText(), /PCA of 385 images/);
   await explore().getByLabel('Projection').selectOption('tsne');
+  assert.equal(await iterations.isEnabled(), true);
 });
 
 /** Drags a rectangle over most of the map in select mode. */

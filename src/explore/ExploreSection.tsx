@@ -1,4 +1,4 @@
-import { PROJECTIONS, projectionOf, type ProjectionKind } from './projections';
+import { PROJECTIONS, projectionOf, type MapSettings, type ProjectionKind } from './projections';
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FaceCanvas } from '../app/FaceCanvas';
@@ -127,6 +127,9 @@ function ProjectionForm() {
   const working = useExploreStore(isWorking);
   const s = useExploreStore(useShallow((e) => ({ settings: e.settings, setSettings: e.setSettings, run: e.run })));
   const { settings } = s;
+  const projection = projectionOf(settings.method);
+  /** why a projection field is disabled: the chosen projection does not read it (undefined: it does) */
+  const unused = (key: keyof MapSettings) => (projection.uses.includes(key) ? undefined : `Not used by ${projection.label}${projection.unusedNote ? `: ${projection.unusedNote}` : ''}.`);
   const num = (key: keyof ExploreSettings) => ({
     value: settings[key] as number,
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => s.setSettings({ [key]: Number(e.target.value) }),
@@ -163,14 +166,14 @@ function ProjectionForm() {
             </select>
           )}
         </Field>
-        <Field label="Perplexity" help="About how many neighbours each point attends to; lowered automatically below (N − 1) / 3.">
-          {(d) => <input aria-describedby={d} type="number" min={0.5} step="any" {...num('perplexity')} />}
+        <Field label="Perplexity" help={unused('perplexity') ?? 'About how many neighbours each point attends to; lowered automatically below (N − 1) / 3.'}>
+          {(d) => <input aria-describedby={d} type="number" min={0.5} step="any" disabled={!!unused('perplexity')} {...num('perplexity')} />}
         </Field>
-        <Field label="Learning rate" help="t-SNE step size; 0 picks it from the point count (N / 48, at least 50).">
-          {(d) => <input aria-describedby={d} type="number" min={0} step="any" {...num('learningRate')} />}
+        <Field label="Learning rate" help={unused('learningRate') ?? 't-SNE step size; 0 picks it from the point count (N / 48, at least 50).'}>
+          {(d) => <input aria-describedby={d} type="number" min={0} step="any" disabled={!!unused('learningRate')} {...num('learningRate')} />}
         </Field>
-        <Field label="Iterations" help="t-SNE steps; the first 250 exaggerate attraction to form clusters.">
-          {(d) => <input aria-describedby={d} type="number" min={1} step={1} {...num('iterations')} />}
+        <Field label="Iterations" help={unused('iterations') ?? 't-SNE steps; the first 250 exaggerate attraction to form clusters.'}>
+          {(d) => <input aria-describedby={d} type="number" min={1} step={1} disabled={!!unused('iterations')} {...num('iterations')} />}
         </Field>
         <Field label="Seed" help="The same seed and settings give the same map (and the same sample).">
           {(d) => <input aria-describedby={d} type="number" step={1} {...num('seed')} />}
@@ -178,8 +181,16 @@ function ProjectionForm() {
         <Field label="Sample size" help="Images mapped, drawn stratified by split and emotion from those embedded.">
           {(d) => <input aria-describedby={d} type="number" min={2} step={1} {...num('sampleSize')} />}
         </Field>
-        <Field label="PCA to 50-d first" inline help={`Reduces the 512-d embeddings to 50 principal axes before ${PROJECTIONS.filter((p) => p.pcaFirst).map((p) => p.label).join(' or ')}: faster, little lost.`}>
-          {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
+        <Field
+          label="PCA to 50-d first"
+          inline
+          help={
+            projection.pcaFirst
+              ? `Reduces the 512-d embeddings to 50 principal axes before ${projection.label}: faster, little lost.`
+              : `Not used by ${projection.label}: it is a PCA itself.`
+          }
+        >
+          {(d) => <input aria-describedby={d} type="checkbox" checked={settings.pcaFirst} disabled={!projection.pcaFirst} onChange={(e) => s.setSettings({ pcaFirst: e.target.checked })} />}
         </Field>
         <Field
           label="Centre each modality on its own mean"

@@ -11,7 +11,7 @@ import { stratifiedOrder } from '../embed/sampling';
 import { EMOTION_COUNT } from '../lib/emotions';
 import { transfer, type JobContext } from '../lib/rpc';
 import { pca, VpTree } from './linalg';
-import { projectionOf, type MapSettings, type ProjectionKind } from './projections';
+import { optionsFrom, projectionOf, type MapSettings, type ProjectionKind } from './projections';
 import { tsneProjection, type TsneOptions } from './projections/tsne';
 import { runProjection, type ProjectionProgress } from './runProjection';
 import { buildView, type ViewKind } from './views';
@@ -149,7 +149,7 @@ export const projectApi = {
       dim = result.components;
       pcaFirstExplained = result.explained;
     }
-    const run = await runProjection(projection, { data, n, dim }, projection.options(input.settings), ctx);
+    const run = await runProjection(projection, { data, n, dim }, optionsFrom(projection, input.settings), ctx);
     const { facts } = run;
     const positions = run.coordinates;
     return transfer(

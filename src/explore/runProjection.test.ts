@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random';
 import { gaussian } from './linalg';
-import { PROJECTIONS, projectionOf, type Projection, type StepPosition } from './projections';
+import { optionsFrom, PROJECTIONS, projectionOf, type Projection, type StepPosition } from './projections';
 import { runProjection, type ProjectionProgress, type RunContext } from './runProjection';
 
 function blobs(clusters: number, per: number, dim: number, spread: number, seed = 3) {
@@ -46,7 +46,7 @@ describe('runProjection with the registry', () => {
 
   it.each(PROJECTIONS.map((p) => [p.label, p] as const))('%s: the same seed gives the same map however the steps are batched', async (_, projection) => {
     const data = blobs(3, 40, 8, 5, 11);
-    const options = { ...projection.options({ seed: 7, perplexity: 15, learningRate: 0, iterations: 60 }), exactBelow: 50 };
+    const options = { ...optionsFrom(projection, { seed: 7, perplexity: 15, learningRate: 0, iterations: 60 }), exactBelow: 50 };
     // A still clock: every batch looks instant, batches grow. A racing clock: every batch looks slow, one unit each.
     const grown = await runProjection(projection, data, options, { ...quiet(), now: () => 0 });
     const single = await runProjection(projection, data, options, { ...quiet(), now: clock(1000) });
@@ -86,9 +86,9 @@ function counter(total: number, log: string[]): Projection<{ total: number }, { 
     label: 'Counter',
     option: 'Counter',
     blurb: 'counts',
+    uses: [],
     pcaFirst: false,
     defaults: { total },
-    options: () => ({}),
     describe: () => '',
     init: async (_, options) => ({ done: 0, total: options.total }),
     position,

@@ -5,7 +5,7 @@
  */
 import { pcaProjection } from './pca';
 import { tsneProjection } from './tsne';
-import type { AnyProjection, ProjectionKind } from './types';
+import type { AnyProjection, MapSettings, ProjectionKind } from './types';
 import { umapProjection } from './umap';
 
 export type { AnyProjection, MapSettings, Projection, ProjectionData, ProjectionFacts, ProjectionKind, ProjectionSummary, StepPosition } from './types';
@@ -14,3 +14,7 @@ export const PROJECTIONS: readonly AnyProjection[] = [tsneProjection, umapProjec
 
 /** The entry of `kind`; a stored map of a kind no longer listed reads as the first (it still has its coordinates). */
 export const projectionOf = (kind: ProjectionKind): AnyProjection => PROJECTIONS.find((p) => p.kind === kind) ?? PROJECTIONS[0];
+
+/** The options a projection's stepper gets from the section's fields: the ones it uses (merged over its defaults). */
+export const optionsFrom = (projection: AnyProjection, settings: MapSettings): Partial<MapSettings> =>
+  Object.fromEntries(projection.uses.map((key) => [key, settings[key]]));

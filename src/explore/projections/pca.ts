@@ -18,10 +18,10 @@ export const pcaProjection: Projection<PcaOptions, PcaState> = {
   label: 'PCA',
   option: 'PCA',
   blurb: 'PCA keeps the two widest directions (fast, linear).',
+  uses: ['seed'],
+  unusedNote: 'it has no steps to tune',
   pcaFirst: false,
   defaults: { seed: 1 },
-
-  options: ({ seed }) => ({ seed }),
 
   describe: (what, s) => `PCA of ${what}: the two axes keep ${(100 * (s.explained ?? 0)).toFixed(1)}% of the variance.`,
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROJECTIONS, projectionOf } from '.';
+import { optionsFrom, PROJECTIONS, projectionOf } from '.';
 
 describe('the projection registry', () => {
   it('names each projection as itself: a UMAP map is never titled t-SNE', () => {
@@ -10,6 +10,13 @@ describe('the projection registry', () => {
     ]);
     expect(projectionOf('umap').progressUnit).toEqual({ name: 'Epoch', unit: 'epochs' });
     expect(projectionOf('pca').progressUnit).toBeUndefined();
+  });
+
+  it('gives each stepper the fields it uses, and only those', () => {
+    const settings = { seed: 4, perplexity: 20, learningRate: 0, iterations: 300 };
+    expect(optionsFrom(projectionOf('tsne'), settings)).toEqual(settings);
+    expect(optionsFrom(projectionOf('umap'), settings)).toEqual({ seed: 4 });
+    expect(optionsFrom(projectionOf('pca'), settings)).toEqual({ seed: 4 });
   });
 
   it('describes a finished map in its own words', () => {

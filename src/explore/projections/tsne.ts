@@ -61,10 +61,9 @@ export const tsneProjection: Projection<TsneOptions, TsneState> = {
   blurb: 't-SNE keeps neighbours together.',
   progressUnit: { name: 'Iteration', unit: 'it' },
   costName: 'KL',
+  uses: ['perplexity', 'learningRate', 'iterations', 'seed'],
   pcaFirst: true,
   defaults: { perplexity: 30, seed: 1, exactBelow: 1000, threads: 2, approximateFrom: 4000, helperFrom: 5000 },
-
-  options: ({ perplexity, learningRate, iterations, seed }) => ({ perplexity, learningRate, iterations, seed }),
 
   describe(what, s, settings) {
     const clamped = s.perplexity !== undefined && s.perplexity < settings.perplexity ? ` (clamped from ${settings.perplexity}: ${s.points} points allow at most ${s.perplexity.toFixed(2)})` : '';

@@ -75,11 +75,13 @@ export interface Projection<O extends object, S> {
   progressUnit?: { name: string; unit: string };
   /** the name of the cost measured while stepping ("KL"), when there is one */
   costName?: string;
+  /** the section's fields it reads, as options (the others are disabled while it is chosen, saying so) */
+  uses: readonly (keyof MapSettings)[];
+  /** why the fields it does not read are not needed, shown beside them */
+  unusedNote?: string;
   /** whether "PCA to 50-d first" applies */
   pcaFirst: boolean;
   defaults: O;
-  /** the stepper's options from the section's fields (merged over `defaults` by the loop) */
-  options(settings: MapSettings): Partial<O>;
   /** the summary line of a finished map of `what` ("385 images (all embedded)") */
   describe(what: string, summary: ProjectionSummary, settings: MapSettings): string;
 

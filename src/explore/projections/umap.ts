@@ -29,10 +29,10 @@ export const umapProjection: Projection<UmapOptions, UmapState> = {
   option: 'UMAP (umap-js)',
   blurb: 'UMAP keeps neighbours together too, and more of the global layout.',
   progressUnit: { name: 'Epoch', unit: 'epochs' },
+  uses: ['seed'],
+  unusedNote: 'it sets its neighbours (15) and its epochs (from the point count) itself',
   pcaFirst: true,
   defaults: { seed: 1, neighbours: 15, minDist: 0.1 },
-
-  options: ({ seed }) => ({ seed }),
 
   describe(what, s, settings) {
     const pcaFirst = s.pcaFirstExplained !== undefined ? `, PCA-50 first (${(100 * s.pcaFirstExplained).toFixed(1)}% of the variance)` : '';
