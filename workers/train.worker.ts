@@ -5,14 +5,15 @@
  * src/train/.
  */
 import { PauseGates } from '../src/lib/jobs/pauseGates';
-import { exposeApi, throwIfCancelled, type JobContext } from '../src/lib/rpc';
+import { exposeApi, isCancelled, throwIfCancelled, type JobContext } from '../src/lib/rpc';
 import { seededRandom } from '../src/lib/random';
 import { classifierOf, type ClassifierKind } from '../src/train/classifiers';
 import { mlpClassifier, type MlpProgress } from '../src/train/classifiers/mlp';
 import { fitAndScore, runClassifier } from '../src/train/classifierRun';
 import { runDataEfficiency, type DataEfficiencyJob, type DataEfficiencyProgress } from '../src/train/dataEfficiencyRun';
 import { DEFAULT_MLP, type MlpSettings } from '../src/train/mlpSettings';
-import { newRunIdentity, saveClassifierRun } from '../src/train/runs';
+import { checkpointSlot } from '../src/train/checkpoints';
+import { deleteCheckpoints, newRunIdentity, saveClassifierRun } from '../src/train/runs';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
 import { loadTrainingData } from '../src/train/trainingData';
 import type { SavedRunInput } from '../src/train/runPredictor';
@@ -46,15 +47,25 @@ const api = {
    * its first epoch keeps its best epoch: that is its result).
    */
   async train(
-    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean },
+    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean; checkpoint?: string },
     ctx: JobContext<ClassifierProgress>,
   ): Promise<ClassifierRun> {
     const entry = classifierOf(input.classifier);
     return withGate(input.jobId, ctx.signal, async (gate) => {
-      const { result, stored } = await runClassifier(entry, input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
-      const record: ClassifierRun = { ...newRunIdentity(input), result };
-      if (input.save !== false) await saveClassifierRun(entry.storage, record, stored);
-      return record;
+      // `checkpoint` names the job's checkpoint: stored after every epoch, and gone on from when it is already there.
+      const checkpoints = input.checkpoint
+        ? checkpointSlot({ key: input.checkpoint, classifier: input.classifier, datasetId: input.datasetId, datasetName: input.datasetName, features: input.features, settings: input.settings as MlpSettings })
+        : undefined;
+      try {
+        const { result, stored } = await runClassifier(entry, input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress, checkpoints });
+        const record: ClassifierRun = { ...newRunIdentity(input), result };
+        if (input.save !== false) await saveClassifierRun(entry.storage, record, stored, undefined, { dropCheckpoint: input.checkpoint });
+        return record;
+      } catch (error) {
+        // A cancel keeps nothing, its checkpoint included; after a failure the checkpoint stays, for Try again.
+        if (input.checkpoint && isCancelled(error)) await deleteCheckpoints([input.checkpoint]);
+        throw error;
+      }
     });
   },
 

@@ -47,6 +47,8 @@ export interface MlpDetails {
   bestEpoch: number;
   stoppedEarly: boolean;
   backend: string;
+  /** the epoch of the checkpoint this run went on from after a reload (absent: trained in one go) */
+  resumedFrom?: number;
 }
 export type TrainResult = ScoredResult<MlpSettings> & MlpDetails;
 
