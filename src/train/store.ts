@@ -167,11 +167,14 @@ export const useTrainStore = create<TrainState>((set, get) => {
 
     async train() {
       const { features, settings } = get();
-      // A new run replaces the one a reload cut off: its checkpoint goes (the Train section said so).
-      const stale = await listCheckpoints();
-      await deleteCheckpoints(stale.map((c) => c.key));
+      const key = newCheckpointKey();
+      // A new run replaces the one a reload cut off: its checkpoint goes (the Train section said so). Not waited
+      // for: the run starts at once, and its own checkpoints are never among those deleted.
       set({ checkpoint: undefined });
-      await startRun(newCheckpointKey(), settings, async (wait) => {
+      void listCheckpoints()
+        .then((stale) => deleteCheckpoints(stale.map((c) => c.key).filter((k) => k !== key)))
+        .catch(() => undefined); // one left behind is offered again after a reload, and deleted by the next run
+      await startRun(key, settings, async (wait) => {
         const input = await trainingInput(features, 'train on raw pixels', wait);
         return input.ok ? { ok: true, value: input } : { ok: false, message: input.message };
       });
