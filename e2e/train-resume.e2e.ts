@@ -48,6 +48,14 @@ async function storedRuns(): Promise<{ runs: StoredRun[]; checkpointKeys: string
   });
 }
 
+/** The text of one group of the storage panel (the panel stays open). */
+async function storagePanelGroup(name: string): Promise<string> {
+  await page.getByRole('button', { name: 'Manage storage' }).click();
+  const group = page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('region', { name });
+  await group.waitFor();
+  return group.innerText();
+}
+
 test('a run cut off by a reload continues from its checkpoint and ends as an uninterrupted run with the same seed', async () => {
   const train = region(page, 'Train');
   await train.getByLabel('Features').selectOption('raw-pixels');
@@ -76,8 +84,13 @@ test('a run cut off by a reload continues from its checkpoint and ends as an uni
   const resume = notice.getByRole('button', { name: /^Continue from epoch [1-3]$/ });
   await resume.waitFor({ timeout: 30_000 });
   const epoch = Number((await resume.innerText()).match(/\d+/)![0]);
+  // The storage panel lists the checkpoint with the size of its arrays: (2,304·256 + 256 + 256·7 + 7) float32
+  // parameters, four times (weights, Adam's two moments, the best epoch's weights).
+  const checkpoints = await storagePanelGroup('Training checkpoints');
+  assert.match(checkpoints, new RegExp(`raw pixels MLP stopped after epoch ${epoch} of 4.*seed 77 · fer2013-mini\\.zip.*9\\.5 MB`, 's'));
+  await page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('button', { name: 'Close' }).click();
   await resume.click();
-  const continued = train.getByRole('status').filter({ hasText: new RegExp(`^Continued from the checkpoint of epoch ${epoch}\\. Trained on`) });
+  const continued = train.getByRole('status').filter({ hasText: new RegExp(`^Continued from the checkpoint of epoch ${epoch} \\([\\d.]+ s of training before it\\)\\. Trained on`) });
   await continued.waitFor({ timeout: 120_000 }).catch(async (error: Error) => {
     throw new Error(`${error.message}\nThe Train section shows: ${await train.innerText()}`);
   });
@@ -102,4 +115,5 @@ test('a run cut off by a reload continues from its checkpoint and ends as an uni
   assert.equal(resumed.weightsSha256, straight.weightsSha256);
   assert.deepEqual(checkpointKeys, []);
   assert.equal(await train.getByRole('alert').count(), 0);
+  assert.match(await storagePanelGroup('Training checkpoints'), /Training checkpoints \(none\)/);
 });

@@ -97,6 +97,7 @@ describe('MLP checkpoints in storage', () => {
     const resumed = await trainWithSlot(data, checkpointSlot(identity('cut'), db));
     expect(resumed.updates[0]).toMatchObject({ type: 'resumed' });
     expect(resumed.details.resumedFrom).toBe(2);
+    expect(resumed.details.secondsBeforeResume).toBeGreaterThan(0);
     expect(resumed.details.history).toEqual(straight.details.history);
     expect(resumed.details.bestEpoch).toBe(straight.details.bestEpoch);
     expect(weightBytes(resumed.model)).toEqual(weightBytes(straight.model));

@@ -7,6 +7,8 @@
 import { zipSync, strToU8 } from 'fflate';
 import { createStore, delMany, get, getMany, keys, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
+import { FACE_AREA } from '../dataset/faceSet';
+import { EMOTION_COUNT } from '../lib/emotions';
 import { withQuotaMessage } from '../lib/quota';
 import type { ClassifierKind } from './classifiers/types';
 import type { Forest } from './forest';
@@ -91,6 +93,17 @@ export async function listCheckpoints(db = store()): Promise<CheckpointInfo[]> {
   const names = (await keys<string>(db)).filter((k) => k.startsWith('checkpoint-info:'));
   const infos = (await getMany<CheckpointInfo>(names, db)).filter((i): i is CheckpointInfo => Boolean(i));
   return infos.sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+}
+
+/**
+ * The bytes of a checkpoint's arrays, from its summary (no weights read): weights, Adam's two moments and the best
+ * epoch's weights, float32 each.
+ */
+export function checkpointBytes(info: Pick<CheckpointInfo, 'features' | 'settings'>, classes = EMOTION_COUNT): number {
+  const sizes = [info.features.kind === 'clip' ? info.features.rep.dim : FACE_AREA, ...info.settings.hidden, classes];
+  let parameters = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return 4 * 4 * parameters;
 }
 
 /** Deletes checkpoints (summary and state of each) in one transaction. */

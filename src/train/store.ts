@@ -43,10 +43,12 @@ interface TrainState extends JobSlice {
   checkpointNote?: string;
   continueRun(): Promise<void>;
   discardCheckpoint(): Promise<void>;
+  /** deletes a stored checkpoint (the storage panel) */
+  removeCheckpoint(key: string): Promise<void>;
 }
 
 const summary = (run: RunRecord) =>
-  `${run.result.resumedFrom ? `Continued from the checkpoint of epoch ${run.result.resumedFrom}. ` : ''}Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
+  `${run.result.resumedFrom ? `Continued from the checkpoint of epoch ${run.result.resumedFrom} (${(run.result.secondsBeforeResume ?? 0).toFixed(1)} s of training before it). ` : ''}Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
   `test accuracy ${(100 * run.result.test.accuracy).toFixed(2)}%, best epoch ${run.result.bestEpoch}${run.result.stoppedEarly ? ' (stopped early)' : ''}.`;
 
 let initialized = false;
@@ -198,9 +200,12 @@ export const useTrainStore = create<TrainState>((set, get) => {
 
     async discardCheckpoint() {
       const checkpoint = get().checkpoint;
-      if (!checkpoint) return;
-      await deleteCheckpoints([checkpoint.key]);
-      set({ checkpoint: undefined });
+      if (checkpoint) await get().removeCheckpoint(checkpoint.key);
+    },
+
+    async removeCheckpoint(key) {
+      await deleteCheckpoints([key]);
+      if (get().checkpoint?.key === key) set({ checkpoint: undefined });
     },
   };
 });

@@ -114,7 +114,7 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
       throw new CancelledError();
     }
     const details = { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: trained.engine };
-    return { model: trained.model, details: saved ? { ...details, resumedFrom: saved.epoch } : details };
+    return { model: trained.model, details: saved ? { ...details, resumedFrom: saved.epoch, secondsBeforeResume: saved.state.seconds } : details };
   },
 
   predict(model, x, dim, rows) {
