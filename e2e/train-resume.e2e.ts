@@ -1,14 +1,15 @@
 /**
  * MLP training that a reload cuts off goes on from its last epoch checkpoint: after the reload the interrupted-work
  * notice offers "Continue from epoch k", the continued run is saved, and it is the run an uninterrupted training
- * with the same seed gives (the same loss and accuracy curves, the same weights bit for bit). On raw pixels, so no
- * encoder is needed; while it trains the section shows the time per epoch and an ETA.
+ * with the same seed gives (the same loss and accuracy curves, the same weights bit for bit). First on raw pixels
+ * (no encoder needed; while it trains the section shows the time per epoch and an ETA), then on CLIP embeddings,
+ * continued while CLIP is still loading again after the reload.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
-import { importDataset, region } from './steps';
+import { embedDataset, importDataset, loadModel, region } from './steps';
 
 let harness: Harness;
 let page: Page;
@@ -116,4 +117,66 @@ test('a run cut off by a reload continues from its checkpoint and ends as an uni
   assert.deepEqual(checkpointKeys, []);
   assert.equal(await train.getByRole('alert').count(), 0);
   assert.match(await storagePanelGroup('Training checkpoints'), /Training checkpoints \(none\)/);
+  await page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('button', { name: 'Close' }).click();
+});
+
+test('a run on CLIP embeddings continues while CLIP is still loading after the reload, to the uninterrupted run', async () => {
+  await loadModel(page, `${harness.url}/models/tiny/`);
+  await embedDataset(page);
+  const train = region(page, 'Train');
+  await train.getByLabel('Features').selectOption('clip');
+  // A wide layer: with 512-d inputs an epoch of one-face batches still takes long enough to pause in.
+  await train.getByLabel('Hidden layers').fill('1024');
+  await train.getByLabel('Epochs').fill('3');
+  await train.getByLabel('Seed').fill('5');
+  await train.getByLabel('Batch size').fill('1');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByTestId('checkpoint-note').filter({ hasText: /Checkpoint stored after epoch [12]:/ }).waitFor({ timeout: 120_000 });
+  await train.getByRole('button', { name: 'Pause' }).dispatchEvent('click');
+  await train.getByRole('button', { name: 'Resume' }).waitFor();
+  const before = (await storedRuns()).runs.length;
+
+  // Hold CLIP's text encoder back after the reload (dropped from Cache Storage, its request kept waiting), so the
+  // model is certainly still loading when Continue is clicked.
+  await page.evaluate(async () => {
+    const cache = await caches.open('facet-models-v1');
+    for (const request of await cache.keys()) if (request.url.includes('text_model')) await cache.delete(request);
+  });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/models/tiny/onnx/text_model*', async (route: Route) => {
+    await released;
+    await route.continue().catch(() => {}); // the page may have dropped the request
+  });
+  let epoch = 0;
+  try {
+    await page.reload();
+    const resume = page.getByRole('complementary', { name: 'Interrupted work' }).getByRole('button', { name: /^Continue from epoch [12]$/ });
+    await resume.waitFor({ timeout: 30_000 });
+    epoch = Number((await resume.innerText()).match(/\d+/)![0]);
+    await region(page, 'Embed').getByRole('status').filter({ hasText: /Loading the text encoder|Downloading the text encoder/ }).waitFor({ timeout: 60_000 });
+    await resume.click();
+    await train
+      .getByRole('status')
+      .filter({ hasText: new RegExp(`^Continued from the checkpoint of epoch ${epoch} .*Trained on .* \\(CLIP `) })
+      .waitFor({ timeout: 120_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\nThe Train section shows: ${await train.innerText()}`);
+      });
+  } finally {
+    release();
+    await page.unroute('**/models/tiny/onnx/text_model*');
+  }
+  await region(page, 'Embed').getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
+  assert.equal(await train.getByLabel('Features').inputValue(), 'clip');
+  await train.getByRole('button', { name: 'Train' }).click();
+  await train.getByRole('status').filter({ hasText: /^Trained on .* \(CLIP / }).waitFor({ timeout: 120_000 });
+  const { runs, checkpointKeys } = await storedRuns();
+  assert.equal(runs.length, before + 2);
+  const [resumed, straight] = runs.slice(-2);
+  assert.equal(resumed.resumedFrom, epoch);
+  assert.equal(straight.history.length, 3);
+  assert.deepEqual(resumed.history, straight.history);
+  assert.equal(resumed.weightsSha256, straight.weightsSha256);
+  assert.deepEqual(checkpointKeys, []);
 });
