@@ -9,12 +9,18 @@ import { checkpointSlot, type CheckpointIdentity } from './checkpoints';
 import { mlpClassifier, type MlpCheckpointState, type MlpProgress } from './classifiers/mlp';
 import type { CheckpointSlot } from './classifiers/types';
 import { DEFAULT_MLP, type MlpSettings } from './mlpSettings';
-import { getCheckpoint, listCheckpoints, listRuns, saveClassifierRun, type RunRecord } from './runs';
+import { CancelledError } from '../lib/rpc';
+import { trainAndSave, type SavedRunJob } from './classifierRun';
+import { getCheckpoint, getClassifierModel, listCheckpoints, listRuns, saveClassifierRun, type ModelFiles, type RunRecord } from './runs';
 import type { TrainingData } from './trainingData';
 
 // TensorFlow.js's WASM backend cannot find its .wasm file under Node (no bundler): the CPU backend, set below, is
 // the one in use. The MLP trains on the WASM kernel either way; TensorFlow.js only builds the model around it.
-vi.mock('./tfBackend', async (original) => ({ ...(await original<typeof import('./tfBackend')>()), tfBackend: async () => tf.getBackend() }));
+vi.mock('./tfBackend', async (original) => ({
+  ...(await original<typeof import('./tfBackend')>()),
+  tfBackend: async () => tf.getBackend(),
+  trainerName: async () => (await (await import('./kernel/kernel')).sharedKernel())?.describe() ?? tf.getBackend(),
+}));
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -151,5 +157,42 @@ describe('MLP checkpoints in storage', () => {
     expect((await listRuns(base)).map((r) => r.id)).toEqual(['r1']);
     expect(await getCheckpoint('job', base)).toBeUndefined();
     expect((await keys<string>(base as UseStore)).sort()).toEqual(['model:r1', 'run:r1']);
+  });
+});
+
+describe('the train job with checkpoints (trainAndSave, as the train worker runs it)', () => {
+  const job = (checkpoint: string): SavedRunJob => ({ classifier: 'mlp', datasetId: 'd', datasetName: 'faces.zip', features: { kind: 'raw-pixels' }, settings, checkpoint });
+  const ctx = () => ({ signal: new AbortController().signal, gate: () => Promise.resolve(), progress: () => {} });
+
+  it('saves a continued run with the stored weights of an uninterrupted one, bit for bit, and drops its checkpoint', async () => {
+    const data = blobs(20);
+    const db = freshStore();
+    const load = async () => data;
+    const straight = await trainAndSave(mlpClassifier, job('a'), ctx(), { load, db });
+    const cut = await trainWithSlot(data, checkpointSlot(identity('b'), db), 3);
+    cut.model.dispose();
+    const resumed = await trainAndSave(mlpClassifier, job('b'), ctx(), { load, db });
+    expect((resumed as RunRecord).result.resumedFrom).toBe(3);
+    const weights = async (id: string) => new Uint8Array((await getClassifierModel<ModelFiles>(mlpClassifier.storage, id, db))!.weightData);
+    expect(await weights(resumed.id)).toEqual(await weights(straight.id));
+    expect((resumed as RunRecord).result.history).toEqual((straight as RunRecord).result.history);
+    expect((await listRuns(db)).length).toBe(2);
+    expect(await listCheckpoints(db)).toEqual([]);
+  });
+
+  it('a cancel drops the job’s checkpoint; a failure keeps it for Try again', async () => {
+    const db = freshStore();
+    await checkpointSlot(identity('c'), db).save({ n: 1 }, 1, 'e');
+    const failing = async () => {
+      throw new Error('The dataset is no longer stored: import it again');
+    };
+    await expect(trainAndSave(mlpClassifier, job('c'), ctx(), { load: failing, db })).rejects.toThrow(/no longer stored/);
+    expect((await getCheckpoint('c', db))?.info.epoch).toBe(1);
+    const cancelled = async () => {
+      throw new CancelledError();
+    };
+    await expect(trainAndSave(mlpClassifier, job('c'), ctx(), { load: cancelled, db })).rejects.toBeInstanceOf(CancelledError);
+    expect(await getCheckpoint('c', db)).toBeUndefined();
+    expect(await keys(db)).toEqual([]);
   });
 });
