@@ -5,7 +5,7 @@ import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { formatPace, type Progress } from '../lib/progress';
 import { awaitRepresentation } from '../embed/store';
 import { CancelledError } from '../lib/rpc';
-import { announceChange, onOtherTabChange } from '../lib/tabs';
+import { announceChange, LOCKS, onOtherTabChange, whenFree, withLockOrFail } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
@@ -80,27 +80,23 @@ export const useTrainStore = create<TrainState>((set, get) => {
         if (running.signal.aborted) throw new CancelledError();
         set({ backend });
         const pace = running.tracker('Epoch', settings.epochs, 'epochs');
-        return (await classifierJob(
-          mlpClassifier,
-          settings,
-          input,
-          running,
-          (update) => {
-            const p = update as unknown as MlpProgress;
-            if (p.type === 'batch') {
-              smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
-              const x = p.epoch - 1 + p.batch / p.batches;
-              set((s) => ({ batchLoss: [...s.batchLoss, { x, loss: smoothed }] }));
-              return running.working(batchMessage(p, settings.epochs, smoothed, pace.update(x)), { percent: (100 * x) / settings.epochs });
-            }
-            if (p.type === 'epoch') set((s) => ({ history: [...s.history, p] }));
-            else if (p.type === 'resumed') set({ history: p.history, batchLoss: [] });
-            else if (p.type === 'checkpoint') {
-              set({ checkpointNote: p.error ? `The checkpoint of epoch ${p.epoch} was not stored: ${p.error}` : `Checkpoint stored after epoch ${p.epoch}: a reload can continue from it.` });
-            } else if (p.type === 'no-checkpoints') set({ checkpointNote: `No checkpoints: ${p.reason}.` });
-          },
-          key,
-        )) as RunRecord;
+        const onUpdate = (update: { type: string }) => {
+          const p = update as unknown as MlpProgress;
+          if (p.type === 'batch') {
+            smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
+            const x = p.epoch - 1 + p.batch / p.batches;
+            set((s) => ({ batchLoss: [...s.batchLoss, { x, loss: smoothed }] }));
+            return running.working(batchMessage(p, settings.epochs, smoothed, pace.update(x)), { percent: (100 * x) / settings.epochs });
+          }
+          if (p.type === 'epoch') set((s) => ({ history: [...s.history, p] }));
+          else if (p.type === 'resumed') set({ history: p.history, batchLoss: [] });
+          else if (p.type === 'checkpoint') {
+            set({ checkpointNote: p.error ? `The checkpoint of epoch ${p.epoch} was not stored: ${p.error}` : `Checkpoint stored after epoch ${p.epoch}: a reload can continue from it.` });
+          } else if (p.type === 'no-checkpoints') set({ checkpointNote: `No checkpoints: ${p.reason}.` });
+        };
+        // One tab at a time trains a job: a second tab offered the same checkpoint must not write it too.
+        const busy = 'Another tab is training this run right now; it goes on there.';
+        return (await withLockOrFail(LOCKS.training(key), busy, () => classifierJob(mlpClassifier, settings, input, running, onUpdate, key))) as RunRecord;
       },
       done: (run) => {
         set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, history: run.result.history, checkpointNote: undefined }));
@@ -174,7 +170,8 @@ export const useTrainStore = create<TrainState>((set, get) => {
       // for: the run starts at once, and its own checkpoints are never among those deleted.
       set({ checkpoint: undefined });
       void listCheckpoints()
-        .then((stale) => deleteCheckpoints(stale.map((c) => c.key).filter((k) => k !== key)))
+        // A checkpoint another tab is training on is its own: left alone.
+        .then((stale) => Promise.all(stale.filter((c) => c.key !== key).map((c) => whenFree(LOCKS.training(c.key), () => deleteCheckpoints([c.key])))))
         .catch(() => undefined); // one left behind is offered again after a reload, and deleted by the next run
       await startRun(key, settings, async (wait) => {
         const input = await trainingInput(features, 'train on raw pixels', wait);
