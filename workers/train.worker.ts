@@ -9,10 +9,9 @@ import { exposeApi, throwIfCancelled, type JobContext } from '../src/lib/rpc';
 import { seededRandom } from '../src/lib/random';
 import { classifierOf, type ClassifierKind } from '../src/train/classifiers';
 import { mlpClassifier, type MlpProgress } from '../src/train/classifiers/mlp';
-import { fitAndScore, runClassifier } from '../src/train/classifierRun';
+import { fitAndScore, trainAndSave } from '../src/train/classifierRun';
 import { runDataEfficiency, type DataEfficiencyJob, type DataEfficiencyProgress } from '../src/train/dataEfficiencyRun';
 import { DEFAULT_MLP, type MlpSettings } from '../src/train/mlpSettings';
-import { newRunIdentity, saveClassifierRun } from '../src/train/runs';
 import { sweepRow, type SweepRow } from '../src/train/sweep';
 import { loadTrainingData } from '../src/train/trainingData';
 import type { SavedRunInput } from '../src/train/runPredictor';
@@ -39,19 +38,15 @@ const api = {
   /**
    * Trains one classifier of the registry, scores it and saves it (record and model) in IndexedDB, unless `save`
    * is false (the benchmark); returns the record. A cancelled job throws and stores nothing (an MLP stopped after
-   * its first epoch keeps its best epoch: that is its result).
+   * its first epoch keeps its best epoch: that is its result). With `checkpoint`, an MLP stores a checkpoint after
+   * every epoch under that key and goes on from the one stored there (src/train/classifierRun.ts: trainAndSave).
    */
   async train(
-    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean },
+    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean; checkpoint?: string },
     ctx: JobContext<ClassifierProgress>,
   ): Promise<ClassifierRun> {
     const entry = classifierOf(input.classifier);
-    return withGate(input.jobId, ctx.signal, async (gate) => {
-      const { result, stored } = await runClassifier(entry, input.datasetId, input.features, input.settings, { signal: ctx.signal, gate, progress: ctx.progress });
-      const record: ClassifierRun = { ...newRunIdentity(input), result };
-      if (input.save !== false) await saveClassifierRun(entry.storage, record, stored);
-      return record;
-    });
+    return withGate(input.jobId, ctx.signal, (gate) => trainAndSave(entry, input, { signal: ctx.signal, gate, progress: ctx.progress }));
   },
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatProgress, formatSeconds, ProgressTracker } from './progress';
+import { formatBytes, formatDuration, formatPace, formatProgress, formatSeconds, ProgressTracker } from './progress';
 
 describe('progress', () => {
   it('measures rate and ETA from samples', () => {
@@ -61,5 +61,15 @@ describe('progress', () => {
     expect(formatSeconds(2.44)).toBe('2.4 s');
     expect(formatSeconds(42)).toBe('42 s');
     expect(formatBytes(512)).toBe('512 B');
+  });
+  it('gives the time per epoch and the ETA of a training measured in fractional epochs', () => {
+    let now = 0;
+    const tracker = new ProgressTracker('Epoch', 10, 'epochs', 5000, () => now);
+    expect(formatPace(tracker.update(0.5), 'epoch')).toBe(''); // one sample: no rate yet
+    now = 5000;
+    // 2.5 epochs in 5 s: 2 s per epoch, 7 epochs left.
+    expect(formatPace(tracker.update(3), 'epoch')).toBe('2.0 s per epoch · ETA 14 s');
+    now = 65_000;
+    expect(formatPace(tracker.update(10), 'epoch')).toBe('8.6 s per epoch');
   });
 });

@@ -75,6 +75,15 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
+/**
+ * Time per unit and ETA, for units that take seconds each (an epoch): "2.1 s per epoch · ETA 1 min". Empty until
+ * the tracker has a rate.
+ */
+export function formatPace(p: Progress, unitName: string): string {
+  if (!(p.rate > 0)) return '';
+  return `${formatSeconds(1 / p.rate)} per ${unitName}${p.done < p.total ? ` · ETA ${formatDuration(p.etaSeconds)}` : ''}`;
+}
+
 export function formatProgress(p: Progress): string {
   const parts = [`${p.stage} ${count.format(p.done)} / ${count.format(p.total)}`];
   if (Number.isFinite(p.rate)) parts.push(`${p.rate >= 10 ? Math.round(p.rate) : p.rate.toFixed(1)} ${p.unit}/s`);

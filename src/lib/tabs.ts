@@ -40,6 +40,8 @@ export const LOCKS = {
   datasetWrites: 'facet-dataset-writes',
   /** held while a tab embeds a dataset with a representation */
   embedding: (representationKey: string) => `facet-embedding:${representationKey}`,
+  /** held while a tab trains the MLP job whose checkpoints live under `key` */
+  training: (key: string) => `facet-training:${key}`,
 } as const;
 
 export class LockBusyError extends Error {}

@@ -15,18 +15,24 @@ import { clearInterrupted, interruptedJobs, journalWork, persistFields, sessionF
 const AFTERMATH: Record<string, string> = {
   Dataset: 'Nothing of that import was kept (an import is stored whole or not at all): import the file again.',
   Embed: 'Every embedding finished before then is kept: Continue embedding computes only the rest.',
-  Train: 'That run was not saved; runs saved before are kept. Train again to repeat it.',
+  Train:
+    'That run was not saved and left no checkpoint (one is stored after each finished epoch on the WASM kernel; TensorFlow.js on WebGPU keeps none); runs saved before are kept. Train again to repeat it.',
   'Random forest': 'That forest was not saved; forests saved before are kept. Grow it again to repeat it.',
   'Linear probe': 'That probe was not saved; probes saved before are kept. Fit it again to repeat it.',
   Sweep: 'The configurations it finished are kept in its stored table; the rest did not run. Run the sweep again to repeat it.',
   'Occlusion maps': 'A per-emotion study is stored only when it is complete: compute it again (same seed, same faces).',
 };
 
-export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void }>((set, get) => ({
+export const useSessionStore = create<{ interrupted: InterruptedJob[]; dismiss(): void; settle(section: string): void }>((set, get) => ({
   interrupted: [],
   dismiss() {
     clearInterrupted(get().interrupted.map((j) => j.section));
     set({ interrupted: [] });
+  },
+  /** One section's interrupted work was taken up (continued): the notice no longer names it. */
+  settle(section) {
+    clearInterrupted([section]);
+    set({ interrupted: get().interrupted.filter((j) => j.section !== section) });
   },
 }));
 

@@ -9,10 +9,10 @@ import { listStoredRepresentations } from '../embed/embeddingCache';
 import { listCachedModelFiles } from '../embed/modelFiles';
 import { listResults, recordBytes } from '../lib/resultRecords';
 import { CLASSIFIERS, type ClassifierKind } from '../train/classifiers';
-import { getClassifierModel, listClassifierRuns } from '../train/runs';
+import { checkpointBytes, getClassifierModel, listCheckpoints, listClassifierRuns } from '../train/runs';
 
 /** 'run:<classifier kind>' for saved classifiers, 'result:<record kind>' for stored results (sweeps, …). */
-export type StoredKind = 'dataset' | 'embeddings' | `run:${ClassifierKind}` | `result:${string}` | 'model-file';
+export type StoredKind = 'dataset' | 'embeddings' | `run:${ClassifierKind}` | 'checkpoint' | `result:${string}` | 'model-file';
 
 export interface StoredItem {
   kind: StoredKind;
@@ -33,6 +33,7 @@ export function storageGroups(items: readonly StoredItem[]): [StoredKind, string
     ['dataset', 'Datasets'],
     ['embeddings', 'Embeddings'],
     ...CLASSIFIERS.map((c): [StoredKind, string] => [`run:${c.kind}`, `${capitalize(c.label)} runs`]),
+    ['checkpoint', 'Training checkpoints'],
     ...resultKinds.map((k): [StoredKind, string] => [k, RESULT_TITLES[k.slice('result:'.length)] ?? capitalize(k.slice('result:'.length))]),
     ['model-file', 'Model files'],
   ];
@@ -62,7 +63,14 @@ async function classifierItems(): Promise<StoredItem[]> {
 }
 
 export async function storageInventory(): Promise<StoredItem[]> {
-  const [datasets, representations, classifiers, results, files] = await Promise.all([listManifests(), listStoredRepresentations(), classifierItems(), listResults(), listCachedModelFiles()]);
+  const [datasets, representations, classifiers, checkpoints, results, files] = await Promise.all([
+    listManifests(),
+    listStoredRepresentations(),
+    classifierItems(),
+    listCheckpoints(),
+    listResults(),
+    listCachedModelFiles(),
+  ]);
   const datasetName = new Map(datasets.map((d) => [d.id, d.name]));
   return [
     ...datasets.map((d) => ({
@@ -80,6 +88,13 @@ export async function storageInventory(): Promise<StoredItem[]> {
       bytes: r.count * r.dim * 4,
     })),
     ...classifiers,
+    ...checkpoints.map((c) => ({
+      kind: 'checkpoint' as const,
+      key: c.key,
+      name: `${c.features.kind === 'clip' ? 'CLIP' : 'raw pixels'} MLP stopped after epoch ${c.epoch} of ${c.settings.epochs}, ${c.savedAt.slice(0, 16).replace('T', ' ')}`,
+      detail: `seed ${c.settings.seed} · ${c.datasetName} · Train offers to continue it`,
+      bytes: checkpointBytes(c),
+    })),
     ...results.map((r) => ({
       kind: `result:${r.kind}` as const,
       key: r.id,

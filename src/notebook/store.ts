@@ -11,6 +11,7 @@ import type { ClassifierKind } from '../train/classifiers';
 import { CLASSIFIER_STORES } from '../train/classifierStores';
 import { DATA_EFFICIENCY_KIND } from '../train/dataEfficiency';
 import { useDataEfficiencyStore } from '../train/dataEfficiencyStore';
+import { useTrainStore } from '../train/store';
 import { SWEEP_KIND, useSweepStore } from '../train/sweepStore';
 import { storageInventory, type StoredItem } from './storageInventory';
 
@@ -40,6 +41,8 @@ export const useStorageStore = create<StorageState>((set, get) => ({
       if (item.kind === 'dataset') await useDatasetStore.getState().remove(item.key);
       else if (item.kind.startsWith('run:')) {
         await CLASSIFIER_STORES[item.kind.slice('run:'.length) as ClassifierKind].getState().removeRun(item.key);
+      } else if (item.kind === 'checkpoint') {
+        await useTrainStore.getState().removeCheckpoint(item.key);
       } else if (item.kind === `result:${SWEEP_KIND}`) {
         await useSweepStore.getState().remove(item.key);
       } else if (item.kind === `result:${DATA_EFFICIENCY_KIND}`) {

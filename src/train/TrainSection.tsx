@@ -28,6 +28,7 @@ export function TrainSection() {
   return (
     <TrainFrame>
       <MlpForm />
+      <CheckpointOffer />
       <PauseRow />
       <LiveCurves />
       <ShownEvaluation />
@@ -136,6 +137,7 @@ function PauseRow() {
   const paused = useTrainStore((s) => s.paused);
   const backend = useTrainStore((s) => s.backend);
   const togglePause = useTrainStore((s) => s.togglePause);
+  const checkpointNote = useTrainStore((s) => s.checkpointNote);
   if (!working || !started) return null;
   return (
     <div className="controls-row">
@@ -143,6 +145,33 @@ function PauseRow() {
         {paused ? 'Resume' : 'Pause'}
       </button>
       <span className="muted">Cancel stops training, keeps the best epoch so far and evaluates it. Backend: {backend ?? '…'}</span>
+      {checkpointNote && (
+        <span className="muted" data-testid="checkpoint-note">
+          {checkpointNote}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A stored checkpoint of a run that did not finish: go on from it, or let it go. */
+function CheckpointOffer() {
+  const checkpoint = useTrainStore((s) => s.checkpoint);
+  const working = useTrainStore(isWorking);
+  const { continueRun, discardCheckpoint } = useTrainStore(useShallow((s) => ({ continueRun: s.continueRun, discardCheckpoint: s.discardCheckpoint })));
+  if (!checkpoint || working) return null;
+  return (
+    <div className="controls-row" data-testid="checkpoint-offer">
+      <span>
+        An MLP run on {checkpoint.features.kind === 'clip' ? 'CLIP embeddings' : 'raw pixels'} of {checkpoint.datasetName} (seed {checkpoint.settings.seed}) stopped after epoch{' '}
+        {checkpoint.epoch} of {checkpoint.settings.epochs}; its checkpoint is stored. Training a new run discards it.
+      </span>
+      <button type="button" onClick={() => void continueRun()}>
+        Continue from epoch {checkpoint.epoch}
+      </button>
+      <button type="button" className="secondary" onClick={() => void discardCheckpoint()}>
+        Discard checkpoint
+      </button>
     </div>
   );
 }

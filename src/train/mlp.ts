@@ -37,6 +37,17 @@ export interface TrainControl {
   resume?: KernelCheckpoint;
 }
 
+/**
+ * Why a run with these settings keeps no checkpoints in this worker (only the WASM kernel's trainer makes them), or
+ * undefined when it does: what the page tells the user instead of pretending a reload is safe.
+ */
+export async function whyNoCheckpoints(s: Pick<MlpSettings, 'activation'>): Promise<string | undefined> {
+  if (tf.getBackend() === 'webgpu') return 'TensorFlow.js on WebGPU trains this run, and it keeps no checkpoints: a reload loses the run';
+  if (s.activation === 'gelu') return 'GELU runs train on TensorFlow.js, which keeps no checkpoints: a reload loses the run';
+  if (!(await sharedKernel())) return 'this browser cannot run the WASM kernel, the only trainer that keeps checkpoints: a reload loses the run';
+  return undefined;
+}
+
 export function buildMlp(inputDim: number, classes: number, s: MlpSettings): tf.Sequential {
   const model = tf.sequential();
   s.hidden.forEach((units, i) => {
@@ -95,6 +106,8 @@ export async function trainMlp(
   const { train, val } = validationSplit(labels, trainRows, s.validationShare, s.seed);
   const kernel = control.kernel !== undefined ? control.kernel : tf.getBackend() === 'webgpu' || s.activation === 'gelu' ? null : await sharedKernel();
   if (kernel && s.activation !== 'gelu') return trainOnKernel(kernel, x, dim, labels, train, val, classes, s, control);
+  // Resuming on TensorFlow.js would silently start over: refuse instead.
+  if (control.resume) throw new Error(`Only the WASM kernel can continue from a checkpoint; this run would train on TensorFlow.js (${tf.getBackend()})`);
   const model = buildMlp(dim, classes, s);
   const optimizer = tf.train.adam(s.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

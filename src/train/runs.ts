@@ -5,11 +5,15 @@
  * probes under probe-run:/probe:, so one kind's list never holds another's.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { createStore, delMany, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import { createStore, delMany, get, getMany, keys, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import type { Representation } from '../embed/embeddingCache';
+import { FACE_AREA } from '../dataset/faceSet';
+import { EMOTION_COUNT } from '../lib/emotions';
 import { withQuotaMessage } from '../lib/quota';
+import type { ClassifierKind } from './classifiers/types';
 import type { Forest } from './forest';
-import type { ClassifierRun, ForestRunRecord, ModelFiles, RunIdentity, RunRecord, ScoredResult } from './types';
+import type { MlpSettings } from './mlpSettings';
+import type { ClassifierRun, Features, ForestRunRecord, ModelFiles, RunIdentity, RunRecord, ScoredResult } from './types';
 
 export type { ForestRunRecord, ModelFiles, RunIdentity, RunRecord } from './types';
 
@@ -36,11 +40,75 @@ export function newRunIdentity(input: { datasetId: string; datasetName: string; 
 let defaultStore: UseStore | undefined;
 const store = () => (defaultStore ??= createStore('facet-runs', 'runs'));
 
-export async function saveClassifierRun(storage: RunStorage, record: ClassifierRun, model: unknown, db = store()): Promise<void> {
+/**
+ * Stores a run and its model; `dropCheckpoint` names the training checkpoint the run came from, deleted in the same
+ * transaction: a reload never finds both the saved run and a checkpoint offering to finish it, nor neither.
+ */
+export async function saveClassifierRun(storage: RunStorage, record: ClassifierRun, model: unknown, db = store(), { dropCheckpoint }: { dropCheckpoint?: string } = {}): Promise<void> {
   // One transaction: a run is never stored without its model, or the reverse.
   await withQuotaMessage(`the ${storage.record === 'run' ? 'run' : storage.model}`, () =>
-    setMany([[`${storage.model}:${record.id}`, model], [`${storage.record}:${record.id}`, record]], db),
+    db('readwrite', (s) => {
+      s.put(model, `${storage.model}:${record.id}`);
+      s.put(record, `${storage.record}:${record.id}`);
+      if (dropCheckpoint) for (const key of checkpointKeys(dropCheckpoint)) s.delete(key);
+      return promisifyRequest(s.transaction);
+    }),
   );
+}
+
+/**
+ * A training checkpoint (MLP runs on the WASM kernel), stored beside the runs under `checkpoint:<key>` (the state:
+ * weights, optimizer and generator) and `checkpoint-info:<key>` (this summary, read without the weights). `key`
+ * names one training job; each epoch's checkpoint replaces the one before.
+ */
+export interface CheckpointInfo {
+  key: string;
+  classifier: ClassifierKind;
+  datasetId: string;
+  datasetName: string;
+  features: Features;
+  settings: MlpSettings;
+  /** epochs finished, of `settings.epochs` */
+  epoch: number;
+  /** what trained it, e.g. "wasm-kernel (relaxed SIMD, 2 threads)" */
+  engine: string;
+  savedAt: string;
+}
+
+const checkpointKeys = (key: string) => [`checkpoint-info:${key}`, `checkpoint:${key}`];
+
+/** Stores a checkpoint's summary and state in one transaction: it is there whole or not at all. */
+export async function saveCheckpoint(info: CheckpointInfo, state: unknown, db = store()): Promise<void> {
+  const [infoKey, stateKey] = checkpointKeys(info.key);
+  await withQuotaMessage(`the checkpoint of epoch ${info.epoch}`, () => setMany([[infoKey, info], [stateKey, state]], db));
+}
+
+export async function getCheckpoint<C = unknown>(key: string, db = store()): Promise<{ info: CheckpointInfo; state: C } | undefined> {
+  const [info, state] = await getMany(checkpointKeys(key), db);
+  return info && state ? { info: info as CheckpointInfo, state: state as C } : undefined;
+}
+
+/** The stored checkpoints' summaries, oldest first (no weights read). */
+export async function listCheckpoints(db = store()): Promise<CheckpointInfo[]> {
+  const names = (await keys<string>(db)).filter((k) => k.startsWith('checkpoint-info:'));
+  const infos = (await getMany<CheckpointInfo>(names, db)).filter((i): i is CheckpointInfo => Boolean(i));
+  return infos.sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+}
+
+/**
+ * The bytes of a checkpoint's arrays, from its summary (no weights read): weights, Adam's two moments and the best
+ * epoch's weights, float32 each.
+ */
+export function checkpointBytes(info: Pick<CheckpointInfo, 'features' | 'settings'>, classes = EMOTION_COUNT): number {
+  const sizes = [info.features.kind === 'clip' ? info.features.rep.dim : FACE_AREA, ...info.settings.hidden, classes];
+  let parameters = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return 4 * 4 * parameters;
+}
+
+/** Deletes checkpoints (summary and state of each) in one transaction. */
+export async function deleteCheckpoints(keysToDrop: readonly string[], db = store()): Promise<void> {
+  if (keysToDrop.length) await delMany(keysToDrop.flatMap(checkpointKeys), db);
 }
 
 export async function listClassifierRuns<R extends ScoredResult = ScoredResult>(storage: RunStorage, db = store()): Promise<ClassifierRun<R>[]> {

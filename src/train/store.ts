@@ -1,12 +1,15 @@
 /** Train section state: MLP settings, the run in progress with its live curves, and the saved runs. */
 import { create } from 'zustand';
+import type { Prepared } from '../lib/jobs/jobRunner';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
+import { formatPace, type Progress } from '../lib/progress';
+import { awaitRepresentation } from '../embed/store';
 import { CancelledError } from '../lib/rpc';
-import { announceChange, onOtherTabChange } from '../lib/tabs';
+import { announceChange, LOCKS, onOtherTabChange, whenFree, withLockOrFail } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
-import { deleteRun, listRuns, runArchive } from './runs';
+import { deleteCheckpoints, deleteRun, listCheckpoints, listRuns, runArchive, type CheckpointInfo } from './runs';
 import { trainingInput, type FeatureKind } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { RunRecord, TrainResult } from './types';
@@ -34,19 +37,75 @@ interface TrainState extends JobSlice {
   setFeatures(features: FeatureKind): void;
   setSettings(settings: Partial<MlpSettings>): void;
   train(): Promise<void>;
+  /** a stored checkpoint of an MLP run a reload or a crash cut off: Continue goes on from it */
+  checkpoint?: CheckpointInfo;
+  /** while training: the last checkpoint stored, or why this run keeps none */
+  checkpointNote?: string;
+  continueRun(): Promise<void>;
+  discardCheckpoint(): Promise<void>;
+  /** deletes a stored checkpoint (the storage panel) */
+  removeCheckpoint(key: string): Promise<void>;
 }
 
 const summary = (run: RunRecord) =>
-  `Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
+  `${run.result.resumedFrom ? `Continued from the checkpoint of epoch ${run.result.resumedFrom} (${(run.result.secondsBeforeResume ?? 0).toFixed(1)} s of training before it). ` : ''}Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
   `test accuracy ${(100 * run.result.test.accuracy).toFixed(2)}%, best epoch ${run.result.bestEpoch}${run.result.stoppedEarly ? ' (stopped early)' : ''}.`;
 
 let initialized = false;
+
+const newCheckpointKey = () => `mlp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The working line of an MLP batch: where it is, the smoothed loss, and from the epochs' pace, time per epoch and ETA. */
+function batchMessage(p: { epoch: number; batch: number; batches: number }, epochs: number, loss: number, pace: Progress): string {
+  return [`Epoch ${p.epoch} of ${epochs}`, `batch ${p.batch} / ${p.batches}`, `loss ${loss.toFixed(3)}`, formatPace(pace, 'epoch')].filter(Boolean).join(' · ');
+}
 
 export const useTrainStore = create<TrainState>((set, get) => {
   const job = createJobSlice(set, {
     idle: 'No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.',
     pause: (jobId, paused) => trainWorker().setPaused({ jobId, paused }),
   });
+
+  /**
+   * Runs the MLP job whose checkpoints live under `key`: the worker goes on from the checkpoint stored there, if
+   * any (Continue after a reload, or Try again after a crash), and stores one after every epoch.
+   */
+  const startRun = (key: string, settings: MlpSettings, prepare: (wait: (message: string) => void) => Promise<Prepared<ReadyInput>>) =>
+    job.runner.start<ReadyInput, RunRecord>({
+      prepare,
+      run: async (input, running) => {
+        set({ history: [], batchLoss: [], result: undefined, checkpointNote: undefined });
+        let smoothed = NaN;
+        const backend = await trainWorker().backend(undefined);
+        if (running.signal.aborted) throw new CancelledError();
+        set({ backend });
+        const pace = running.tracker('Epoch', settings.epochs, 'epochs');
+        const onUpdate = (update: { type: string }) => {
+          const p = update as unknown as MlpProgress;
+          if (p.type === 'batch') {
+            smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
+            const x = p.epoch - 1 + p.batch / p.batches;
+            set((s) => ({ batchLoss: [...s.batchLoss, { x, loss: smoothed }] }));
+            return running.working(batchMessage(p, settings.epochs, smoothed, pace.update(x)), { percent: (100 * x) / settings.epochs });
+          }
+          if (p.type === 'epoch') set((s) => ({ history: [...s.history, p] }));
+          else if (p.type === 'resumed') set({ history: p.history, batchLoss: [] });
+          else if (p.type === 'checkpoint') {
+            set({ checkpointNote: p.error ? `The checkpoint of epoch ${p.epoch} was not stored: ${p.error}` : `Checkpoint stored after epoch ${p.epoch}: a reload can continue from it.` });
+          } else if (p.type === 'no-checkpoints') set({ checkpointNote: `No checkpoints: ${p.reason}.` });
+        };
+        // One tab at a time trains a job: a second tab offered the same checkpoint must not write it too.
+        const busy = 'Another tab is training this run right now; it goes on there.';
+        return (await withLockOrFail(LOCKS.training(key), busy, () => classifierJob(mlpClassifier, settings, input, running, onUpdate, key))) as RunRecord;
+      },
+      done: (run) => {
+        set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, history: run.result.history, checkpointNote: undefined }));
+        announceChange('runs');
+        return summary(run);
+      },
+      cancelled: () => 'Training was stopped before its first epoch ended.',
+    });
+
   return {
     ...job.slice,
     features: 'clip',
@@ -60,7 +119,8 @@ export const useTrainStore = create<TrainState>((set, get) => {
       if (initialized) return;
       initialized = true;
       onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
-      const runs = await listRuns();
+      const [runs, checkpoints] = await Promise.all([listRuns(), listCheckpoints()]);
+      set({ checkpoint: checkpoints.filter((c) => c.classifier === 'mlp').at(-1) });
       const last = runs.at(-1);
       if (last && get().status.kind !== 'working') set({ runs, runsLoaded: true, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
       else set({ runs, runsLoaded: true });
@@ -98,35 +158,44 @@ export const useTrainStore = create<TrainState>((set, get) => {
 
     async train() {
       const { features, settings } = get();
-      await job.runner.start<ReadyInput, RunRecord>({
-        prepare: async (wait) => {
-          const input = await trainingInput(features, 'train on raw pixels', wait);
-          return input.ok ? { ok: true, value: input } : { ok: false, message: input.message };
-        },
-        run: async (input, running) => {
-          set({ history: [], batchLoss: [], result: undefined });
-          let smoothed = NaN;
-          const backend = await trainWorker().backend(undefined);
-          if (running.signal.aborted) throw new CancelledError();
-          set({ backend });
-          return (await classifierJob(mlpClassifier, settings, input, running, (update) => {
-            const p = update as unknown as MlpProgress;
-            if (p.type === 'batch') {
-              smoothed = Number.isNaN(smoothed) ? p.loss : 0.9 * smoothed + 0.1 * p.loss;
-              const x = p.epoch - 1 + p.batch / p.batches;
-              set((s) => ({ batchLoss: [...s.batchLoss, { x, loss: smoothed }] }));
-              return running.working(`Epoch ${p.epoch} of ${settings.epochs} · batch ${p.batch} / ${p.batches} · loss ${smoothed.toFixed(3)}`, { percent: (100 * x) / settings.epochs });
-            }
-            set((s) => ({ history: [...s.history, p] }));
-          })) as RunRecord;
-        },
-        done: (run) => {
-          set((state) => ({ result: run.result, backend: run.result.backend, runs: [...state.runs, run], shownRunId: run.id, history: run.result.history }));
-          announceChange('runs');
-          return summary(run);
-        },
-        cancelled: () => 'Training was stopped before its first epoch ended.',
+      const key = newCheckpointKey();
+      // A new run replaces the one a reload cut off: its checkpoint goes (the Train section said so). Not waited
+      // for: the run starts at once, and its own checkpoints are never among those deleted.
+      set({ checkpoint: undefined });
+      void listCheckpoints()
+        // A checkpoint another tab is training on is its own: left alone.
+        .then((stale) => Promise.all(stale.filter((c) => c.key !== key).map((c) => whenFree(LOCKS.training(c.key), () => deleteCheckpoints([c.key])))))
+        .catch(() => undefined); // one left behind is offered again after a reload, and deleted by the next run
+      await startRun(key, settings, async (wait) => {
+        const input = await trainingInput(features, 'train on raw pixels', wait);
+        return input.ok ? { ok: true, value: input } : { ok: false, message: input.message };
       });
+    },
+
+    async continueRun() {
+      const checkpoint = get().checkpoint;
+      if (!checkpoint) return;
+      // The form shows what runs: the checkpoint's settings and features.
+      set({ checkpoint: undefined, settings: checkpoint.settings, features: checkpoint.features.kind });
+      await startRun(checkpoint.key, checkpoint.settings, async (wait) => {
+        // The run goes on with the checkpoint's own representation (its stored vectors); like every job it waits
+        // while CLIP is still loading after the reload.
+        if (checkpoint.features.kind === 'clip') {
+          const { problem } = await awaitRepresentation(wait);
+          if (problem) return { ok: false, message: problem };
+        }
+        return { ok: true, value: { ok: true, datasetId: checkpoint.datasetId, datasetName: checkpoint.datasetName, features: checkpoint.features } };
+      });
+    },
+
+    async discardCheckpoint() {
+      const checkpoint = get().checkpoint;
+      if (checkpoint) await get().removeCheckpoint(checkpoint.key);
+    },
+
+    async removeCheckpoint(key) {
+      await deleteCheckpoints([key]);
+      if (get().checkpoint?.key === key) set({ checkpoint: undefined });
     },
   };
 });

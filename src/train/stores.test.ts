@@ -166,6 +166,48 @@ describe('MLP store over the job runner', () => {
     call.onProgress!({ type: 'batch', epoch: 2, batch: 1, batches: 10, loss: 1 });
     expect(store.getState().status).toEqual({ kind: 'empty', message: 'Training was stopped before its first epoch ended.' });
   });
+
+  it('shows the time per epoch and the ETA while it trains', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const store = useTrainStore;
+      store.getState().setSettings({ epochs: 10 });
+      const training = store.getState().train();
+      await flush();
+      const call = calls.at(-1)!;
+      call.onProgress!({ type: 'batch', epoch: 1, batch: 5, batches: 10, loss: 2 });
+      vi.advanceTimersByTime(3000);
+      // Half an epoch more in 3 s: 6 s an epoch, 9 epochs left.
+      call.onProgress!({ type: 'batch', epoch: 1, batch: 10, batches: 10, loss: 2 });
+      expect(store.getState().status).toMatchObject({ kind: 'working', message: 'Epoch 1 of 10 · batch 10 / 10 · loss 2.000 · 6.0 s per epoch · ETA 54 s' });
+      call.reject(new CancelledError());
+      await training;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after a reload offers the stored checkpoint, and Continue goes on from it with its own settings and features', async () => {
+    const { saveCheckpoint, getCheckpoint } = await import('./runs');
+    const { DEFAULT_MLP } = await import('./mlpSettings');
+    const settings = { ...DEFAULT_MLP, epochs: 6, seed: 5 };
+    await saveCheckpoint({ key: 'mlp-job', classifier: 'mlp', datasetId: 'd1', datasetName: 'fer2013-mini.zip', features: { kind: 'raw-pixels' }, settings, epoch: 2, engine: 'wasm-kernel', savedAt: '2026-11-30T12:00:00Z' }, { any: 'state' });
+    vi.resetModules();
+    const fresh = (await import('./store')).useTrainStore;
+    await fresh.getState().init();
+    expect(fresh.getState().checkpoint).toMatchObject({ key: 'mlp-job', epoch: 2 });
+    const continuing = fresh.getState().continueRun();
+    await vi.waitFor(() => expect(calls.at(-1)?.input).toMatchObject({ classifier: 'mlp', checkpoint: 'mlp-job', settings, features: { kind: 'raw-pixels' }, datasetId: 'd1' }));
+    expect(fresh.getState()).toMatchObject({ checkpoint: undefined, settings, features: 'raw-pixels' });
+    const call = calls.at(-1)!;
+    call.onProgress!({ type: 'resumed', history: [{ epoch: 1 }, { epoch: 2 }] });
+    call.onProgress!({ type: 'checkpoint', epoch: 3 });
+    expect(fresh.getState()).toMatchObject({ history: [{ epoch: 1 }, { epoch: 2 }], checkpointNote: 'Checkpoint stored after epoch 3: a reload can continue from it.' });
+    call.reject(new CancelledError());
+    await continuing;
+    // The page never deletes a checkpoint it continues (the worker does, with the saved run or on cancel).
+    expect(await getCheckpoint('mlp-job')).toBeDefined();
+  });
 });
 
 describe('sweep store', () => {

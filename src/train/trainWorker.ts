@@ -21,7 +21,7 @@ export type TrainWorkerApi = {
   /** What the MLP trains on: the WASM kernel off WebGPU, or TensorFlow.js on WebGPU. */
   backend(): Promise<string>;
   train(
-    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean },
+    input: { jobId: string; classifier: ClassifierKind; datasetId: string; datasetName: string; features: Features; settings: unknown; save?: boolean; checkpoint?: string },
     ctx: JobContext<ClassifierProgress>,
   ): Promise<ClassifierRun>;
   sweep(input: { jobId: string; datasetId: string; features: Features; configs: MlpSettings[] }, ctx: JobContext<SweepProgress>): Promise<SweepRow[]>;

@@ -47,6 +47,10 @@ export interface MlpDetails {
   bestEpoch: number;
   stoppedEarly: boolean;
   backend: string;
+  /** the epoch of the checkpoint this run went on from after a reload (absent: trained in one go) */
+  resumedFrom?: number;
+  /** with resumedFrom: the seconds trained before it (`seconds` counts only the run that went on) */
+  secondsBeforeResume?: number;
 }
 export type TrainResult = ScoredResult<MlpSettings> & MlpDetails;
 

@@ -7,10 +7,27 @@ import { EMOTION_COUNT } from '../../lib/emotions';
 import { CancelledError, isCancelled } from '../../lib/rpc';
 import { DEFAULT_MLP, type BatchLog, type EpochLog, type MlpSettings } from '../mlpSettings';
 import type { MlpDetails, ModelFiles, TrainResult } from '../types';
-import type { Classifier } from './types';
+import { trainingFingerprint } from '../checkpoints';
+import type { KernelCheckpoint } from '../kernel/trainer';
+import type { CheckpointSlot, Classifier } from './types';
 
 type MlpModule = typeof import('../mlp');
-export type MlpProgress = ({ type: 'batch' } & BatchLog) | ({ type: 'epoch' } & EpochLog);
+export type MlpProgress =
+  | ({ type: 'batch' } & BatchLog)
+  | ({ type: 'epoch' } & EpochLog)
+  /** going on from a checkpoint: the epochs it had finished */
+  | { type: 'resumed'; history: EpochLog[] }
+  /** a checkpoint stored after `epoch` (or why it could not be) */
+  | { type: 'checkpoint'; epoch: number; error?: string }
+  /** why this run keeps no checkpoints (WebGPU, GELU: TensorFlow.js trains) */
+  | { type: 'no-checkpoints'; reason: string };
+
+/** What an MLP checkpoint holds: the kernel trainer's state, the data it belongs to and the training time so far. */
+export interface MlpCheckpointState {
+  kernel: KernelCheckpoint;
+  fingerprint: string;
+  seconds: number;
+}
 
 let loaded: { mlp: MlpModule; backend: typeof import('../tfBackend') } | undefined;
 async function load() {
@@ -31,16 +48,42 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
   defaults: DEFAULT_MLP,
   storage: { record: 'run', model: 'model' },
   describe: describeMlp,
-  describeResult: (result) => `${describeMlp(result.settings)}, ${result.history.length} epochs, seed ${result.settings.seed}; ${result.features}`,
+  describeResult: (result) =>
+    `${describeMlp(result.settings)}, ${result.history.length} epochs${result.resumedFrom ? ` (continued from epoch ${result.resumedFrom} after a reload)` : ''}, seed ${result.settings.seed}; ${result.features}`,
 
   async train(data, settings, ctx) {
     const { mlp, backend } = await load();
     let backendName = await backend.tfBackend();
     let lastBatchReport = -Infinity;
+    const slot = ctx.checkpoints as CheckpointSlot<MlpCheckpointState> | undefined;
+    const fingerprint = trainingFingerprint(data);
+    const saved = await slot?.load();
+    if (saved && saved.state.fingerprint !== fingerprint) {
+      throw new Error(`The features of this dataset changed since the checkpoint of epoch ${saved.epoch} (more images embedded?), so it cannot be continued: train again`);
+    }
+    const noCheckpoints = slot ? await mlp.whyNoCheckpoints(settings) : undefined;
+    if (saved && noCheckpoints) throw new Error(`The checkpoint of epoch ${saved.epoch} cannot be continued here (${noCheckpoints}): train again`);
+    if (noCheckpoints) ctx.progress({ type: 'no-checkpoints', reason: noCheckpoints });
+    if (saved) ctx.progress({ type: 'resumed', history: saved.state.kernel.history });
+    const started = performance.now();
+    const engine = await backend.trainerName();
+    const onCheckpoint =
+      slot && !noCheckpoints
+        ? (kernel: KernelCheckpoint) => {
+            const seconds = (saved?.state.seconds ?? 0) + (performance.now() - started) / 1000;
+            // Not awaited: the next epoch trains while this one is written (the slot writes the newest, one at a time).
+            void slot.save({ kernel, fingerprint, seconds }, kernel.epoch, engine).then(
+              (written) => written && ctx.progress({ type: 'checkpoint', epoch: kernel.epoch }),
+              (error: Error) => ctx.progress({ type: 'checkpoint', epoch: kernel.epoch, error: error.message }),
+            );
+          }
+        : undefined;
     const fit = () =>
       mlp.trainMlp(data.x, data.dim, data.labels, data.train, EMOTION_COUNT, settings, {
         signal: ctx.signal,
         gate: ctx.gate,
+        resume: saved?.state.kernel,
+        onCheckpoint,
         // At most ~20 batch updates a second: on the kernel a batch can take well under a millisecond, and a message
         // per batch floods the page (every one redraws the curves) until it cannot even take the Pause click.
         onBatch: (log) => {
@@ -61,13 +104,17 @@ export const mlpClassifier: Classifier<MlpSettings, LayersModel, MlpDetails, Mlp
       backendName = await backend.fallBackToCpu();
       ctx.progress({ type: 'stage', message: `WebGPU failed (${(error as Error).message}); training again on ${backendName}…` });
       trained = await fit();
+    } finally {
+      // Every checkpoint write has ended before the job saves the run (and drops the checkpoint) or gives up.
+      await slot?.flush();
     }
     // Stopped before the first epoch ended: nothing to keep.
     if (ctx.signal.aborted && trained.history.length === 0) {
       trained.model.dispose();
       throw new CancelledError();
     }
-    return { model: trained.model, details: { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: trained.engine } };
+    const details = { history: trained.history, bestEpoch: trained.bestEpoch, stoppedEarly: trained.stoppedEarly, backend: trained.engine };
+    return { model: trained.model, details: saved ? { ...details, resumedFrom: saved.epoch, secondsBeforeResume: saved.state.seconds } : details };
   },
 
   predict(model, x, dim, rows) {

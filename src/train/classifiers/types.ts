@@ -20,6 +20,21 @@ export interface ClassifierContext<P> {
   /** resolves when the job may go on: pause support, checked between steps */
   gate: () => Promise<void>;
   progress: (update: P | StageProgress) => void;
+  /** where this job keeps its epoch checkpoints (MLP runs on the WASM kernel); absent: keep none */
+  checkpoints?: CheckpointSlot;
+}
+
+/**
+ * A job's checkpoint in storage (src/train/checkpoints.ts): the classifier's own state after an epoch, stored whole
+ * or not at all, each one replacing the one before.
+ */
+export interface CheckpointSlot<C = unknown> {
+  /** the stored state and its epoch, if this job has one (refused when it was made for other data or settings) */
+  load(): Promise<{ state: C; epoch: number } | undefined>;
+  /** stores the state after `epoch`: true once written, false when a newer state replaced it before its turn */
+  save(state: C, epoch: number, engine: string): Promise<boolean>;
+  /** resolves when every write asked for has ended */
+  flush(): Promise<void>;
 }
 
 export interface Classifier<S, M, D extends object, P, R extends ScoredResult<S> = ScoredResult<S> & D> {
