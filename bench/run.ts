@@ -1,9 +1,10 @@
 /**
  * `npm run bench [group|name ...]`: runs benchmark scenarios (never part of the tests) and writes
  * bench/results/latest.json and bench/results/latest.md. Scenario names start with their group: ingest., embed.,
- * train., explore., classify., cli.; `npm run bench embed` runs one group, no argument runs all.
+ * train., explore., classify., cli., backbones.; `npm run bench embed` runs one group, no argument runs all.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { backboneScenarios } from './backbones';
 import { classifyScenarios } from './classify';
 import { cliScenarios } from './cli';
 import { dataEfficiencyScenarios } from './dataEfficiency';
@@ -15,7 +16,7 @@ import { probeScenarios } from './probe';
 import { trainScenarios } from './train';
 import { toMarkdown, type BenchRecord, type Scenario } from './lib';
 
-const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...dataEfficiencyScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios];
+const scenarios: Scenario[] = [...ingestScenarios, ...embedScenarios, ...peerScenarios, ...trainScenarios, ...probeScenarios, ...dataEfficiencyScenarios, ...exploreScenarios, ...classifyScenarios, ...cliScenarios, ...backboneScenarios];
 
 const wanted = process.argv.slice(2);
 const selected = scenarios.filter((s) => wanted.length === 0 || wanted.some((w) => s.name === w || s.name.startsWith(`${w}.`)));

@@ -1,0 +1,85 @@
+/**
+ * backbones.*: what each backbone of the registry that runs offline with real weights (face-api's expression and
+ * recognition networks) is worth on the full FER2013, for every classifier of the registry (linear probe, MLP,
+ * forest) with its default settings, beside the same classifiers on raw pixels. Accuracy, not time: the figures a
+ * researcher compares with the paper's (raw pixels 41.40% MLP / 48.90% forest; CLIP 71.40% MLP / 68.17% forest).
+ *
+ * The features come from `facet embed --model <backbone>` (the command line, the same modules as the browser;
+ * cached in bench/.cache, and an interrupted embedding goes on where it stopped). The dataset is imported and the
+ * classifiers trained and scored in this Node process through the worker's own functions (ingestFile,
+ * loadTrainingData, fitAndScore, scoreClassifier): whole test split, PublicTest, PrivateTest, and leak-free (test
+ * images that also occur in train left out). The baseline of each row is the same classifier on raw pixels.
+ * face-api's networks were trained on other face data that may overlap FER2013: "reference, not a clean baseline".
+ */
+import 'fake-indexeddb/auto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openAsBlob, readFileSync } from 'node:fs';
+import { decodeImageInNode } from '../src/cli/nodeDecode';
+import { ingestFile } from '../src/dataset/ingest';
+import { FACE_API_EXPRESSION, FACE_API_RECOGNITION } from '../src/embed/backbones/faceApi';
+import { putEmbeddings } from '../src/embed/embeddingCache';
+import { readEmbeddingFile } from '../src/embed/embeddingFile';
+import { fitAndScore } from '../src/train/classifierRun';
+import { classifierOf } from '../src/train/classifiers';
+import type { ClassifierKind } from '../src/train/classifiers/types';
+import { loadTrainingData } from '../src/train/trainingData';
+import type { Features, ScoredResult } from '../src/train/types';
+import { record, type BenchRecord, type Scenario } from './lib';
+
+const FER2013 = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
+const CACHE = new URL('./.cache/', import.meta.url).pathname;
+const BACKBONES = [FACE_API_EXPRESSION, FACE_API_RECOGNITION];
+const CLASSIFIERS: ClassifierKind[] = ['linear-probe', 'mlp', 'forest'];
+
+/** The backbone's embeddings of the full FER2013, made by the command line once and kept in bench/.cache. */
+function embeddingsFile(backboneId: string): string {
+  const file = `${CACHE}fer2013.${backboneId}.embeddings.zip`;
+  if (existsSync(file)) return file;
+  mkdirSync(CACHE, { recursive: true });
+  console.log(`  embedding FER2013 with ${backboneId} (facet embed; goes on where an earlier run stopped)…`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'embed', FER2013, '--model', backboneId, '--out', file, '--no-zero-shot'], { stdio: 'inherit' });
+  if (run.status !== 0 || !existsSync(file)) throw new Error(`facet embed --model ${backboneId} failed (exit ${run.status})`);
+  return file;
+}
+
+async function scoreAll(): Promise<BenchRecord[]> {
+  const files = BACKBONES.map((b) => ({ backbone: b, file: embeddingsFile(b.id) }));
+  const { manifest } = await ingestFile(new File([await openAsBlob(FER2013)], 'fer2013.zip'), { decode: decodeImageInNode, signal: new AbortController().signal, onProgress: () => {} });
+  const featureSets: { name: string; label: string; features: Features }[] = [{ name: 'raw-pixels', label: 'raw pixels', features: { kind: 'raw-pixels' } }];
+  for (const { backbone, file } of files) {
+    const { meta, vectors } = readEmbeddingFile(new Uint8Array(readFileSync(file)), file);
+    await putEmbeddings(meta.representation, meta.imageIds, vectors);
+    featureSets.push({ name: backbone.id, label: backbone.label, features: { kind: 'clip', rep: meta.representation } });
+  }
+  const records: BenchRecord[] = [];
+  const rawAccuracy = new Map<ClassifierKind, number>();
+  for (const { name, label, features } of featureSets) {
+    const data = await loadTrainingData(manifest.id, features, () => {});
+    for (const kind of CLASSIFIERS) {
+      const entry = classifierOf(kind);
+      const started = performance.now();
+      const { result } = await fitAndScore<ScoredResult>(entry, data, features, entry.defaults, { signal: new AbortController().signal, gate: () => Promise.resolve(), progress: () => {} }, { keep: false });
+      const seconds = (performance.now() - started) / 1000;
+      const percent = (x: number) => 100 * x;
+      const test = percent(result.test.accuracy);
+      if (name === 'raw-pixels') rawAccuracy.set(kind, test);
+      const note =
+        'backbones.*: test accuracy (%) on the full FER2013 (28,709 train, 7,178 test) of each registry classifier with its defaults, in Node; ' +
+        'baseline = the same classifier on raw pixels in the same run. face-api networks: reference, not a clean baseline (their training faces may overlap FER2013).';
+      console.log(
+        `  ${label} + ${entry.label}: test ${test.toFixed(2)}% · PublicTest ${percent(result.publicTest.accuracy).toFixed(2)}% · PrivateTest ${percent(result.privateTest.accuracy).toFixed(2)}% · ` +
+          `leak-free ${percent(result.clean.accuracy).toFixed(2)}% (${result.clean.count} images) · train ${percent(result.trainAccuracy).toFixed(2)}% · ${seconds.toFixed(0)} s`,
+      );
+      const baseline = name === 'raw-pixels' ? undefined : { name: `raw pixels + ${entry.label}`, value: rawAccuracy.get(kind)! };
+      records.push(
+        record({ name: `backbones.${name}.${kind}.test-accuracy`, unit: '%', n: data.test.length, samples: [test], note }, baseline),
+        record({ name: `backbones.${name}.${kind}.public-test-accuracy`, unit: '%', n: result.publicTest.count, samples: [percent(result.publicTest.accuracy)], note }),
+        record({ name: `backbones.${name}.${kind}.private-test-accuracy`, unit: '%', n: result.privateTest.count, samples: [percent(result.privateTest.accuracy)], note }),
+        record({ name: `backbones.${name}.${kind}.leak-free-accuracy`, unit: '%', n: result.clean.count, samples: [percent(result.clean.accuracy)], note }),
+      );
+    }
+  }
+  return records;
+}
+
+export const backboneScenarios: Scenario[] = [{ name: 'backbones.accuracy-fer2013', run: scoreAll }];
