@@ -30,6 +30,7 @@ import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/em
 import type { EncoderInterface } from '../src/embed/modelInterface';
 import { modelFileUrl, type EncoderKind, type ModelSource, type Precision } from '../src/embed/modelSource';
 import { ClipTokenizer } from '../src/embed/tokenizer';
+import { isGeneratedTestModelFile } from '../src/lib/comparability';
 import { l2NormalizeRows } from '../src/lib/vectors';
 import type { EncodeWorkerApi } from './encode.worker';
 
@@ -170,6 +171,8 @@ export interface LoadedEncoder {
   loadMs: number;
   /** how faces are prepared for this encoder (vision) */
   preprocessing?: ImagePreprocessing;
+  /** the file was written by Facet's test-model generator: random weights, numbers not comparable with the paper */
+  randomWeights?: boolean;
 }
 
 const api = {
@@ -178,6 +181,7 @@ const api = {
     const local = input.source.files?.[input.kind];
     const url = local ? `${input.source.id} ${local.name}` : modelFileUrl(input.source, input.kind, input.precision);
     const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
+    const randomWeights = isGeneratedTestModelFile(new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)));
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
     if (input.kind === 'vision') {
@@ -220,6 +224,7 @@ const api = {
       iface: encoder.iface,
       loadMs: performance.now() - started,
       preprocessing: input.kind === 'vision' ? visionPreprocessing() : undefined,
+      randomWeights,
     };
   },
 

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useStatusStore } from '../app/statusStore';
+import { resultCaveats } from '../lib/comparability';
 import { chooseBackend, type BackendPreference } from '../lib/compute';
 import { formatBytes, formatProgress, ProgressTracker } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
@@ -175,6 +176,7 @@ function reportZeroShot(zeroShot: ZeroShotResult, of: ZeroShotIdentity) {
     test: zeroShot.evaluation.accuracy,
     settings: `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
     seconds: of.seconds,
+    caveats: resultCaveats({ testImages: zeroShot.scored, rep: of.rep }),
   });
 }
 
@@ -243,7 +245,7 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
     const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
     // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
     useStatusStore.getState().reportBackend(family, { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
-    const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim };
+    const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim, ...(vision.randomWeights ? { randomWeights: true } : {}) };
     const where = source.files ? ' from files on this computer' : vision.fromCache && (text?.fromCache ?? true) ? ' from this browser’s cache' : '';
     set({
       loaded: text ? { vision, text } : { vision },

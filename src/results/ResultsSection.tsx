@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CaveatBadges } from '../app/CaveatBadges';
 import { Section } from '../app/Section';
 import { applySessionRecord, downloadReport, downloadSessionRecord, type ApplyOutcome } from '../notebook/reportActions';
 import { studySummary } from '../train/dataEfficiency';
@@ -34,7 +35,10 @@ export function ResultsSection() {
               <th scope="row">{r.method}</th>
               <td>{r.paperTest === undefined ? 'not reported' : pct(r.paperTest)}</td>
               <td>{pct(r.train)}</td>
-              <td>{pct(r.test)}</td>
+              <td>
+                {pct(r.test)}
+                {r.test !== undefined && <CaveatBadges caveats={r.caveats} />}
+              </td>
               <td>{r.settings ?? 'not run yet'}</td>
               <td>{r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td>
             </tr>

@@ -4,6 +4,7 @@
  * the sections fill them in as results are computed or restored.
  */
 import { create } from 'zustand';
+import type { Caveat } from '../lib/comparability';
 import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { CLASSIFIERS, FEATURE_KINDS, resultRowId } from '../train/classifiers';
 
@@ -19,6 +20,8 @@ export interface ResultRow {
   test?: number;
   settings?: string;
   seconds?: number;
+  /** why the figure is not comparable with the paper's (a subset, a test model); empty or absent when it is */
+  caveats?: Caveat[];
 }
 
 export const PAPER_ROWS: ResultRow[] = [

@@ -10,7 +10,9 @@ import type { RunningJob } from '../lib/jobs/jobRunner';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { contributeToReport } from '../notebook/reportActions';
 import type { AnyClassifier } from './classifiers';
-import { reportLatestRuns, reportRun } from './reportRuns';
+import { useDatasetStore } from '../dataset/store';
+import { runsOfDataset } from '../lib/comparability';
+import { reportLatestRuns, reportOnDatasetSwitch, reportRun } from './reportRuns';
 import { deleteClassifierRun, listClassifierRuns } from './runs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { trainingInput } from './trainingInput';
@@ -56,9 +58,16 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
         if (initialized) return;
         initialized = true;
         onOtherTabChange('runs', () => void list().then((runs) => set({ runs })));
+        reportOnDatasetSwitch(entry, () => get().runs);
+        useDatasetStore.subscribe((state, previous) => {
+          if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+          const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
+          if (latest) get().showRun(latest.id);
+          else set({ shownRunId: undefined });
+        });
         const runs = await list();
         reportLatestRuns(entry, runs);
-        const last = runs.at(-1);
+        const last = runsOfDataset(runs, useDatasetStore.getState().activeId).shown.at(-1);
         // A job started before the runs were read keeps its status.
         const idle = get().status.kind !== 'working';
         set(last ? { runs, shownRunId: last.id, ...(idle ? { status: { kind: 'done', message: `Restored: ${options.summary(last)}` } } : {}) } : { runs });

@@ -1,12 +1,15 @@
 /** Train section state: MLP settings, the run in progress with its live curves, and the saved runs. */
 import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
+import { empty } from '../lib/sectionStatus';
 import { CancelledError } from '../lib/rpc';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
-import { reportLatestRuns, reportRun } from './reportRuns';
+import { reportLatestRuns, reportOnDatasetSwitch, reportRun } from './reportRuns';
+import { useDatasetStore } from '../dataset/store';
+import { runsOfDataset } from '../lib/comparability';
 import { deleteRun, listRuns, runArchive } from './runs';
 import { trainingInput, type FeatureKind } from './trainingInput';
 import { trainWorker } from './trainWorker';
@@ -40,11 +43,13 @@ const summary = (run: RunRecord) =>
   `Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
   `test accuracy ${(100 * run.result.test.accuracy).toFixed(2)}%, best epoch ${run.result.bestEpoch}${run.result.stoppedEarly ? ' (stopped early)' : ''}.`;
 
+const IDLE = 'No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.';
+
 let initialized = false;
 
 export const useTrainStore = create<TrainState>((set, get) => {
   const job = createJobSlice(set, {
-    idle: 'No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.',
+    idle: IDLE,
     pause: (jobId, paused) => trainWorker().setPaused({ jobId, paused }),
   });
   return {
@@ -60,10 +65,18 @@ export const useTrainStore = create<TrainState>((set, get) => {
       if (initialized) return;
       initialized = true;
       onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
+      reportOnDatasetSwitch(mlpClassifier, () => get().runs);
+      // Another dataset's run shown in Train would be read as this one's: show the active dataset's latest instead.
+      useDatasetStore.subscribe((state, previous) => {
+        if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+        const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
+        if (latest) get().showRun(latest.id);
+        else set({ shownRunId: undefined, result: undefined, history: [], batchLoss: [], status: empty(IDLE) });
+      });
       const runs = await listRuns();
       // The latest run of each kind fills its Results row again after a reload.
       reportLatestRuns(mlpClassifier, runs);
-      const last = runs.at(-1);
+      const last = runsOfDataset(runs, useDatasetStore.getState().activeId).shown.at(-1);
       if (last && get().status.kind !== 'working') set({ runs, runsLoaded: true, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
       else set({ runs, runsLoaded: true });
     },
