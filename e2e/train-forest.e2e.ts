@@ -236,7 +236,9 @@ test('runs are listed for the active dataset only; figures not comparable with t
   const third = Object.fromEntries(Object.entries(zip).filter(([name], i) => /\.(jpe?g|png)$/i.test(name) && i % 3 === 0));
   const other = join(mkdtempSync(join(tmpdir(), 'facet-e2e-other-')), 'fer2013-third.zip');
   writeFileSync(other, zipSync(third));
-  await importDataset(page, other);
+  await importDataset(page, other).catch(async (error: Error) => {
+    throw new Error(`${error.message}\nThe Dataset section shows: ${await region(/Dataset/).locator('[role=status], [role=alert]').allInnerTexts()}`);
+  });
   await train.getByTestId('other-dataset-runs').first().waitFor();
   assert.equal(await train.locator('table.runs').count(), 0);
   assert.equal(await forest().locator('table.forest-runs').count(), 0);
