@@ -61,6 +61,7 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
         reportOnDatasetSwitch(entry, () => get().runs);
         useDatasetStore.subscribe((state, previous) => {
           if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+          if (get().runs.find((r) => r.id === get().shownRunId)?.datasetId === state.activeId) return;
           const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
           if (latest) get().showRun(latest.id);
           else set({ shownRunId: undefined });

@@ -69,6 +69,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
       // Another dataset's run shown in Train would be read as this one's: show the active dataset's latest instead.
       useDatasetStore.subscribe((state, previous) => {
         if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+        if (get().runs.find((r) => r.id === get().shownRunId)?.datasetId === state.activeId) return;
         const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
         if (latest) get().showRun(latest.id);
         else set({ shownRunId: undefined, result: undefined, history: [], batchLoss: [], status: empty(IDLE) });
