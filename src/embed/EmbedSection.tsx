@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Section } from '../app/Section';
 import { useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
-import { embedButtonLabel, embedNextStep } from './nextStep';
+import { embedButtonLabel, embedNextStep, sampleReadyMessage } from './nextStep';
 import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
 import { chosenBackbone, useEmbedStore } from './store';
@@ -140,6 +140,11 @@ export function EmbedSection() {
             <button type="submit">{embedButtonLabel(s.coverage)}</button>
           </fieldset>
         </form>
+      )}
+      {s.sampleReady !== undefined && (
+        <p className="note" role="note" data-testid="sample-ready">
+          {sampleReadyMessage(s.sampleReady)}
+        </p>
       )}
       {datasetId && (ready || s.activeRep) && (
           <p className="muted" data-testid="embed-coverage">

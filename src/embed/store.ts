@@ -58,6 +58,8 @@ interface EmbedState {
   /** the single prompt template ({} stands for the emotion), the paper's by default */
   template: string;
   coverage?: { embedded: number; total: number };
+  /** while an embedding run goes on past its stratified sample: how many images the stored sample has */
+  sampleReady?: number;
   zeroShot?: ZeroShotResult;
   /** what the zero-shot result shown was computed with */
   zeroShotOf?: ZeroShotIdentity;
@@ -363,7 +365,11 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
           onProgress: (p) => {
             tracker ??= new ProgressTracker('Embedding', p.total, 'img');
             const progress = tracker.update(p.done);
-            set({ status: { kind: 'working', message: formatProgress(progress), progress }, coverage: { embedded: p.cached + p.done, total: p.cached + p.total } });
+            set({
+              status: { kind: 'working', message: formatProgress(progress), progress },
+              coverage: { embedded: p.cached + p.done, total: p.cached + p.total },
+              sampleReady: p.sample?.ready && p.done < p.total ? p.sample.images : undefined,
+            });
           },
         },
       ));
@@ -376,6 +382,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       });
     } finally {
       if (running === controller) running = undefined;
+      set({ sampleReady: undefined });
       announceChange('embeddings');
       // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
       const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;

@@ -5,6 +5,8 @@ import { Section } from '../app/Section';
 import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker, useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
+import { sampleReadyMessage } from '../embed/nextStep';
+import { useEmbedStore } from '../embed/store';
 import { useTrainStore } from '../train/store';
 import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
 import { downloadCsv, downloadPng, downloadSettings, downloadSvg, registerReportFigure, setShownModel } from './exportMap';
@@ -92,6 +94,7 @@ export function ExploreSection() {
   const { settings, map, sample } = s;
   const working = s.status.kind === 'working';
   const datasetId = useDatasetStore((d) => d.activeId);
+  const sampleReady = useEmbedStore((e) => e.sampleReady);
   const trainResult = useTrainStore((t) => t.result);
   const selectedCell = useTrainStore((t) => t.selectedCell);
   const [mode, setMode] = useState<'pan' | 'select'>('pan');
@@ -170,7 +173,13 @@ export function ExploreSection() {
       title="Explore"
       status={s.status}
       onCancel={s.stop}
-      next={map ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.' : 'needs embeddings of the dataset (Embed section); then press Map.'}
+      next={
+        map
+          ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.'
+          : sampleReady !== undefined
+            ? `${sampleReadyMessage(sampleReady)} Press Map.`
+            : 'needs embeddings of the dataset (Embed section); then press Map.'
+      }
     >
       <form
         className="controls explore-controls"
