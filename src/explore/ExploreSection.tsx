@@ -65,14 +65,17 @@ export function useFaces(datasetId: string | undefined, indices: number[]): Map<
   return faces;
 }
 
-/** `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity). */
+/**
+ * `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity), on one line
+ * in a cell wide enough for the longest ("surprise 0.997"): captions wrapping in some cells and not others were ragged.
+ */
 function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string; label: string }[]; caption: ReactNode; testId: string }) {
   const faces = useFaces(
     datasetId,
     items.map((i) => i.index),
   );
   return (
-    <figure className="cell-faces" data-testid={testId}>
+    <figure className="cell-faces labelled-faces" data-testid={testId}>
       <figcaption>{caption}</figcaption>
       <ul className="face-grid">
         {items.map(({ index, text, label }) => (
