@@ -34,17 +34,24 @@ test('embeds a stratified sample first, shows rate and ETA, and keeps what it em
 
   await embed().getByLabel(/Stratified sample first/).fill('100');
   await embed().getByRole('button', { name: 'Embed dataset' }).click();
-  // Progress reads "Embedding 48 / 384 · 41 img/s · ETA 8 s"; reload part-way, as a closed tab would.
-  await page.waitForFunction(
+  // Progress reads "Embedding 48 / 384 · 41 img/s · ETA 8 s". Once the stratified sample is stored, while the rest
+  // still embeds, Embed and Explore both say it can be mapped now; then reload part-way, as a closed tab would.
+  const seen = await page.waitForFunction(
     () => {
       const text = document.querySelector('#embed [role=progressbar]')?.getAttribute('aria-valuetext') ?? '';
       const done = Number(/Embedding ([\d,]+) \/ 384 · [\d.]+ img\/s · ETA/.exec(text)?.[1].replace(',', '') ?? 0);
-      return done > 0 && done < 250;
+      const cue = document.querySelector('#embed [data-testid=sample-ready]')?.textContent ?? '';
+      const explore = document.querySelector('#explore .next')?.textContent ?? '';
+      return done > 0 && done < 384 && cue && /stratified sample/.test(explore) ? { done, cue } : false;
     },
     undefined,
     { polling: 10 },
   );
+  const { done, cue } = (await seen.jsonValue()) as { done: number; cue: string };
+  const sampled = Number(/The stratified sample \(([\d,]+) images\) is embedded — you can map it in Explore/.exec(cue)?.[1]);
   await page.reload();
+  // about the 100 asked for (each emotion and split keeps its rounded share), all stored before the cue
+  assert.ok(Math.abs(sampled - 100) <= 10 && sampled <= done, `${cue} at ${done} of 384`);
 });
 
 test('after a reload it continues where it stopped, computing nothing twice', async () => {

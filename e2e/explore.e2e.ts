@@ -39,6 +39,34 @@ async function inkOnMap(): Promise<{ inked: number; at?: { x: number; y: number 
   });
 }
 
+/** The box around every inked pixel of the map, in CSS px, and the canvas's size. */
+async function inkExtent(): Promise<{ left: number; right: number; top: number; bottom: number; width: number; height: number }> {
+  return map().evaluate((canvas: HTMLCanvasElement) => {
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const ratio = width / canvas.getBoundingClientRect().width;
+    let [left, right, top, bottom] = [width, 0, height, 0];
+    for (let p = 0; p < width * height; p++) {
+      if (data[4 * p] > 235 && data[4 * p + 1] > 235 && data[4 * p + 2] > 235) continue;
+      const x = p % width;
+      const y = Math.floor(p / width);
+      [left, right, top, bottom] = [Math.min(left, x), Math.max(right, x), Math.min(top, y), Math.max(bottom, y)];
+    }
+    return { left: left / ratio, right: (width - 1 - right) / ratio, top: top / ratio, bottom: (height - 1 - bottom) / ratio, width: width / ratio, height: height / ratio };
+  });
+}
+
+/** Label boxes of an exported SVG's texts (12 px, the width the export itself assumes): pairs that intersect. */
+function overlappingLabels(svg: string): string[] {
+  const boxes = [...svg.matchAll(/<text x="([-\d.]+)" y="([-\d.]+)" font-size="12" text-anchor="(start|end)">([^<]+)<\/text>/g)].map(([, x, y, anchor, text]) => {
+    const width = text.length * 12 * 0.58;
+    return { text, left: anchor === 'start' ? Number(x) : Number(x) - width, width, top: Number(y) - 12, height: 15 };
+  });
+  return boxes.flatMap((a, i) =>
+    boxes.slice(i + 1).filter((b) => a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height).map((b) => `${a.text} × ${b.text}`),
+  );
+}
+
 async function mapView(view: string, expectedPoints: number) {
   const completed = () => page.locator('#explore .explore-stage').getAttribute('data-completed', { timeout: 1000 }).catch(() => '0');
   const before = Number(await completed());
@@ -69,6 +97,13 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   // 385 faces (two share their pixels, so 384 distinct embeddings): one point per face.
   await mapView('Images', 385);
   assert.match(await explore().getByRole('status').innerText(), /t-SNE of 385 images .* 300 iterations, perplexity 30/);
+  // The map is centred on the canvas and fills it on the axis that limits it (it sat left of centre with the right
+  // third empty), and 385 faces are drawn larger than 3 px.
+  const ink = await inkExtent();
+  assert.ok(Math.abs(ink.left - ink.right) < 0.05 * ink.width, `margins left ${ink.left} px, right ${ink.right} px`);
+  assert.ok(Math.abs(ink.top - ink.bottom) < 0.05 * ink.height, `margins top ${ink.top} px, bottom ${ink.bottom} px`);
+  assert.ok(Math.min(ink.left + ink.right, ink.top + ink.bottom) < 80, `margins ${JSON.stringify(ink)}: the map does not fill the canvas`);
+  assert.ok(Number(await map().getAttribute('data-point-size')) > 3, 'points larger than 3 px');
 
   // Hover a drawn point: its face appears, with its true emotion.
   const { at } = await inkOnMap();
@@ -110,7 +145,30 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   assert.equal(lines.length, 386);
   assert.match(lines[1], /^[0-9a-f]+,(angry|disgust|fear|happy|sad|surprise|neutral),(train|test),-?[\d.e-]+,-?[\d.e-]+$/);
   const [png] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download PNG' }).click()]);
-  assert.deepEqual([...readFileSync((await png.path())!).subarray(1, 4)], [...Buffer.from('PNG')]);
+  const pngBytes = readFileSync((await png.path())!);
+  assert.deepEqual([...pngBytes.subarray(1, 4)], [...Buffer.from('PNG')]);
+  // The PNG has a title above the map and the emotion legend below it, as the SVG has: taller than the map, with
+  // every emotion's colour in the legend row and dark title text in the band above the map.
+  const png2x = { width: pngBytes.readUInt32BE(16), height: pngBytes.readUInt32BE(20) };
+  assert.equal(png2x.width, 2 * ink.width);
+  assert.ok(png2x.height > 2 * ink.height + 80, `PNG ${png2x.width}×${png2x.height} for a ${ink.width}×${ink.height} map`);
+  const bands = await page.evaluate(async (dataUrl) => {
+    const image = new Image();
+    image.src = dataUrl;
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height });
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const colours = (top: number, bottom: number) => {
+      const data = context.getImageData(0, top, image.width, bottom - top).data;
+      const seen = new Set<string>();
+      for (let p = 0; p < data.length; p += 4) seen.add(`#${[data[p], data[p + 1], data[p + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`);
+      return [...seen];
+    };
+    return { title: colours(0, 40), legend: colours(image.height - 40, image.height) };
+  }, `data:image/png;base64,${pngBytes.toString('base64')}`);
+  for (const colour of ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1']) assert.ok(bands.legend.includes(colour), `legend colour ${colour}`);
+  assert.ok(bands.title.includes('#111111'), 'title text above the map');
   const [svg] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download SVG' }).click()]);
   const svgText = readFileSync((await svg.path())!, 'utf8');
   assert.equal(svgText.match(/<circle /g)?.length, 385);
@@ -178,4 +236,9 @@ test('the centroid, prompt and overlay views render, with perplexity clamped for
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
   assert.equal(lines.length, 15);
   assert.ok(lines.some((l) => /^A happy human face,happy,prompt,/.test(l)), lines.join('\n'));
+  // The prompts' labels do not collide ("A surprised human face" over "A happy…"), in the export as on screen.
+  const [svg] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download SVG' }).click()]);
+  const svgText = readFileSync((await svg.path())!, 'utf8');
+  assert.equal(svgText.match(/human face<\/text>/g)?.length, 7);
+  assert.deepEqual(overlappingLabels(svgText), []);
 });

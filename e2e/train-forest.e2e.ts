@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
+import { unzipSync, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel } from './steps';
+import { embedDataset, importDataset, loadModel, MINI } from './steps';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -159,6 +162,17 @@ test('two saved MLP runs compare side by side with their validation curves overl
   assert.match(await table.getByRole('row', { name: /^Hidden/ }).innerText(), /Hidden\s+16\s+48/);
   assert.match(await table.getByRole('row', { name: /^Test accuracy/ }).innerText(), /Test accuracy\s+[\d.]+%\s+[\d.]+%/);
   assert.equal(await compare.locator('svg[aria-label="Validation accuracy per epoch"] path.curve').count(), 2);
+  // Legends and column heads name a run shortly ("Run 2 · 14:02"), each on one line, and the overlaid curves get
+  // charts larger than a single run's 360 px.
+  const legends = compare.locator('figure.chart .legend');
+  assert.equal(await legends.count(), 4);
+  for (const legend of await legends.all()) {
+    assert.match(await legend.innerText(), /^Run \d+ · (\d+ \w+ )?\d\d:\d\d$/);
+    const lines = await legend.evaluate((el) => el.getClientRects().length);
+    assert.equal(lines, 1, `${await legend.innerText()} wraps onto ${lines} lines`);
+  }
+  const chart = await compare.locator('svg[aria-label="Validation accuracy per epoch"]').boundingBox();
+  assert.ok(chart && chart.width >= 500 && chart.height >= 250, `compare chart ${chart?.width}×${chart?.height}`);
 });
 
 test('the forest, sweep and comparison views have no WCAG A/AA violations', async () => {
@@ -205,6 +219,40 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
   assert.deepEqual(record.extra.randomForest.runs.map((r: { features: string }) => r.features.split(' ')[0]).sort(), ['CLIP', 'raw']);
   await forest().getByRole('button', { name: 'Delete forest' }).first().click();
   await page.waitForFunction(() => document.querySelectorAll('table.forest-runs tbody tr').length === 1);
+});
+
+test('runs are listed for the active dataset only; figures not comparable with the paper carry badges', async () => {
+  const results = region(/Results/);
+  const train = region(/Train/);
+  // fer2013-mini has 105 test faces (a subset), and the tiny model has random weights (a test model)
+  const caveats = (row: string) => results.locator(`tr[data-row="${row}"] [data-caveat]`).evaluateAll((badges) => badges.map((b) => b.getAttribute('data-caveat')));
+  assert.deepEqual(await caveats('clip-mlp'), ['subset', 'test-model']);
+  assert.deepEqual(await caveats('raw-forest'), ['subset']);
+  assert.match(await results.locator('tr[data-row="clip-mlp"] [data-caveat="test-model"]').getAttribute('title') ?? '', /random weights/);
+  assert.equal(await train.locator('table.runs tbody tr').count(), 2);
+  assert.equal(await train.locator('table.runs tbody tr [data-caveat="test-model"]').count(), 2);
+
+  // Another dataset (a third of mini's faces, a different archive) becomes the active one: mini's runs are not
+  // listed as its own, and Results no longer shows mini's figures.
+  const zip = unzipSync(new Uint8Array(readFileSync(MINI)));
+  const third = Object.fromEntries(Object.entries(zip).filter(([name], i) => /\.(jpe?g|png)$/i.test(name) && i % 3 === 0));
+  const other = join(mkdtempSync(join(tmpdir(), 'facet-e2e-other-')), 'fer2013-third.zip');
+  writeFileSync(other, zipSync(third));
+  await importDataset(page, other).catch(async (error: Error) => {
+    throw new Error(`${error.message}\nThe Dataset section shows: ${await region(/Dataset/).locator('[role=status], [role=alert]').allInnerTexts()}`);
+  });
+  await train.getByTestId('other-dataset-runs').first().waitFor();
+  assert.equal(await train.locator('table.runs').count(), 0);
+  assert.equal(await forest().locator('table.forest-runs').count(), 0);
+  assert.equal(await train.getByRole('group', { name: 'Compare runs' }).count(), 0);
+  assert.match(await train.getByTestId('other-dataset-runs').first().innerText(), /2 saved runs of other datasets not listed/);
+  for (const row of ['clip-mlp', 'raw-forest']) assert.match(await results.locator(`tr[data-row="${row}"]`).innerText(), /not run yet/);
+
+  // Back to mini: its runs and figures return.
+  const datasets = region(/Dataset/).getByLabel('Stored datasets');
+  await datasets.selectOption((await datasets.locator('option', { hasText: 'fer2013-mini' }).getAttribute('value'))!);
+  await train.locator('table.runs tbody tr').nth(1).waitFor();
+  await results.locator('tr[data-row="clip-mlp"] [data-caveat="subset"]').waitFor();
 });
 
 test('no request leaves 127.0.0.1', () => {

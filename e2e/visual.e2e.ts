@@ -48,6 +48,20 @@ test('the notebook filled in: tables, forest, sweep, comparison and map', async 
   await explore.getByLabel('Projection').selectOption('pca');
   await explore.getByRole('button', { name: 'Map' }).click();
   await explore.getByRole('status').filter({ hasText: /^PCA of 385 images/ }).waitFor({ timeout: 120_000 });
+  // a pinned face with its neighbours, for the screenshot and the caption check below
+  await explore.getByLabel('Image id').fill('#0');
+  await explore.getByRole('button', { name: 'Jump' }).click();
+  await explore.getByTestId('explore-pinned').getByRole('img').nth(12).waitFor();
+});
+
+test('pinned neighbours have even captions: each one line of true emotion and cosine', async () => {
+  const captions = await page.getByTestId('explore-pinned').locator('li .probability').evaluateAll((spans) =>
+    spans.map((s) => ({ text: s.textContent ?? '', lines: s.getClientRects().length, height: s.getBoundingClientRect().height })),
+  );
+  assert.equal(captions.length, 13);
+  assert.deepEqual(captions.filter((c) => c.lines !== 1), [], 'captions on more than one line');
+  assert.equal(new Set(captions.map((c) => c.height)).size, 1, JSON.stringify(captions));
+  for (const c of captions.slice(1)) assert.match(c.text, /^(angry|disgust|fear|happy|sad|surprise|neutral) -?\d\.\d{3}$/);
 });
 
 test('one table style: left-aligned, normal-weight headers, roomy cells, buttons side by side', async () => {

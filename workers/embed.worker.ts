@@ -29,6 +29,7 @@ import { loadedWithin, planSessions, SessionPool, type EncoderSession } from '..
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import { modelFileUrl, type EncoderKind, type ModelSource } from '../src/embed/modelSource';
 import { ClipTokenizer } from '../src/embed/tokenizer';
+import { isGeneratedTestModelFile } from '../src/lib/comparability';
 import { l2NormalizeRows } from '../src/lib/vectors';
 import type { EmbedWorkerApi, EncodeWorkerApi, LoadedEncoder, LoadEncoderInput, EncoderUse } from '../src/embed/embedWorker';
 
@@ -144,6 +145,7 @@ const api = {
     const local = input.source.files?.[input.kind];
     const url = local ? `${input.source.id} ${local.name}` : modelFileUrl(input.source, input.kind, input.precision);
     const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
+    const randomWeights = isGeneratedTestModelFile(new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)));
     await encoders.get(input.kind)?.session.release();
     encoders.delete(input.kind);
     if (input.kind === 'vision') {
@@ -186,6 +188,7 @@ const api = {
       iface: encoder.iface,
       loadMs: performance.now() - started,
       preprocessing: input.kind === 'vision' ? visionPreprocessing() : undefined,
+      randomWeights,
     };
   },
 

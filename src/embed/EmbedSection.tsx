@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../app/Section';
 import { useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
-import { embedButtonLabel, embedNextStep } from './nextStep';
+import { embedButtonLabel, embedNextStep, sampleReadyMessage } from './nextStep';
 import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
 import { chosenBackbone, useEmbedStore } from './store';
@@ -193,9 +193,14 @@ function DatasetEmbeddingForm() {
 function CoverageLine() {
   const ready = useEmbedStore(modelReady);
   const datasetId = useDatasetStore((d) => d.activeId);
-  const s = useEmbedStore(useShallow((e) => ({ activeRep: e.activeRep, coverage: e.coverage })));
+  const s = useEmbedStore(useShallow((e) => ({ activeRep: e.activeRep, coverage: e.coverage, sampleReady: e.sampleReady })));
   return (
     <>
+      {s.sampleReady !== undefined && (
+        <p className="note" role="note" data-testid="sample-ready">
+          {sampleReadyMessage(s.sampleReady)}
+        </p>
+      )}
       {datasetId && (ready || s.activeRep) && (
           <p className="muted" data-testid="embed-coverage">
             {!datasetId

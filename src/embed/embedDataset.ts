@@ -8,13 +8,18 @@ import { getColumns, getManifest, getPixelChunk } from '../dataset/storage';
 import type { ImagePreprocessing } from './backbones';
 import { missingIds, type Representation } from './embeddingCache';
 import { embedFaces, type EmbedFacesOptions, type Encode } from './embedFaces';
-import { stratifiedOrder } from './sampling';
+import { stratifiedSample } from './sampling';
 
 export interface EmbedDatasetProgress {
   done: number;
   total: number;
   /** images already embedded before this run */
   cached: number;
+  /**
+   * With a stratified sample first: its size and whether all of it is stored (the user can map and train on it
+   * while the rest embeds).
+   */
+  sample?: { images: number; ready: boolean };
 }
 
 // Each slice ends with the encoder sessions draining their last batches: large slices keep that idle time small.
@@ -37,7 +42,8 @@ export async function embedDataset(
 ): Promise<EmbedDatasetProgress> {
   const [manifest, columns] = await Promise.all([getManifest(datasetId), getColumns(datasetId)]);
   if (!manifest || !columns) throw new Error('The dataset is no longer stored: import it again');
-  const order = options.sampleFirst ? stratifiedOrder(columns.labels, columns.splits, options.sampleFirst) : columns.imageIds.map((_, i) => i);
+  const stratified = options.sampleFirst ? stratifiedSample(columns.labels, columns.splits, options.sampleFirst) : undefined;
+  const order = stratified ? [...stratified.sample, ...stratified.rest] : columns.imageIds.map((_, i) => i);
   const missing = new Set(await missingIds(rep, columns.imageIds));
   const seen = new Set<string>();
   const todo = order.filter((i) => {
@@ -47,8 +53,17 @@ export async function embedDataset(
     return true;
   });
   const uniqueTotal = new Set(columns.imageIds).size;
-  const progress = { done: 0, total: todo.length, cached: uniqueTotal - todo.length };
-  options.onProgress(progress);
+  // The sample comes first in `todo`: its first `sampleTodo` entries are the sample's images still to embed.
+  const inSample = new Set(stratified?.sample);
+  const sampleTodo = stratified ? todo.findIndex((i) => !inSample.has(i)) : -1;
+  const sampleEnd = sampleTodo < 0 ? todo.length : sampleTodo;
+  const sampleImages = stratified ? new Set(stratified.sample.map((i) => columns.imageIds[i])).size : 0;
+  const progress: EmbedDatasetProgress = { done: 0, total: todo.length, cached: uniqueTotal - todo.length };
+  const report = () => {
+    if (stratified) progress.sample = { images: sampleImages, ready: progress.done >= sampleEnd };
+    options.onProgress({ ...progress });
+  };
+  report();
 
   // A few recently read chunks stay in memory: the sample's slices touch several, the rest reads them in order.
   const chunks = new Map<number, Uint8Array>();
@@ -60,8 +75,12 @@ export async function embedDataset(
     return chunks.get(k)!;
   };
 
-  for (let start = 0; start < todo.length; start += SLICE) {
-    const slice = todo.slice(start, start + SLICE).sort((a, b) => a - b);
+  // No slice straddles the end of the sample: when the done count reaches it, every sample image is stored.
+  const starts: number[] = [];
+  for (let start = 0; start < sampleEnd; start += SLICE) starts.push(start);
+  for (let start = sampleEnd; start < todo.length; start += SLICE) starts.push(start);
+  for (const [k, start] of starts.entries()) {
+    const slice = todo.slice(start, starts[k + 1] ?? todo.length).sort((a, b) => a - b);
     const pixels = new Uint8Array(slice.length * FACE_AREA);
     for (const [k, index] of slice.entries()) {
       const c = Math.floor(index / manifest.chunkSize);
@@ -76,7 +95,7 @@ export async function embedDataset(
       onStored: options.onStored,
       onBatch: (n) => {
         progress.done += n;
-        options.onProgress({ ...progress });
+        report();
       },
     });
   }

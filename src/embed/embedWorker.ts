@@ -41,6 +41,8 @@ export interface LoadedEncoder {
   loadMs: number;
   /** how faces are prepared for this encoder (vision) */
   preprocessing?: ImagePreprocessing;
+  /** the file was written by Facet's test-model generator: random weights, numbers not comparable with the paper */
+  randomWeights?: boolean;
 }
 
 /** The embed worker's contract (workers/embed.worker.ts implements it; each job is documented there). */

@@ -19,6 +19,8 @@ export interface Representation {
   model?: string;
   precision?: string;
   dim: number;
+  /** made by a generated test model (random weights): not part of the key, it marks results as not the paper's */
+  randomWeights?: boolean;
 }
 
 export function representationKey(r: Representation): string {

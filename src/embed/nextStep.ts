@@ -13,6 +13,10 @@ export interface EmbedFacts {
 
 const complete = (c: EmbedFacts['coverage']) => c !== undefined && c.total > 0 && c.embedded >= c.total;
 
+/** The cue shown while the rest of the dataset embeds after the stratified sample (Embed and Explore). */
+export const sampleReadyMessage = (images: number) =>
+  `The stratified sample (${images.toLocaleString('en-US')} images) is embedded — you can map it in Explore and train on it now, while the rest embeds.`;
+
 export function embedNextStep(facts: EmbedFacts): string {
   if (!facts.modelReady) {
     if (facts.imported && complete(facts.coverage)) return 'train a classifier on the imported embeddings, or load CLIP for zero-shot and Classify.';

@@ -4,6 +4,12 @@
  * a group is a seeded shuffle, so the same seed gives the same sample.
  */
 export function stratifiedOrder(labels: ArrayLike<number>, splits: ArrayLike<number>, sampleSize: number, seed = 1): number[] {
+  const { sample, rest } = stratifiedSample(labels, splits, sampleSize, seed);
+  return [...sample, ...rest];
+}
+
+/** The sample (each group's share, at least one per group) and the rest, each in dataset order. */
+export function stratifiedSample(labels: ArrayLike<number>, splits: ArrayLike<number>, sampleSize: number, seed = 1): { sample: number[]; rest: number[] } {
   const n = labels.length;
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -31,5 +37,5 @@ export function stratifiedOrder(labels: ArrayLike<number>, splits: ArrayLike<num
     sample.push(...members.slice(0, share));
     rest.push(...members.slice(share));
   }
-  return [...sample.sort((a, b) => a - b), ...rest.sort((a, b) => a - b)];
+  return { sample: sample.sort((a, b) => a - b), rest: rest.sort((a, b) => a - b) };
 }

@@ -56,6 +56,8 @@ interface EmbedState {
   /** the single prompt template ({} stands for the emotion), the paper's by default */
   template: string;
   coverage?: { embedded: number; total: number };
+  /** while an embedding run goes on past its stratified sample: how many images the stored sample has */
+  sampleReady?: number;
   zeroShot?: ZeroShotResult;
   /** what the zero-shot result shown was computed with */
   zeroShotOf?: ZeroShotIdentity;
@@ -237,7 +239,7 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
     const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
     // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
     useStatusStore.getState().reportBackend(family, { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
-    const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim };
+    const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim, ...(vision.randomWeights ? { randomWeights: true } : {}) };
     const where = source.files ? ' from files on this computer' : vision.fromCache && (text?.fromCache ?? true) ? ' from this browser’s cache' : '';
     set({
       loaded: text ? { vision, text } : { vision },
@@ -355,7 +357,11 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
           onProgress: (p) => {
             tracker ??= new ProgressTracker('Embedding', p.total, 'img');
             const progress = tracker.update(p.done);
-            set({ status: { kind: 'working', message: formatProgress(progress), progress }, coverage: { embedded: p.cached + p.done, total: p.cached + p.total } });
+            set({
+              status: { kind: 'working', message: formatProgress(progress), progress },
+              coverage: { embedded: p.cached + p.done, total: p.cached + p.total },
+              sampleReady: p.sample?.ready && p.done < p.total ? p.sample.images : undefined,
+            });
           },
         },
       ));
@@ -368,6 +374,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
       });
     } finally {
       if (running === controller) running = undefined;
+      set({ sampleReady: undefined });
       announceChange('embeddings');
       // A WebGPU failure during the run moves the encoder to WASM: show the backend really in use.
       const vision = (await worker?.backends(undefined).catch(() => undefined))?.vision;

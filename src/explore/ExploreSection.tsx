@@ -6,6 +6,8 @@ import { Section } from '../app/Section';
 import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker, useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
+import { sampleReadyMessage } from '../embed/nextStep';
+import { useEmbedStore } from '../embed/store';
 import { useTrainStore } from '../train/store';
 import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
 import { downloadCsv, downloadPng, downloadSettings, downloadSvg, setShownModel } from './exportMap';
@@ -64,14 +66,17 @@ export function useFaces(datasetId: string | undefined, indices: number[]): Map<
   return faces;
 }
 
-/** `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity). */
+/**
+ * `label`: the short caption under a face (its true emotion and, for neighbours, the cosine similarity), on one line
+ * in a cell wide enough for the longest ("surprise 0.997"): captions wrapping in some cells and not others were ragged.
+ */
 function FaceList({ datasetId, items, caption, testId }: { datasetId: string; items: { index: number; text: string; label: string }[]; caption: ReactNode; testId: string }) {
   const faces = useFaces(
     datasetId,
     items.map((i) => i.index),
   );
   return (
-    <figure className="cell-faces" data-testid={testId}>
+    <figure className="cell-faces labelled-faces" data-testid={testId}>
       <figcaption>{caption}</figcaption>
       <ul className="face-grid">
         {items.map(({ index, text, label }) => (
@@ -109,6 +114,7 @@ function ExploreFrame({ children }: { children: ReactNode }) {
   const status = useExploreStore((s) => s.status);
   const stop = useExploreStore((s) => s.stop);
   const hasMap = useExploreStore((s) => Boolean(s.map));
+  const sampleReady = useEmbedStore((e) => e.sampleReady);
   return (
     <Section
       id="explore"
@@ -116,7 +122,13 @@ function ExploreFrame({ children }: { children: ReactNode }) {
       title="Explore"
       status={status}
       onCancel={stop}
-      next={hasMap ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.' : 'needs embeddings of the dataset (Embed section); then press Map.'}
+      next={
+        hasMap
+          ? 'hover a point to see its face, click to pin it and list its neighbours, or change the view.'
+          : sampleReady !== undefined
+            ? `${sampleReadyMessage(sampleReady)} Press Map.`
+            : 'needs embeddings of the dataset (Embed section); then press Map.'
+      }
     >
       {children}
     </Section>

@@ -1,6 +1,6 @@
-import { quadtree, scaleLinear, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { quadtree, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
-import { bounds, drawMap, isVisible, type DrawModel, type Frame } from './draw';
+import { bounds, drawMap, fitFrame, isVisible, pointSize, type DrawModel, type Frame } from './draw';
 
 export const MAP_WIDTH = 760;
 export const MAP_HEIGHT = 520;
@@ -35,23 +35,8 @@ export function MapCanvas(props: {
   const [drawn, setDrawn] = useState(0);
   const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown>>(undefined);
 
-  // Base scales fit the data (recomputed as t-SNE streams); the zoom transform applies on top.
-  const base = useMemo(() => {
-    let { minX, maxX, minY, maxY } = bounds(model.positions, model.probes);
-    if (!Number.isFinite(minX)) {
-      minX = minY = -1;
-      maxX = maxY = 1;
-    }
-    const span = Math.max(maxX - minX, maxY - minY, 1e-9);
-    const cx = (minX + maxX) / 2;
-    const cy = (minY + maxY) / 2;
-    // Equal units on both axes: distances on the map mean the same horizontally and vertically.
-    const scale = Math.min(MAP_WIDTH - 2 * PAD - 140, MAP_HEIGHT - 2 * PAD) / span;
-    return {
-      x: scaleLinear().domain([cx, cx + 1]).range([MAP_WIDTH / 2 - 60, MAP_WIDTH / 2 - 60 + scale]),
-      y: scaleLinear().domain([cy, cy + 1]).range([MAP_HEIGHT / 2, MAP_HEIGHT / 2 - scale]),
-    };
-  }, [model]);
+  // The base frame fits the data, centred (recomputed as t-SNE streams); the zoom transform applies on top.
+  const base = useMemo(() => fitFrame(bounds(model.positions, model.probes), MAP_WIDTH, MAP_HEIGHT, PAD + pointSize(model.colour.length, { width: MAP_WIDTH, height: MAP_HEIGHT }) / 2), [model]);
 
   const frame = useMemo<Frame>(() => ({ width: MAP_WIDTH, height: MAP_HEIGHT, x: (v) => transform.applyX(base.x(v)), y: (v) => transform.applyY(base.y(v)) }), [base, transform]);
 
@@ -139,6 +124,7 @@ export function MapCanvas(props: {
         className="explore-map"
         data-testid="explore-map"
         data-points={drawn}
+        data-point-size={pointSize(model.colour.length, { width: MAP_WIDTH, height: MAP_HEIGHT })}
         data-selected={model.selection?.size ?? 0}
         role="img"
         aria-label={props.label}

@@ -2,7 +2,7 @@
 import { projectionOf } from './projections';
 import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
-import { bounds, drawMap, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
+import { bounds, drawLegend, drawMap, fitFrame, LEGEND_HEIGHT, mapCsv, mapSvg, splitName, type DrawModel, type Frame } from './draw';
 import { MAP_HEIGHT, MAP_WIDTH } from './MapCanvas';
 import { useExploreStore } from './store';
 import { VIEWS } from './views';
@@ -22,9 +22,7 @@ const baseName = () => {
 
 /** A frame that fits every point (the report's picture, without the user's zoom). */
 export function fittedFrame(positions: Float32Array, width = MAP_WIDTH, height = MAP_HEIGHT): Frame {
-  const { minX, maxX, minY, maxY } = bounds(positions);
-  const scale = Math.min(width - 200, height - 48) / Math.max(maxX - minX, maxY - minY, 1e-9);
-  return { width, height, x: (v) => 24 + (v - minX) * scale, y: (v) => height - 24 - (v - minY) * scale };
+  return fitFrame(bounds(positions), width, height, 24);
 }
 
 function title(): string {
@@ -33,15 +31,36 @@ function title(): string {
   return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${projectionOf(map.method).label} (${map.labels.length} points, seed ${map.settings.seed})`;
 }
 
+/** Height of the title band above an exported PNG map. */
+const TITLE_HEIGHT = 28;
+
+/**
+ * The map as a PNG at twice the screen's resolution, with the title above it and the emotion legend below, as the
+ * SVG has them: a picture that still says what it shows once it leaves the page.
+ */
 export function downloadPng(frame: Frame): void {
   if (!shown) return;
   const scale = 2;
+  // The map is painted on a canvas of its own: its fast path writes pixels with putImageData, which ignores any
+  // offset, so it is placed below the title with drawImage.
+  const map = document.createElement('canvas');
+  map.width = frame.width * scale;
+  map.height = frame.height * scale;
+  const mapContext = map.getContext('2d')!;
+  mapContext.scale(scale, scale);
+  drawMap(mapContext, shown, frame);
   const canvas = document.createElement('canvas');
   canvas.width = frame.width * scale;
-  canvas.height = frame.height * scale;
+  canvas.height = (TITLE_HEIGHT + frame.height + LEGEND_HEIGHT) * scale;
   const context = canvas.getContext('2d')!;
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(map, 0, TITLE_HEIGHT * scale);
   context.scale(scale, scale);
-  drawMap(context, shown, frame);
+  context.fillStyle = '#111111';
+  context.font = 'bold 14px system-ui, sans-serif';
+  context.fillText(title(), 8, 19, frame.width - 16);
+  drawLegend(context, TITLE_HEIGHT + frame.height);
   canvas.toBlob((blob) => blob && download(`${baseName()}.png`, blob), 'image/png');
 }
 

@@ -1,3 +1,4 @@
+import { resultCaveats } from '../lib/comparability';
 import { describe, expect, it } from 'vitest';
 import type { FaceSetManifest } from '../dataset/faceSet';
 import { PAPER_ROWS } from '../results/store';
@@ -131,6 +132,14 @@ describe('HTML report', () => {
     expect(html).toContain('MLP 512 &lt;b&gt;');
     expect(html).toContain("default-src 'none'");
     expect(html).toContain('Figure &lt;8&gt;');
+  });
+
+  it('says beside each figure whether it is comparable with the paper, and why not', () => {
+    const caveats = resultCaveats({ testImages: 9, rep: { model: 'http://127.0.0.1:4173/models/tiny/' } });
+    const flagged = renderReport(collectSessionRecord({ ...inputs, results: inputs.results.map((r) => (r.id === 'clip-mlp' ? { ...r, caveats } : r)) }));
+    expect(flagged).toContain('<th scope="col">Comparable with the paper</th>');
+    expect(flagged).toMatch(/CLIP \+ MLP<\/th>.*<td><strong[^>]*>Subset<\/strong>: Tested on 9 images, not FER2013’s 7,178.*<strong[^>]*>Test model<\/strong>: .*random weights/);
+    expect(html).toMatch(/CLIP \+ MLP<\/th>(<td>[^<]*<\/td>){5}<td>yes<\/td>/);
   });
 
   it('puts the paper figures beside ours, with the run’s curves and confusion matrix', () => {

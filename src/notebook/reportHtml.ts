@@ -8,6 +8,7 @@ import { aggregatePoints, sameDraws } from '../train/dataEfficiency';
 import { dataEfficiencySvg } from '../train/dataEfficiencyChart';
 import type { ClassifierRunSummary, DataEfficiencySummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
 import { pct } from '../lib/format';
+import type { ResultRow } from '../results/store';
 
 export interface ReportFigure {
   title: string;
@@ -161,13 +162,17 @@ function classifierSections(runs: ClassifierRunSummary[]): string {
     .join('\n');
 }
 
+/** The Results table's caveats in words: a figure from a subset or a test model is not the paper's. */
+const comparable = (r: ResultRow) =>
+  r.test === undefined ? '—' : r.caveats?.length ? r.caveats.map((c) => `<strong title="${escapeHtml(c.detail)}">${escapeHtml(c.label)}</strong>: ${escapeHtml(c.detail)}`).join('<br>') : 'yes';
+
 export function renderReport(record: SessionRecord, figures: ReportFigure[] = []): string {
   const d = record.dataset;
   const m = record.model;
   const results = record.results
     .map(
       (r) =>
-        `<tr><th scope="row">${escapeHtml(r.method)}</th><td>${r.paperTest === undefined ? 'not reported' : pct(r.paperTest)}</td><td>${pct(r.train)}</td><td>${pct(r.test)}</td><td>${escapeHtml(r.settings ?? 'not run')}</td><td>${r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(r.method)}</th><td>${r.paperTest === undefined ? 'not reported' : pct(r.paperTest)}</td><td>${pct(r.train)}</td><td>${pct(r.test)}</td><td>${escapeHtml(r.settings ?? 'not run')}</td><td>${r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td><td>${comparable(r)}</td></tr>`,
     )
     .join('');
   const perEmotion = d
@@ -200,7 +205,7 @@ Embedded: ${record.embedding ? `${record.embedding.embedded} of ${record.embeddi
 <p>Prompt template “${escapeHtml(record.prompts.template)}”${record.prompts.ensemble ? ' with the template ensemble' : ''}.</p>
 ${record.zeroShot ? `<p>CLIP zero-shot: ${pct(record.zeroShot.accuracy)} of ${record.zeroShot.scored} test images (${record.zeroShot.testImages} in the split).</p>` : ''}
 <h2>Results beside the paper</h2>
-<table><caption>Test accuracy on FER2013 (paper: Griffin &amp; Gianitsos)</caption><thead><tr><th scope="col">Method</th><th scope="col">Paper, test</th><th scope="col">Facet, train</th><th scope="col">Facet, test</th><th scope="col">Settings</th><th scope="col">Time</th></tr></thead><tbody>${results}</tbody></table>
+<table><caption>Test accuracy on FER2013 (paper: Griffin &amp; Gianitsos)</caption><thead><tr><th scope="col">Method</th><th scope="col">Paper, test</th><th scope="col">Facet, train</th><th scope="col">Facet, test</th><th scope="col">Settings</th><th scope="col">Time</th><th scope="col">Comparable with the paper</th></tr></thead><tbody>${results}</tbody></table>
 <h2>Training runs</h2>
 ${selected ? runSection(selected, true) : ''}
 ${others.map((r) => runSection(r, false)).join('\n')}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CaveatBadges } from '../app/CaveatBadges';
 import { Section } from '../app/Section';
 import { applySessionRecord, downloadReport, downloadSessionRecord, type ApplyOutcome } from '../notebook/reportActions';
 import { studySummary } from '../train/dataEfficiency';
@@ -26,6 +27,7 @@ export function ResultsSection() {
             <th scope="col">Facet, test</th>
             <th scope="col">Settings</th>
             <th scope="col">Time</th>
+            <th scope="col">Comparable with the paper</th>
           </tr>
         </thead>
         <tbody>
@@ -37,6 +39,7 @@ export function ResultsSection() {
               <td>{pct(r.test)}</td>
               <td>{r.settings ?? 'not run yet'}</td>
               <td>{r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td>
+              <td>{r.test === undefined ? '—' : r.caveats?.length ? <CaveatBadges caveats={r.caveats} /> : 'yes'}</td>
             </tr>
           ))}
         </tbody>

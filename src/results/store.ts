@@ -6,7 +6,9 @@
  * so a restored, deleted or other-tab run is in the table as soon as it is in its store.
  */
 import { create } from 'zustand';
+import { useDatasetStore } from '../dataset/store';
 import { describeZeroShot, useEmbedStore } from '../embed/store';
+import { resultCaveats, runsOfDataset, type Caveat } from '../lib/comparability';
 import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { CLASSIFIERS, FEATURE_KINDS, resultRowId } from '../train/classifiers';
 import { CLASSIFIER_STORES } from '../train/classifierStores';
@@ -23,6 +25,8 @@ export interface ResultRow {
   test?: number;
   settings?: string;
   seconds?: number;
+  /** why the figure is not comparable with the paper's (a subset, a test model); empty: it is */
+  caveats?: Caveat[];
 }
 
 export const PAPER_ROWS: ResultRow[] = [
@@ -48,14 +52,16 @@ const statusOf = (rows: ResultRow[]): SectionStatus => {
 export function currentResultRows(): ResultRow[] {
   const measured = new Map<ResultRowId, Partial<ResultRow>>();
   const { zeroShot, zeroShotOf } = useEmbedStore.getState();
-  if (zeroShot && zeroShotOf) measured.set('zero-shot', { test: zeroShot.evaluation.accuracy, settings: describeZeroShot(zeroShot, zeroShotOf), seconds: zeroShotOf.seconds });
+  if (zeroShot && zeroShotOf) measured.set('zero-shot', { test: zeroShot.evaluation.accuracy, settings: describeZeroShot(zeroShot, zeroShotOf), seconds: zeroShotOf.seconds, caveats: resultCaveats({ testImages: zeroShot.scored, rep: zeroShotOf.rep }) });
+  const datasetId = useDatasetStore.getState().activeId;
   for (const entry of CLASSIFIERS) {
-    const { runs } = CLASSIFIER_STORES[entry.kind].getState();
+    // A run of another dataset says nothing about this one.
+    const runs = runsOfDataset(CLASSIFIER_STORES[entry.kind].getState().runs, datasetId).shown;
     for (const { kind } of FEATURE_KINDS) {
       const latest = runs.filter((r) => r.featureKind === kind).at(-1);
       if (latest) {
         const r = latest.result;
-        measured.set(resultRowId(kind, entry.kind), { train: r.trainAccuracy, test: r.test.accuracy, settings: entry.describeResult(r), seconds: r.seconds });
+        measured.set(resultRowId(kind, entry.kind), { train: r.trainAccuracy, test: r.test.accuracy, settings: entry.describeResult(r), seconds: r.seconds, caveats: resultCaveats({ testImages: r.test.count, rep: latest.rep }) });
       }
     }
   }
@@ -72,6 +78,9 @@ export const useResultsStore = create<ResultsState>(() => derived());
 const refresh = () => useResultsStore.setState(derived());
 useEmbedStore.subscribe((s, previous) => {
   if (s.zeroShot !== previous.zeroShot || s.zeroShotOf !== previous.zeroShotOf) refresh();
+});
+useDatasetStore.subscribe((s, previous) => {
+  if (s.activeId !== previous.activeId) refresh();
 });
 for (const store of Object.values(CLASSIFIER_STORES)) {
   store.subscribe((s, previous) => {

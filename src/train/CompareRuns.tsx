@@ -4,6 +4,7 @@ import { LineChart } from './Curves';
 import { useTrainStore } from './store';
 import type { RunRecord } from './runs';
 import { pct } from '../lib/format';
+import { useActiveDatasetRuns } from './runScope';
 
 
 const FIELDS: { label: string; value: (run: RunRecord) => string }[] = [
@@ -27,17 +28,30 @@ const FIELDS: { label: string; value: (run: RunRecord) => string }[] = [
   { label: 'Time', value: (r) => `${r.result.seconds.toFixed(1)} s on ${r.result.backend}` },
 ];
 
-const label = (run: RunRecord) => `${new Date(run.createdAt).toLocaleString()} · ${run.result.settings.hidden.join('-') || 'linear'} · ${run.featureKind}`;
+/**
+ * A run's short name, "Run 3 · 14:02" (the date too when it is not today's): legends and column heads stay on one
+ * line, where the full timestamp wrapped onto three or four. `number` counts the dataset's runs from the oldest.
+ */
+export function shortRunName(number: number, createdAt: string, now = new Date()): string {
+  const at = new Date(createdAt);
+  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const sameDay = at.toDateString() === now.toDateString();
+  return `Run ${number} · ${sameDay ? '' : `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} `}${time}`;
+}
 
-/** Two or more saved MLP runs side by side: settings and metrics in one table, validation curves overlaid. */
+/** The settings that tell runs apart, for the checkbox beside the short name. */
+const keySettings = (run: RunRecord) => `${run.result.settings.hidden.join('-') || 'linear'} hidden · ${run.featureKind === 'clip' ? 'CLIP' : 'raw pixels'}`;
+
+/** Two or more saved MLP runs of the active dataset side by side: settings and metrics in one table, validation curves overlaid. */
 export function CompareRuns() {
-  const runs = useTrainStore((s) => s.runs);
+  const { shown: runs } = useActiveDatasetRuns(useTrainStore((s) => s.runs));
   const [picked, setPicked] = useState<string[]>([]);
   const chosen = runs.filter((r) => picked.includes(r.id));
   if (runs.length < 2) return null;
+  const name = (run: RunRecord) => shortRunName(runs.indexOf(run) + 1, run.createdAt);
   const colors = d3.schemeDark2;
   const series = (key: 'valAcc' | 'valLoss') =>
-    chosen.map((run, i) => ({ name: label(run), className: 'compare', color: colors[i % colors.length], points: run.result.history.map((h) => ({ x: h.epoch, y: h[key] })) }));
+    chosen.map((run, i) => ({ name: name(run), className: 'compare', color: colors[i % colors.length], points: run.result.history.map((h) => ({ x: h.epoch, y: h[key] })) }));
   return (
     <div className="compare" role="group" aria-labelledby="compare-title">
       <h3 id="compare-title">Compare runs</h3>
@@ -50,7 +64,7 @@ export function CompareRuns() {
               checked={picked.includes(run.id)}
               onChange={(e) => setPicked((p) => (e.target.checked ? [...p, run.id] : p.filter((id) => id !== run.id)))}
             />{' '}
-            {label(run)}
+            {name(run)} <span className="muted">· {keySettings(run)}</span>
           </label>
         ))}
       </fieldset>
@@ -65,7 +79,7 @@ export function CompareRuns() {
                   <th scope="col" key={run.id}>
                     <span className="legend compare">
                       <span className="swatch" style={{ background: colors[i % colors.length] }} aria-hidden="true" />
-                      run {i + 1}
+                      {name(run)}
                     </span>
                   </th>
                 ))}
@@ -83,8 +97,8 @@ export function CompareRuns() {
             </tbody>
           </table>
           <div className="curves">
-            <LineChart title="Validation accuracy" yDomain={[0, 1]} series={series('valAcc')} />
-            <LineChart title="Validation loss" series={series('valLoss')} />
+            <LineChart title="Validation accuracy" yDomain={[0, 1]} series={series('valAcc')} width={520} height={260} />
+            <LineChart title="Validation loss" series={series('valLoss')} width={520} height={260} />
           </div>
         </>
       )}

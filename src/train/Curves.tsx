@@ -10,13 +10,14 @@ interface Series {
   color?: string;
 }
 
-/** A small d3 line chart; the same numbers are in the epoch table beside it (the text equivalent). */
-export function LineChart({ title, series, yDomain }: { title: string; series: Series[]; yDomain?: [number, number] }) {
+/**
+ * A d3 line chart, 360×180 by default (larger where several runs are overlaid); the same numbers are in the epoch
+ * table beside it (the text equivalent).
+ */
+export function LineChart({ title, series, yDomain, width = 360, height = 180 }: { title: string; series: Series[]; yDomain?: [number, number]; width?: number; height?: number }) {
   const ref = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const svg = d3.select(ref.current);
-    const width = 360;
-    const height = 180;
     const margin = { top: 10, right: 10, bottom: 26, left: 40 };
     svg.selectAll('*').remove();
     const all = series.flatMap((s) => s.points);
@@ -36,9 +37,9 @@ export function LineChart({ title, series, yDomain }: { title: string; series: S
       .x((p) => x(p.x))
       .y((p) => y(p.y));
     for (const s of series) svg.append('path').datum(s.points).attr('class', `curve ${s.className}`).attr('stroke', s.color ?? null).attr('d', line);
-  }, [series, yDomain]);
+  }, [series, yDomain, width, height]);
   return (
-    <figure className="chart">
+    <figure className="chart" style={{ width }}>
       <figcaption>
         {title}:{' '}
         {series.map((s) => (
@@ -48,7 +49,7 @@ export function LineChart({ title, series, yDomain }: { title: string; series: S
           </span>
         ))}
       </figcaption>
-      <svg ref={ref} viewBox="0 0 360 180" role="img" aria-label={`${title} per epoch`} />
+      <svg ref={ref} viewBox={`0 0 ${width} ${height}`} style={{ width, height }} role="img" aria-label={`${title} per epoch`} />
     </figure>
   );
 }

@@ -1,3 +1,4 @@
+import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatSeconds } from '../lib/progress';
@@ -130,7 +131,7 @@ function ShownForest() {
 }
 
 function ForestRuns() {
-  const runs = useForestStore((s) => s.runs);
+  const { shown: runs, otherDatasets } = useActiveDatasetRuns(useForestStore((s) => s.runs));
   const shownRunId = useForestStore((s) => s.shownRunId);
   const working = useForestStore(isWorking);
   const { showRun, removeRun } = useForestStore(useShallow((s) => ({ showRun: s.showRun, removeRun: s.removeRun })));
@@ -162,7 +163,10 @@ function ForestRuns() {
                 <td>{(median(run.result.msPerTree) / 1000).toFixed(2)}</td>
                 <td>{pct(run.result.trainAccuracy)}</td>
                 <td>{pct(run.result.oobAccuracy)}</td>
-                <td>{pct(run.result.test.accuracy)}</td>
+                <td>
+                  {pct(run.result.test.accuracy)}
+                  <RunCaveats run={run} />
+                </td>
                 <td className="actions">
                   <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => showRun(run.id)}>
                     Show forest
@@ -176,6 +180,7 @@ function ForestRuns() {
           </tbody>
         </table>
       )}
+      <OtherDatasetsNote count={otherDatasets} what="forests" />
     </>
   );
 }

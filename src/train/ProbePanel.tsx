@@ -1,3 +1,4 @@
+import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatC, linearProbeClassifier } from './classifiers/linearProbe';
@@ -175,45 +176,51 @@ function ShownProbe() {
 }
 
 function ProbeRuns() {
-  const runs = useProbeStore((s) => s.runs);
+  const { shown: runs, otherDatasets } = useActiveDatasetRuns(useProbeStore((s) => s.runs));
   const shownRunId = useProbeStore((s) => s.shownRunId);
   const working = useProbeStore(isWorking);
   const { showRun, removeRun } = useProbeStore(useShallow((s) => ({ showRun: s.showRun, removeRun: s.removeRun })));
-  if (runs.length === 0) return null;
+  if (runs.length === 0) return <OtherDatasetsNote count={otherDatasets} what="probes" />;
   return (
-    <table className="probe-runs">
-      <caption>Saved linear probes (kept in this browser)</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Dataset</th>
-          <th scope="col">Features</th>
-          <th scope="col">Chosen C</th>
-          <th scope="col">Train</th>
-          <th scope="col">Test</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...runs].reverse().map((run) => (
-          <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined} title={probeSummary(run)}>
-            <td>{new Date(run.createdAt).toLocaleString()}</td>
-            <td>{run.datasetName}</td>
-            <td>{run.result.features}</td>
-            <td>{formatC(run.result.chosenC)}</td>
-            <td>{pct(run.result.trainAccuracy)}</td>
-            <td>{pct(run.result.test.accuracy)}</td>
-            <td className="actions">
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => showRun(run.id)}>
-                Show probe
-              </button>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => void removeRun(run.id)}>
-                Delete probe
-              </button>
-            </td>
+    <>
+      <table className="probe-runs">
+        <caption>Saved linear probes (kept in this browser)</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Dataset</th>
+            <th scope="col">Features</th>
+            <th scope="col">Chosen C</th>
+            <th scope="col">Train</th>
+            <th scope="col">Test</th>
+            <th scope="col">Actions</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {[...runs].reverse().map((run) => (
+            <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined} title={probeSummary(run)}>
+              <td>{new Date(run.createdAt).toLocaleString()}</td>
+              <td>{run.datasetName}</td>
+              <td>{run.result.features}</td>
+              <td>{formatC(run.result.chosenC)}</td>
+              <td>{pct(run.result.trainAccuracy)}</td>
+              <td>
+                {pct(run.result.test.accuracy)}
+                <RunCaveats run={run} />
+              </td>
+              <td className="actions">
+                <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => showRun(run.id)}>
+                  Show probe
+                </button>
+                <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => void removeRun(run.id)}>
+                  Delete probe
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <OtherDatasetsNote count={otherDatasets} what="probes" />
+    </>
   );
 }

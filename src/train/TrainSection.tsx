@@ -1,3 +1,4 @@
+import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../app/Section';
@@ -195,51 +196,62 @@ function ShownEvaluation() {
 }
 
 function RunsTable() {
-  const runs = useTrainStore((s) => s.runs);
+  const { shown: runs, otherDatasets } = useActiveDatasetRuns(useTrainStore((s) => s.runs));
   const shownRunId = useTrainStore((s) => s.shownRunId);
   const working = useTrainStore(isWorking);
   const runsLoaded = useTrainStore((s) => s.runsLoaded);
   const { showRun, downloadRun, removeRun } = useTrainStore(useShallow((s) => ({ showRun: s.showRun, downloadRun: s.downloadRun, removeRun: s.removeRun })));
-  if (runs.length === 0) return runsLoaded && !working ? <p className="muted">No saved runs yet.</p> : null;
+  if (runs.length === 0)
+    return runsLoaded && !working ? (
+      <>
+        <p className="muted">No saved runs of this dataset yet.</p>
+        <OtherDatasetsNote count={otherDatasets} />
+      </>
+    ) : null;
   return (
-    <table className="runs">
-      <caption>Saved runs (kept in this browser)</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Dataset</th>
-          <th scope="col">Features</th>
-          <th scope="col">Hidden</th>
-          <th scope="col">Epochs</th>
-          <th scope="col">Train</th>
-          <th scope="col">Test</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...runs].reverse().map((run) => (
-          <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined}>
-            <td>{new Date(run.createdAt).toLocaleString()}</td>
-            <td>{run.datasetName}</td>
-            <td>{run.result.features}</td>
-            <td>{run.result.settings.hidden.join('-') || 'linear'}</td>
-            <td>{run.result.history.length}</td>
-            <td>{(100 * run.result.trainAccuracy).toFixed(2)}%</td>
-            <td>{(100 * run.result.test.accuracy).toFixed(2)}%</td>
-            <td className="actions">
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => showRun(run.id)}>
-                Show
-              </button>
-              <button type="button" className="secondary" onClick={() => void downloadRun(run.id)}>
-                Download
-              </button>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => void removeRun(run.id)}>
-                Delete
-              </button>
-            </td>
+    <>
+      <table className="runs">
+        <caption>Saved runs (kept in this browser)</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Dataset</th>
+            <th scope="col">Features</th>
+            <th scope="col">Hidden</th>
+            <th scope="col">Epochs</th>
+            <th scope="col">Train</th>
+            <th scope="col">Test</th>
+            <th scope="col">Actions</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {[...runs].reverse().map((run) => (
+            <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined}>
+              <td>{new Date(run.createdAt).toLocaleString()}</td>
+              <td>{run.datasetName}</td>
+              <td>{run.result.features}</td>
+              <td>{run.result.settings.hidden.join('-') || 'linear'}</td>
+              <td>{run.result.history.length}</td>
+              <td>{(100 * run.result.trainAccuracy).toFixed(2)}%</td>
+              <td>
+                {(100 * run.result.test.accuracy).toFixed(2)}%<RunCaveats run={run} />
+              </td>
+              <td className="actions">
+                <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => showRun(run.id)}>
+                  Show
+                </button>
+                <button type="button" className="secondary" onClick={() => void downloadRun(run.id)}>
+                  Download
+                </button>
+                <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => void removeRun(run.id)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <OtherDatasetsNote count={otherDatasets} />
+    </>
   );
 }

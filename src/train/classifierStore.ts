@@ -9,6 +9,8 @@ import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import type { RunningJob } from '../lib/jobs/jobRunner';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
 import type { AnyClassifier } from './classifiers';
+import { useDatasetStore } from '../dataset/store';
+import { runsOfDataset } from '../lib/comparability';
 import { deleteClassifierRun, listClassifierRuns } from './runs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { trainingInput } from './trainingInput';
@@ -54,8 +56,15 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
         if (initialized) return;
         initialized = true;
         onOtherTabChange('runs', () => void list().then((runs) => set({ runs })));
+        useDatasetStore.subscribe((state, previous) => {
+          if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+          if (get().runs.find((r) => r.id === get().shownRunId)?.datasetId === state.activeId) return;
+          const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
+          if (latest) get().showRun(latest.id);
+          else set({ shownRunId: undefined });
+        });
         const runs = await list();
-        const last = runs.at(-1);
+        const last = runsOfDataset(runs, useDatasetStore.getState().activeId).shown.at(-1);
         // A job started before the runs were read keeps its status.
         const idle = get().status.kind !== 'working';
         set(last ? { runs, shownRunId: last.id, ...(idle ? { status: { kind: 'done', message: `Restored: ${options.summary(last)}` } } : {}) } : { runs });

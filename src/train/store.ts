@@ -4,12 +4,15 @@ import type { Prepared } from '../lib/jobs/jobRunner';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { formatPace, type Progress } from '../lib/progress';
 import { awaitRepresentation } from '../embed/store';
+import { empty } from '../lib/sectionStatus';
 import { CancelledError } from '../lib/rpc';
 import { announceChange, LOCKS, onOtherTabChange, whenFree, withLockOrFail } from '../lib/tabs';
 import { classifierJob, type ReadyInput } from './classifierJob';
 import { mlpClassifier, type MlpProgress } from './classifiers/mlp';
 import type { EpochLog, MlpSettings } from './mlpSettings';
 import { deleteCheckpoints, deleteRun, listCheckpoints, listRuns, runArchive, type CheckpointInfo } from './runs';
+import { useDatasetStore } from '../dataset/store';
+import { runsOfDataset } from '../lib/comparability';
 import { trainingInput, type FeatureKind } from './trainingInput';
 import { trainWorker } from './trainWorker';
 import type { RunRecord, TrainResult } from './types';
@@ -51,6 +54,8 @@ const summary = (run: RunRecord) =>
   `${run.result.resumedFrom ? `Continued from the checkpoint of epoch ${run.result.resumedFrom} (${(run.result.secondsBeforeResume ?? 0).toFixed(1)} s of training before it). ` : ''}Trained on ${run.result.trainCount.toLocaleString('en-US')} images (${run.result.features}) in ${run.result.seconds.toFixed(1)} s on ${run.result.backend}: ` +
   `test accuracy ${(100 * run.result.test.accuracy).toFixed(2)}%, best epoch ${run.result.bestEpoch}${run.result.stoppedEarly ? ' (stopped early)' : ''}.`;
 
+const IDLE = 'No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.';
+
 let initialized = false;
 
 const newCheckpointKey = () => `mlp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -62,7 +67,7 @@ function batchMessage(p: { epoch: number; batch: number; batches: number }, epoc
 
 export const useTrainStore = create<TrainState>((set, get) => {
   const job = createJobSlice(set, {
-    idle: 'No classifier trained yet. An MLP trains here on CLIP embeddings or on raw pixels, as in the paper.',
+    idle: IDLE,
     pause: (jobId, paused) => trainWorker().setPaused({ jobId, paused }),
   });
 
@@ -119,9 +124,17 @@ export const useTrainStore = create<TrainState>((set, get) => {
       if (initialized) return;
       initialized = true;
       onOtherTabChange('runs', () => void listRuns().then((runs) => set({ runs })));
+      // Another dataset's run shown in Train would be read as this one's: show the active dataset's latest instead.
+      useDatasetStore.subscribe((state, previous) => {
+        if (state.activeId === previous.activeId || get().status.kind === 'working') return;
+        if (get().runs.find((r) => r.id === get().shownRunId)?.datasetId === state.activeId) return;
+        const latest = runsOfDataset(get().runs, state.activeId).shown.at(-1);
+        if (latest) get().showRun(latest.id);
+        else set({ shownRunId: undefined, result: undefined, history: [], batchLoss: [], status: empty(IDLE) });
+      });
       const [runs, checkpoints] = await Promise.all([listRuns(), listCheckpoints()]);
       set({ checkpoint: checkpoints.filter((c) => c.classifier === 'mlp').at(-1) });
-      const last = runs.at(-1);
+      const last = runsOfDataset(runs, useDatasetStore.getState().activeId).shown.at(-1);
       if (last && get().status.kind !== 'working') set({ runs, runsLoaded: true, shownRunId: last.id, result: last.result, history: last.result.history, batchLoss: [], status: { kind: 'done', message: `Restored: ${summary(last)}` } });
       else set({ runs, runsLoaded: true });
     },
