@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, loadModel, resultCell } from './steps';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -42,8 +42,8 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   const perTree = /at ([\d.]+) s per tree/.exec(await forest().locator('table.forest-sizes thead').innerText())![1];
   assert.ok(Number(perTree) < 1, `${perTree} s per tree on 385 faces`);
   assert.equal(await sizes.first().locator('td').last().innerText(), perTree === '0.00' ? '< 0.01 s' : `${perTree} s`);
-  const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
-  assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
+  const cell = await resultCell(page, 'raw-pixels', 'forest').innerText();
+  assert.match(cell, /^[\d.]+%\s+paper 48\.90%\s+train [\d.]+% · random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree · [\d.]+ s/);
   // Grown trees fit their training set: train accuracy well above chance.
   const train = Number(/Train ([\d.]+)%/.exec(await forest().getByTestId('forest-accuracy').innerText())![1]);
   assert.ok(train > 60, `train accuracy ${train}%`);
@@ -72,8 +72,11 @@ test('a forest on the CLIP embeddings fills the CLIP + random forest row', async
   await forest().getByLabel('Forest input').selectOption('clip');
   await forest().getByRole('button', { name: 'Grow forest' }).click();
   await forest().getByRole('status').filter({ hasText: /^Grew 8 trees on \d+ images \(CLIP/ }).waitFor({ timeout: 120_000 });
-  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /CLIP \+ random forest\s+68\.17%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees.*CLIP/);
+  assert.match(await resultCell(page, CLIP_ROW, 'forest').innerText(), /^[\d.]+%\s+paper 68\.17%\s+train [\d.]+% · random forest, 8 trees.*CLIP/);
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
+  // Each Results figure opens its run: the raw-pixel forest's cell shows that forest in the forest panel again.
+  await resultCell(page, 'raw-pixels', 'forest').getByRole('button', { name: /open its run/ }).click();
+  await forest().getByRole('status').filter({ hasText: /^Grew 8 trees on \d+ images \(raw/ }).waitFor();
 });
 
 test('a 2-configuration sweep trains one after another and shows two sortable rows', async () => {
@@ -194,8 +197,8 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
   await page.reload();
   await forest().getByRole('status').filter({ hasText: /^Restored: Grew 8 trees/ }).waitFor({ timeout: 30_000 });
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
-  assert.match(await page.locator('#results tr[data-row="raw-forest"]').innerText(), /48\.90%\s+[\d.]+%\s+[\d.]+%/);
-  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /68\.17%\s+[\d.]+%\s+[\d.]+%/);
+  assert.match(await resultCell(page, 'raw-pixels', 'forest').innerText(), /^[\d.]+%\s+paper 48\.90%/);
+  assert.match(await resultCell(page, CLIP_ROW, 'forest').innerText(), /^[\d.]+%\s+paper 68\.17%/);
   // The session record carries the forest settings and figures.
   const [download] = await Promise.all([page.waitForEvent('download'), region(/Results/).getByRole('button', { name: 'Download session record (JSON)' }).click()]);
   const record = JSON.parse(readFileSync((await download.path())!, 'utf8'));

@@ -162,20 +162,19 @@ export interface ZeroShotIdentity {
 }
 
 export const ZERO_SHOT_KIND = 'zero-shot';
-interface StoredZeroShot {
+export interface StoredZeroShot {
   result: ZeroShotResult;
   of: ZeroShotIdentity;
 }
 const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'>) => `${of.datasetId}|${representationKey(of.rep)}|${of.templates.join('\n')}`;
 const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
 
+/** A zero-shot score's settings in one line: prompts, model, precision, images scored. */
+export const describeZeroShot = (zeroShot: ZeroShotResult, of: ZeroShotIdentity) =>
+  `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`;
+
 function reportZeroShot(zeroShot: ZeroShotResult, of: ZeroShotIdentity) {
-  useResultsStore.getState().report({
-    id: 'zero-shot',
-    test: zeroShot.evaluation.accuracy,
-    settings: `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`,
-    seconds: of.seconds,
-  });
+  useResultsStore.getState().report({ id: 'zero-shot', test: zeroShot.evaluation.accuracy, settings: describeZeroShot(zeroShot, of), seconds: of.seconds });
 }
 
 type Set = (partial: Partial<EmbedState>) => void;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceSetManifest } from '../dataset/faceSet';
+import { buildResultsTable } from '../results/resultsTable';
 import { PAPER_ROWS } from '../results/store';
 import { evaluate } from '../train/metrics';
 import { DEFAULT_MLP } from '../train/mlp';
@@ -100,7 +101,14 @@ const inputs: SessionInputs = {
   training: { features: 'clip', settings: DEFAULT_MLP, runs: [run], shownRunId: 'run-1' },
   classifierRuns: [{ entry: forestClassifier, runs: [forest] }],
   sweeps: [sweep],
-  results: PAPER_ROWS.map((r) => (r.id === 'clip-mlp' ? { ...r, train: 0.5, test: 0.875, settings: 'MLP 512 <b>', seconds: 3.5 } : r)),
+  results: PAPER_ROWS,
+  resultsTable: buildResultsTable({
+    runs: [
+      { classifier: 'mlp', runs: [run] },
+      { classifier: 'forest', runs: [forest] },
+    ],
+    zeroShots: [{ id: 'z', datasetId: dataset.id, createdAt: '2026-11-24T11:00:00Z', test: 0.25, rep: { kind: 'clip', model: 'Xenova/clip-vit-base-patch32', precision: 'quantized', dim: 512 }, settings: '“A {} face <i>”', seconds: 1.5 }],
+  }),
   now: new Date('2026-11-24T12:00:00Z'),
 };
 
@@ -128,14 +136,22 @@ describe('HTML report', () => {
   it('shows names from data as text, never as markup, and runs no script', () => {
     expect(html).not.toMatch(/<script>/);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;.zip');
-    expect(html).toContain('MLP 512 &lt;b&gt;');
+    expect(html).toContain('“A {} face &lt;i&gt;”');
     expect(html).toContain("default-src 'none'");
     expect(html).toContain('Figure &lt;8&gt;');
   });
 
   it('puts the paper figures beside ours, with the run’s curves and confusion matrix', () => {
-    expect(html).toMatch(/CLIP \+ MLP<\/th><td>71\.40%<\/td><td>50\.00%<\/td><td>87\.50%/);
-    expect(html).toMatch(/Raw pixels \+ random forest<\/th><td>48\.90%<\/td><td>—/);
+    // rows are backbones, columns zero-shot and the classifiers; the paper's figure under Facet's in each cell
+    const row = (id: string) => html.match(new RegExp(`<tr data-row="${id}">.*?</tr>`))![0];
+    const cell = (id: string, column: string) => row(id).match(new RegExp(`<td data-cell="${column}"[^>]*>.*?</td>`))![0];
+    expect(cell('clip-vit-b-32', 'mlp')).toMatch(/<strong>87\.50%<\/strong><br><span class="muted">paper 71\.40%<\/span><br><small class="settings">train 50\.00% · MLP/);
+    expect(cell('clip-vit-b-32', 'zero-shot')).toMatch(/<strong>25\.00%<\/strong>/);
+    expect(cell('clip-vit-b-32', 'forest')).toMatch(/<strong>[\d.]+%<\/strong><br><span class="muted">paper 68\.17%/);
+    expect(cell('raw-pixels', 'forest')).toMatch(/not run<\/span><br><span class="muted">paper 48\.90%/);
+    expect(cell('raw-pixels', 'mlp')).toMatch(/not run<\/span><br><span class="muted">paper 41\.40%/);
+    expect(cell('raw-pixels', 'zero-shot')).toContain('no text tower');
+    expect(row('face-api-expression')).toContain('reference, not a clean baseline');
     expect(html.match(/<path d="M[^"]+"/g)?.length).toBe(4); // loss and accuracy, train and validation
     expect(html).toContain('seed 7');
     expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*><span>0<\/span><\/td>){3}<td[^>]*><span>1<\/span><\/td>/);

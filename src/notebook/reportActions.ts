@@ -3,6 +3,8 @@ import { useStatusStore } from '../app/statusStore';
 import { activeManifest, useDatasetStore } from '../dataset/store';
 import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { describeBackend } from '../lib/compute';
+import { buildResultsTable } from '../results/resultsTable';
+import { useZeroShotRecords } from '../results/zeroShotRecords';
 import { useResultsStore } from '../results/store';
 import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
@@ -46,6 +48,11 @@ export function currentSessionRecord(): SessionRecord {
     },
     training: train,
     results: useResultsStore.getState().rows,
+    resultsTable: buildResultsTable({
+      runs: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])).map(({ entry, runs }) => ({ classifier: entry.kind, runs })),
+      zeroShots: useZeroShotRecords.getState().zeroShots,
+      datasetId: useDatasetStore.getState().activeId,
+    }),
     classifierRuns: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])),
     sweeps: contributors.flatMap((c) => c.sweeps?.() ?? []),
     dataEfficiency: contributors.flatMap((c) => c.dataEfficiency?.() ?? []),
