@@ -7,6 +7,7 @@ import type { ForestSettings } from './forest';
 import { describeForest, useForestStore } from './forestStore';
 import { isWorking, JobStatus } from './JobStatus';
 import type { FeatureKind } from './trainingInput';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const WHILE_GROWING = 'Disabled while a forest grows: cancel it first.';
 
@@ -51,7 +52,7 @@ function ForestForm() {
             Forest input
             <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
               <option value="raw-pixels">Raw pixels (the paper’s baseline)</option>
-              <option value="clip">CLIP image embeddings (the loaded model)</option>
+              <EmbeddingsOption />
             </select>
           </label>
           <label title="The paper used 10,000. Each tree takes about the same time (shown while growing) and storage (fully grown on FER2013's raw pixels: ~0.3 MB)">

@@ -6,6 +6,7 @@ import { isWorking, JobStatus } from './JobStatus';
 import { probeSummary, useProbeStore } from './probeStore';
 import type { FeatureKind } from './trainingInput';
 import type { ProbeResult } from './types';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : '—');
 const WHILE_FITTING = 'Disabled while a linear probe is fitted: cancel it first.';
@@ -53,7 +54,7 @@ function ProbeForm() {
         <label>
           Probe input
           <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
-            <option value="clip">CLIP image embeddings (the loaded model)</option>
+            <EmbeddingsOption />
             <option value="raw-pixels">Raw pixels</option>
           </select>
         </label>
