@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, MINI, region } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, MINI, region, resultCell } from './steps';
 
 /**
  * Measured on the 2-core test machine, default MLP, the 105 balanced test images of fer2013-mini (chance and the
@@ -78,23 +78,37 @@ test('face-api expression features: embedded in the browser, an MLP on them scor
   assert.deepEqual(foreignRequests(harness), []);
 });
 
-test('SigLIP’s interface (the generated siglip-tiny model, served as a mirror) loads, reads its preprocessor_config.json and embeds the dataset', async () => {
+test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid', async () => {
   // A browser profile of its own: the dataset is imported afresh and no face-api vectors are around.
   const other = await startHarness();
   try {
-  const page = await other.newPage();
-  await importDataset(page);
-  const embed = region(page, 'Embed');
-  await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${other.url}/models/siglip-tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /SigLIP ready: 768-d image embeddings/ }).waitFor({ timeout: 60_000 });
-  await embedDataset(page);
-  await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
-  assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/preprocessor_config.json')), 'the preprocessing came from the model’s own config');
-  assert.deepEqual(foreignRequests(other), []);
+    const page = await other.newPage();
+    await importDataset(page);
+    const embed = region(page, 'Embed');
+    await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
+    await embed.getByLabel('Source').selectOption('mirror');
+    await embed.getByLabel('Mirror URL').fill(`${other.url}/models/siglip-tiny/`);
+    await embed.getByLabel('Backend').selectOption('wasm');
+    await embed.getByRole('button', { name: 'Load model' }).click();
+    await embed.getByRole('status').filter({ hasText: /SigLIP ready: 768-d image and text embeddings/ }).waitFor({ timeout: 60_000 });
+    await embedDataset(page);
+    await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
+    assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/preprocessor_config.json')), 'the preprocessing came from the model’s own config');
+    assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/tokenizer.json')), 'the SentencePiece tokenizer.json was loaded');
+    // SigLIP's own prompt convention replaced the paper's default template when the backbone was chosen
+    assert.equal(await embed.getByLabel('Prompt template').inputValue(), 'This is a photo of {}.');
+
+    await embed.getByRole('button', { name: /Run zero-shot/ }).click();
+    await embed.locator('.zero-shot-summary').filter({ hasText: /^SigLIP zero-shot: [\d.]+% of 105 test images/ }).waitFor({ timeout: 60_000 });
+    // Stored and shown in Results as SigLIP's zero-shot, not CLIP's.
+    const cell = resultCell(page, 'siglip-base-patch16-224', 'zero-shot');
+    await cell.getByRole('button', { name: /open its run/ }).waitFor();
+    assert.match(await cell.innerText(), /^[\d.]+%\s+“This is a photo of \{\}\.”, SigLIP http:\/\/127\.0\.0\.1:\d+\/models\/siglip-tiny\/ \w+, 105 of 105 test images/);
+    assert.match(await resultCell(page, CLIP_ROW, 'zero-shot').innerText(), /not run yet/);
+    await page.getByRole('button', { name: 'Manage storage' }).click();
+    const stored = page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('region', { name: 'Zero-shot scores' });
+    await stored.getByRole('row', { name: /Zero-shot “This is a photo of \{\}\.”, SigLIP / }).waitFor();
+    assert.deepEqual(foreignRequests(other), []);
   } finally {
     await other.close();
   }

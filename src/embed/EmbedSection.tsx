@@ -5,7 +5,7 @@ import { EMOTIONS } from '../lib/emotions';
 import { embedButtonLabel, embedNextStep } from './nextStep';
 import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
-import { chosenBackbone, useEmbedStore } from './store';
+import { chosenBackbone, familyOfRep, useEmbedStore } from './store';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -189,7 +189,7 @@ export function EmbedSection() {
           {s.zeroShot && (
             <>
               <p role="status" className="zero-shot-summary">
-                CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
+                {s.zeroShotOf ? familyOfRep(s.zeroShotOf.rep) : 'CLIP'} zero-shot: {pct(s.zeroShot.evaluation.accuracy)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
                 {s.zeroShot.scored < s.zeroShot.testImages ? ` (of ${s.zeroShot.testImages.toLocaleString('en-US')}; the rest are not embedded yet)` : ''} ·
                 PublicTest {pct(s.zeroShot.publicTest.accuracy)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy)} · without test images also in train{' '}
                 {pct(s.zeroShot.clean.accuracy)}
