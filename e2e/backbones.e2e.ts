@@ -24,6 +24,13 @@ import { CLIP_ROW, embedDataset, importDataset, MINI, region, resultCell } from 
  * and ~6 SD over chance.
  */
 const MIN_TEST_ACCURACY = 0.35;
+/**
+ * The linear probe and the forest (default settings) on the same features: in this test 48.6% (train 72.1%) and
+ * 50.5% (train 100%); in Node with the same functions (src/train/faceApiBackbones.test.ts) the same 48.6% and 50.5%,
+ * and 16–24% with shuffled training labels. 35% is ~3 binomial SD under both and ~6 over chance, as for the MLP.
+ */
+const MIN_PROBE_ACCURACY = 0.35;
+const MIN_FOREST_ACCURACY = 0.35;
 
 let harness: Harness;
 const work = mkdtempSync(join(tmpdir(), 'facet-backbones-e2e-'));
@@ -63,6 +70,29 @@ test('face-api expression features: embedded in the browser, an MLP on them scor
   const test = Number(/test ([\d.]+)% \(105 images\)/.exec(text)?.[1]) / 100;
   console.log(`face-api expression + MLP on fer2013-mini in the browser: ${text}`);
   assert.ok(test >= MIN_TEST_ACCURACY, `test accuracy ${test} is not above ${MIN_TEST_ACCURACY}: ${text}`);
+
+  // The linear probe and the forest, default settings, on the same features: well above chance too, each in the
+  // Results table's face-api row.
+  const probe = train.getByRole('group', { name: 'Linear probe' });
+  await probe.getByLabel('Probe input').selectOption('clip');
+  await probe.getByRole('button', { name: 'Fit linear probe' }).click();
+  await probe.getByTestId('probe-accuracy').waitFor({ timeout: 300_000 });
+  const probeText = await probe.getByTestId('probe-accuracy').innerText();
+  console.log(`face-api expression + linear probe on fer2013-mini in the browser: ${probeText}`);
+  const probeTest = Number(/test ([\d.]+)% \(105 images\)/.exec(probeText)?.[1]) / 100;
+  assert.ok(probeTest >= MIN_PROBE_ACCURACY, `linear probe test accuracy ${probeTest} is not above ${MIN_PROBE_ACCURACY}: ${probeText}`);
+  const forest = train.getByRole('group', { name: 'Random forest' });
+  await forest.getByLabel('Forest input').selectOption('clip');
+  await forest.getByRole('button', { name: 'Grow forest' }).click();
+  await forest.getByTestId('forest-accuracy').waitFor({ timeout: 300_000 });
+  const forestText = await forest.getByTestId('forest-accuracy').innerText();
+  console.log(`face-api expression + random forest on fer2013-mini in the browser: ${forestText}`);
+  const forestTest = Number(/test ([\d.]+)% \(105 images\)/.exec(forestText)?.[1]) / 100;
+  assert.ok(forestTest >= MIN_FOREST_ACCURACY, `forest test accuracy ${forestTest} is not above ${MIN_FOREST_ACCURACY}: ${forestText}`);
+  for (const column of ['mlp', 'linear-probe', 'forest']) {
+    assert.match(await resultCell(page, 'face-api-expression', column).innerText(), /^\d+\.\d+%\s+train [\d.]+% · .*face-api expression network/);
+  }
+  assert.match(await page.locator('#results tr[data-row="face-api-expression"] th').innerText(), /reference, not a clean baseline/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), embed.getByRole('button', { name: /Export embeddings/ }).click()]);
   const browser = readEmbeddingFile(new Uint8Array(readFileSync((await download.path())!)));
