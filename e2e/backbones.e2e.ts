@@ -49,7 +49,7 @@ function facet(args: string[]): Promise<{ status: number | null; stderr: string 
   });
 }
 
-test('face-api expression features: embedded in the browser, an MLP on them scores well above chance, the CLI makes the same vectors', async () => {
+test('face-api expression features: embedded in the browser, the MLP, the linear probe and the forest on them score well above chance, the CLI makes the same vectors', async () => {
   const cliFile = join(work, 'mini.face-api.zip');
   const cli = facet(['embed', MINI, '--model', 'face-api-expression', '--out', cliFile]);
 
