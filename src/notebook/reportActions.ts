@@ -6,6 +6,7 @@ import { describeBackend } from '../lib/compute';
 import { buildResultsTable } from '../results/resultsTable';
 import { useZeroShotRecords } from '../results/zeroShotRecords';
 import { useResultsStore } from '../results/store';
+import { mlpClassifier } from '../train/classifiers/mlp';
 import type { AnyClassifier } from '../train/classifiers/types';
 import { useTrainStore } from '../train/store';
 import type { DataEfficiencyRecord } from '../train/dataEfficiency';
@@ -49,7 +50,11 @@ export function currentSessionRecord(): SessionRecord {
     training: train,
     results: useResultsStore.getState().rows,
     resultsTable: buildResultsTable({
-      runs: contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])).map(({ entry, runs }) => ({ classifier: entry.kind, runs })),
+      // the registry's stores register their runs; the MLP's store is Train's own (its runs are the record's `runs`)
+      runs: [
+        { classifier: mlpClassifier.kind, runs: train.runs },
+        ...contributors.flatMap((c) => (c.classifierRuns ? [c.classifierRuns()] : [])).map(({ entry, runs }) => ({ classifier: entry.kind, runs })),
+      ],
       zeroShots: useZeroShotRecords.getState().zeroShots,
       datasetId: useDatasetStore.getState().activeId,
     }),
