@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, MINI, region } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, MINI, region, resultCell } from './steps';
 
 /**
  * Measured on the 2-core test machine, default MLP, the 105 balanced test images of fer2013-mini (chance and the
@@ -24,6 +24,13 @@ import { embedDataset, importDataset, MINI, region } from './steps';
  * and ~6 SD over chance.
  */
 const MIN_TEST_ACCURACY = 0.35;
+/**
+ * The linear probe and the forest (default settings) on the same features: in this test 48.6% (train 72.1%) and
+ * 50.5% (train 100%); in Node with the same functions (src/train/faceApiBackbones.test.ts) the same 48.6% and 50.5%,
+ * and 16–24% with shuffled training labels. 35% is ~3 binomial SD under both and ~6 over chance, as for the MLP.
+ */
+const MIN_PROBE_ACCURACY = 0.35;
+const MIN_FOREST_ACCURACY = 0.35;
 
 let harness: Harness;
 const work = mkdtempSync(join(tmpdir(), 'facet-backbones-e2e-'));
@@ -42,7 +49,7 @@ function facet(args: string[]): Promise<{ status: number | null; stderr: string 
   });
 }
 
-test('face-api expression features: embedded in the browser, an MLP on them scores well above chance, the CLI makes the same vectors', async () => {
+test('face-api expression features: embedded in the browser, the MLP, the linear probe and the forest on them score well above chance, the CLI makes the same vectors', async () => {
   const cliFile = join(work, 'mini.face-api.zip');
   const cli = facet(['embed', MINI, '--model', 'face-api-expression', '--out', cliFile]);
 
@@ -64,6 +71,29 @@ test('face-api expression features: embedded in the browser, an MLP on them scor
   console.log(`face-api expression + MLP on fer2013-mini in the browser: ${text}`);
   assert.ok(test >= MIN_TEST_ACCURACY, `test accuracy ${test} is not above ${MIN_TEST_ACCURACY}: ${text}`);
 
+  // The linear probe and the forest, default settings, on the same features: well above chance too, each in the
+  // Results table's face-api row.
+  const probe = train.getByRole('group', { name: 'Linear probe' });
+  await probe.getByLabel('Probe input').selectOption('clip');
+  await probe.getByRole('button', { name: 'Fit linear probe' }).click();
+  await probe.getByTestId('probe-accuracy').waitFor({ timeout: 300_000 });
+  const probeText = await probe.getByTestId('probe-accuracy').innerText();
+  console.log(`face-api expression + linear probe on fer2013-mini in the browser: ${probeText}`);
+  const probeTest = Number(/test ([\d.]+)% \(105 images\)/.exec(probeText)?.[1]) / 100;
+  assert.ok(probeTest >= MIN_PROBE_ACCURACY, `linear probe test accuracy ${probeTest} is not above ${MIN_PROBE_ACCURACY}: ${probeText}`);
+  const forest = train.getByRole('group', { name: 'Random forest' });
+  await forest.getByLabel('Forest input').selectOption('clip');
+  await forest.getByRole('button', { name: 'Grow forest' }).click();
+  await forest.getByTestId('forest-accuracy').waitFor({ timeout: 300_000 });
+  const forestText = await forest.getByTestId('forest-accuracy').innerText();
+  console.log(`face-api expression + random forest on fer2013-mini in the browser: ${forestText}`);
+  const forestTest = Number(/test ([\d.]+)% \(105 images\)/.exec(forestText)?.[1]) / 100;
+  assert.ok(forestTest >= MIN_FOREST_ACCURACY, `forest test accuracy ${forestTest} is not above ${MIN_FOREST_ACCURACY}: ${forestText}`);
+  for (const column of ['mlp', 'linear-probe', 'forest']) {
+    assert.match(await resultCell(page, 'face-api-expression', column).innerText(), /^\d+\.\d+%\s+train [\d.]+% · .*face-api expression network/);
+  }
+  assert.match(await page.locator('#results tr[data-row="face-api-expression"] th').innerText(), /reference, not a clean baseline/);
+
   const [download] = await Promise.all([page.waitForEvent('download'), embed.getByRole('button', { name: /Export embeddings/ }).click()]);
   const browser = readEmbeddingFile(new Uint8Array(readFileSync((await download.path())!)));
   const done = await cli;
@@ -78,23 +108,37 @@ test('face-api expression features: embedded in the browser, an MLP on them scor
   assert.deepEqual(foreignRequests(harness), []);
 });
 
-test('SigLIP’s interface (the generated siglip-tiny model, served as a mirror) loads, reads its preprocessor_config.json and embeds the dataset', async () => {
+test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid', async () => {
   // A browser profile of its own: the dataset is imported afresh and no face-api vectors are around.
   const other = await startHarness();
   try {
-  const page = await other.newPage();
-  await importDataset(page);
-  const embed = region(page, 'Embed');
-  await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
-  await embed.getByLabel('Source').selectOption('mirror');
-  await embed.getByLabel('Mirror URL').fill(`${other.url}/models/siglip-tiny/`);
-  await embed.getByLabel('Backend').selectOption('wasm');
-  await embed.getByRole('button', { name: 'Load model' }).click();
-  await embed.getByRole('status').filter({ hasText: /SigLIP ready: 768-d image embeddings/ }).waitFor({ timeout: 60_000 });
-  await embedDataset(page);
-  await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
-  assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/preprocessor_config.json')), 'the preprocessing came from the model’s own config');
-  assert.deepEqual(foreignRequests(other), []);
+    const page = await other.newPage();
+    await importDataset(page);
+    const embed = region(page, 'Embed');
+    await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
+    await embed.getByLabel('Source').selectOption('mirror');
+    await embed.getByLabel('Mirror URL').fill(`${other.url}/models/siglip-tiny/`);
+    await embed.getByLabel('Backend').selectOption('wasm');
+    await embed.getByRole('button', { name: 'Load model' }).click();
+    await embed.getByRole('status').filter({ hasText: /SigLIP ready: 768-d image and text embeddings/ }).waitFor({ timeout: 60_000 });
+    await embedDataset(page);
+    await embed.getByTestId('embed-coverage').filter({ hasText: /^384 of 384/ }).waitFor();
+    assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/preprocessor_config.json')), 'the preprocessing came from the model’s own config');
+    assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/tokenizer.json')), 'the SentencePiece tokenizer.json was loaded');
+    // SigLIP's own prompt convention replaced the paper's default template when the backbone was chosen
+    assert.equal(await embed.getByLabel('Prompt template').inputValue(), 'This is a photo of {}.');
+
+    await embed.getByRole('button', { name: /Run zero-shot/ }).click();
+    await embed.locator('.zero-shot-summary').filter({ hasText: /^SigLIP zero-shot: [\d.]+% of 105 test images/ }).waitFor({ timeout: 60_000 });
+    // Stored and shown in Results as SigLIP's zero-shot, not CLIP's.
+    const cell = resultCell(page, 'siglip-base-patch16-224', 'zero-shot');
+    await cell.getByRole('button', { name: /open its run/ }).waitFor();
+    assert.match(await cell.innerText(), /^[\d.]+%\s+“This is a photo of \{\}\.”, SigLIP http:\/\/127\.0\.0\.1:\d+\/models\/siglip-tiny\/ \w+, 105 of 105 test images/);
+    assert.match(await resultCell(page, CLIP_ROW, 'zero-shot').innerText(), /not run yet/);
+    await page.getByRole('button', { name: 'Manage storage' }).click();
+    const stored = page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('region', { name: 'Zero-shot scores' });
+    await stored.getByRole('row', { name: /Zero-shot “This is a photo of \{\}\.”, SigLIP / }).waitFor();
+    assert.deepEqual(foreignRequests(other), []);
   } finally {
     await other.close();
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
+import { CLIP_ROW, resultCell } from './steps';
 
 const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 
@@ -87,15 +88,15 @@ test('zero-shot fills the first row of the results table', async () => {
   await table.waitFor({ timeout: 60_000 });
   assert.match(await embed().locator('.zero-shot-summary').innerText(), /CLIP zero-shot: [\d.]+% of 105 test images/);
   assert.equal(await table.getByRole('row').count(), 8);
-  const row = page.locator('#results tr[data-row="zero-shot"]');
-  assert.match(await row.innerText(), /CLIP zero-shot.*not reported.*[\d.]+%.*“A \{\} human face”/s);
+  const zeroShotCell = resultCell(page, CLIP_ROW, 'zero-shot');
+  assert.match(await zeroShotCell.innerText(), /^[\d.]+%.*“A \{\} human face”/s);
   // The template is editable; one without {} is refused with the reason.
   await embed().getByLabel('Prompt template').fill('a face');
   await embed().getByRole('button', { name: /Run zero-shot/ }).click();
   await embed().getByRole('alert').filter({ hasText: /exactly one \{\} for the emotion: "a face"/ }).waitFor();
   await embed().getByLabel('Prompt template').fill('a photo of a {} face');
   await embed().getByRole('button', { name: /Run zero-shot/ }).click();
-  await row.filter({ hasText: '“a photo of a {} face”' }).waitFor();
+  await zeroShotCell.filter({ hasText: '“a photo of a {} face”' }).waitFor();
 });
 
 test('embeddings export as .npy + JSON and import into a fresh browser under the same keys', async () => {
@@ -148,8 +149,8 @@ test('an MLP trains on the CLIP embeddings with live curves and fills its result
   await faces.getByRole('img').first().waitFor();
   assert.equal(await faces.getByRole('img').count(), Math.min(count, 48));
   assert.match((await faces.getByRole('img').first().getAttribute('aria-label')) ?? '', /^true \w+, predicted \w+ \(\d+%\)$/);
-  const row = await page.locator('#results tr[data-row="clip-mlp"]').innerText();
-  assert.match(row, /CLIP \+ MLP\s+71\.40%\s+[\d.]+%\s+[\d.]+%\s+MLP 64 relu.*seed 42; CLIP/);
+  const mlpCell = await resultCell(page, CLIP_ROW, 'mlp').innerText();
+  assert.match(mlpCell, /^[\d.]+%\s+paper 71\.40%\s+train [\d.]+% · MLP 64 relu.*seed 42; CLIP/);
 });
 
 test('stopping a raw-pixel run keeps its best epoch and evaluates it', async () => {
@@ -167,7 +168,7 @@ test('stopping a raw-pixel run keeps its best epoch and evaluates it', async () 
   await train.getByTestId('train-accuracy').waitFor({ timeout: 60_000 });
   const epochs = Number(await train.getByTestId('training-curves').getAttribute('data-epochs'));
   assert.ok(epochs >= 2 && epochs < 500, `stopped after ${epochs} epochs`);
-  assert.match(await page.locator('#results tr[data-row="raw-mlp"]').innerText(), /Raw pixels \+ MLP\s+41\.40%\s+[\d.]+%/);
+  assert.match(await resultCell(page, 'raw-pixels', 'mlp').innerText(), /^[\d.]+%\s+paper 41\.40%/);
 });
 
 test('runs are kept: a reload shows them again and refills the results table; one downloads as a zip', async () => {
@@ -175,8 +176,8 @@ test('runs are kept: a reload shows them again and refills the results table; on
   const train = page.getByRole('region', { name: /Train/ });
   await train.getByRole('status').filter({ hasText: /^Restored: Trained on/ }).waitFor({ timeout: 30_000 });
   assert.equal(await train.locator('table.runs tbody tr').count(), 2);
-  assert.match(await page.locator('#results tr[data-row="clip-mlp"]').innerText(), /CLIP \+ MLP\s+71\.40%\s+[\d.]+%/);
-  assert.match(await page.locator('#results tr[data-row="raw-mlp"]').innerText(), /Raw pixels \+ MLP\s+41\.40%\s+[\d.]+%/);
+  assert.match(await resultCell(page, CLIP_ROW, 'mlp').innerText(), /^[\d.]+%\s+paper 71\.40%/);
+  assert.match(await resultCell(page, 'raw-pixels', 'mlp').innerText(), /^[\d.]+%\s+paper 41\.40%/);
   const [download] = await Promise.all([page.waitForEvent('download'), train.locator('table.runs').getByRole('button', { name: 'Download' }).first().click()]);
   assert.match(download.suggestedFilename(), /^facet-run-.*-raw-pixels\.zip$/);
   const { unzipSync } = await import('fflate');

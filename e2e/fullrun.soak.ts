@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { region as regionOn } from './steps';
+import { CLIP_ROW, region as regionOn, resultCell } from './steps';
 
 const FER2013 = new URL('../../shared/data/fer2013.zip', import.meta.url).pathname;
 const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
@@ -144,7 +144,7 @@ test('training: a reload mid-run keeps the saved runs; the next run is saved and
   // Clicked at once, while CLIP loads again by itself: the run trains on the stored embeddings.
   await region('Train').getByRole('button', { name: 'Train' }).click();
   await guarded(region('Train').getByTestId('train-accuracy').waitFor({ timeout: 900_000 }));
-  assert.match(await page.locator('#results tr[data-row="clip-mlp"]').innerText(), /CLIP \+ MLP.*71\.40%.*\d+\.\d+%/s);
+  assert.match(await resultCell(page, CLIP_ROW, 'mlp').innerText(), /^\d+\.\d+%\s+paper 71\.40%/);
 });
 
 test('after a last reload everything is still there', async () => {

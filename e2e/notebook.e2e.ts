@@ -106,7 +106,7 @@ test('one click exports a self-contained report and a JSON record; importing the
   const html = readFileSync((await reportDownload.path())!, 'utf8');
   assert.match(reportDownload.suggestedFilename(), /^facet-report-.*\.html$/);
   assert.match(html, /fer2013-mini\.zip \(SHA-256 <code>[0-9a-f]{64}<\/code>\): 385 faces/);
-  assert.match(html, /CLIP \+ MLP<\/th><td>71\.40%<\/td><td>[\d.]+%<\/td><td>[\d.]+%/);
+  assert.match(html, /<tr data-row="clip-vit-b-32">.*?<td data-cell="mlp"><strong>[\d.]+%<\/strong><br><span class="muted">paper 71\.40%/);
   assert.match(html, /seed 1234/);
   assert.ok((html.match(/<svg /g) ?? []).length >= 2, 'loss and accuracy curves');
   assert.doesNotMatch(html, /<script/);

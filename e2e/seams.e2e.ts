@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, loadModel, region, resultCell } from './steps';
 
 let harness: Harness;
 let page: Page;
@@ -75,7 +75,7 @@ test('Train clicked right after a reload, while CLIP is still loading, trains an
     await page.unroute('**/models/tiny/onnx/text_model*');
   }
   assert.equal(await train.locator('table.runs tbody tr').count(), 1);
-  assert.match(await page.locator('#results tr[data-row="clip-mlp"]').innerText(), /\d+\.\d+%/);
+  assert.match(await resultCell(page, CLIP_ROW, 'mlp').innerText(), /^\d+\.\d+%/);
   await region(page, 'Embed').getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
 });
 
@@ -102,11 +102,11 @@ test('a zero-shot result comes back after a reload, in Embed and in Results, and
   const summary = embed.locator('.zero-shot-summary');
   await summary.waitFor({ timeout: 60_000 });
   const before = /CLIP zero-shot: ([\d.]+%)/.exec(await summary.innerText())![1];
-  const rowBefore = /\d+\.\d+%/.exec(await page.locator('#results tr[data-row="zero-shot"]').innerText())![0];
+  const rowBefore = /\d+\.\d+%/.exec(await resultCell(page, CLIP_ROW, 'zero-shot').innerText())![0];
 
   await page.reload();
   await region(page, 'Embed').locator('.zero-shot-summary').filter({ hasText: `CLIP zero-shot: ${before}` }).waitFor({ timeout: 30_000 });
-  await page.locator('#results tr[data-row="zero-shot"]').filter({ hasText: rowBefore }).waitFor();
+  await resultCell(page, CLIP_ROW, 'zero-shot').filter({ hasText: rowBefore }).waitFor();
 
   await page.getByRole('button', { name: 'Manage storage' }).click();
   const panel = page.getByRole('dialog', { name: 'Stored in this browser' });
@@ -114,7 +114,7 @@ test('a zero-shot result comes back after a reload, in Embed and in Results, and
   await results.getByRole('row', { name: /Zero-shot “A \{\} human face”/ }).getByRole('button', { name: /Delete/ }).click();
   await panel.getByRole('status').filter({ hasText: /Deleted Zero-shot/ }).waitFor();
   await panel.getByRole('button', { name: 'Close' }).click();
-  await page.locator('#results tr[data-row="zero-shot"]').filter({ hasText: 'not run yet' }).waitFor();
+  await resultCell(page, CLIP_ROW, 'zero-shot').filter({ hasText: 'not run yet' }).waitFor();
   assert.equal(await region(page, 'Embed').locator('.zero-shot-summary').count(), 0);
   assert.deepEqual(foreignRequests(harness), []);
 });

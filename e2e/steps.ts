@@ -8,6 +8,11 @@ export const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.ur
 
 export const region = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(name) });
 
+/** A cell of the Results table: a row is 'raw-pixels' or a backbone id, a column 'zero-shot' or a classifier kind. */
+export const resultCell = (page: Page, row: string, column: string) => page.locator(`#results tr[data-row="${row}"] td[data-cell="${column}"]`);
+/** The paper's CLIP, the Results row the tiny test CLIP's runs land in (a mirror CLIP goes to its family's first entry). */
+export const CLIP_ROW = 'clip-vit-b-32';
+
 export async function importDataset(page: Page, file = MINI): Promise<void> {
   const dataset = region(page, 'Dataset');
   await dataset.getByLabel('FER2013 archive or CSV').setInputFiles(file);

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, MINI } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, loadModel, MINI, resultCell } from './steps';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -45,8 +45,8 @@ test('a small forest on raw pixels grows, is scored like the MLP and fills its R
   const perTree = /at ([\d.]+) s per tree/.exec(await forest().locator('table.forest-sizes thead').innerText())![1];
   assert.ok(Number(perTree) < 1, `${perTree} s per tree on 385 faces`);
   assert.equal(await sizes.first().locator('td').last().innerText(), perTree === '0.00' ? '< 0.01 s' : `${perTree} s`);
-  const row = await page.locator('#results tr[data-row="raw-forest"]').innerText();
-  assert.match(row, /Raw pixels \+ random forest\s+48\.90%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree\s+[\d.]+ s/);
+  const cell = await resultCell(page, 'raw-pixels', 'forest').innerText();
+  assert.match(cell, /^[\d.]+%\s+paper 48\.90%\s+train [\d.]+% · random forest, 8 trees, max depth none, min leaf 1, sqrt features per split.*s per tree · [\d.]+ s/);
   // Grown trees fit their training set: train accuracy well above chance.
   const train = Number(/Train ([\d.]+)%/.exec(await forest().getByTestId('forest-accuracy').innerText())![1]);
   assert.ok(train > 60, `train accuracy ${train}%`);
@@ -75,8 +75,11 @@ test('a forest on the CLIP embeddings fills the CLIP + random forest row', async
   await forest().getByLabel('Forest input').selectOption('clip');
   await forest().getByRole('button', { name: 'Grow forest' }).click();
   await forest().getByRole('status').filter({ hasText: /^Grew 8 trees on \d+ images \(CLIP/ }).waitFor({ timeout: 120_000 });
-  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /CLIP \+ random forest\s+68\.17%\s+[\d.]+%\s+[\d.]+%\s+random forest, 8 trees.*CLIP/);
+  assert.match(await resultCell(page, CLIP_ROW, 'forest').innerText(), /^[\d.]+%\s+paper 68\.17%\s+train [\d.]+% · random forest, 8 trees.*CLIP/);
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
+  // Each Results figure opens its run: the raw-pixel forest's cell shows that forest in the forest panel again.
+  await resultCell(page, 'raw-pixels', 'forest').getByRole('button', { name: /open its run/ }).click();
+  await forest().getByRole('status').filter({ hasText: /^Grew 8 trees on \d+ images \(raw/ }).waitFor();
 });
 
 test('a 2-configuration sweep trains one after another and shows two sortable rows', async () => {
@@ -210,8 +213,8 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
   await page.reload();
   await forest().getByRole('status').filter({ hasText: /^Restored: Grew 8 trees/ }).waitFor({ timeout: 30_000 });
   assert.equal(await forest().locator('table.forest-runs tbody tr').count(), 2);
-  assert.match(await page.locator('#results tr[data-row="raw-forest"]').innerText(), /48\.90%\s+[\d.]+%\s+[\d.]+%/);
-  assert.match(await page.locator('#results tr[data-row="clip-forest"]').innerText(), /68\.17%\s+[\d.]+%\s+[\d.]+%/);
+  assert.match(await resultCell(page, 'raw-pixels', 'forest').innerText(), /^[\d.]+%\s+paper 48\.90%/);
+  assert.match(await resultCell(page, CLIP_ROW, 'forest').innerText(), /^[\d.]+%\s+paper 68\.17%/);
   // The session record carries the forest settings and figures.
   const [download] = await Promise.all([page.waitForEvent('download'), region(/Results/).getByRole('button', { name: 'Download session record (JSON)' }).click()]);
   const record = JSON.parse(readFileSync((await download.path())!, 'utf8'));
@@ -222,13 +225,12 @@ test('forest runs are kept: a reload lists them and refills both forest rows', a
 });
 
 test('runs are listed for the active dataset only; figures not comparable with the paper carry badges', async () => {
-  const results = region(/Results/);
   const train = region(/Train/);
   // fer2013-mini has 105 test faces (a subset), and the tiny model has random weights (a test model)
-  const caveats = (row: string) => results.locator(`tr[data-row="${row}"] [data-caveat]`).evaluateAll((badges) => badges.map((b) => b.getAttribute('data-caveat')));
-  assert.deepEqual(await caveats('clip-mlp'), ['subset', 'test-model']);
-  assert.deepEqual(await caveats('raw-forest'), ['subset']);
-  assert.match(await results.locator('tr[data-row="clip-mlp"] [data-caveat="test-model"]').getAttribute('title') ?? '', /random weights/);
+  const caveats = (row: string, column: string) => resultCell(page, row, column).locator('[data-caveat]').evaluateAll((badges) => badges.map((b) => b.getAttribute('data-caveat')));
+  assert.deepEqual(await caveats(CLIP_ROW, 'mlp'), ['subset', 'test-model']);
+  assert.deepEqual(await caveats('raw-pixels', 'forest'), ['subset']);
+  assert.match(await resultCell(page, CLIP_ROW, 'mlp').locator('[data-caveat="test-model"]').getAttribute('title') ?? '', /random weights/);
   assert.equal(await train.locator('table.runs tbody tr').count(), 2);
   assert.equal(await train.locator('table.runs tbody tr [data-caveat="test-model"]').count(), 2);
 
@@ -246,13 +248,13 @@ test('runs are listed for the active dataset only; figures not comparable with t
   assert.equal(await forest().locator('table.forest-runs').count(), 0);
   assert.equal(await train.getByRole('group', { name: 'Compare runs' }).count(), 0);
   assert.match(await train.getByTestId('other-dataset-runs').first().innerText(), /2 saved runs of other datasets not listed/);
-  for (const row of ['clip-mlp', 'raw-forest']) assert.match(await results.locator(`tr[data-row="${row}"]`).innerText(), /not run yet/);
+  for (const [row, column] of [[CLIP_ROW, 'mlp'], ['raw-pixels', 'forest']]) assert.match(await resultCell(page, row, column).innerText(), /not run yet/);
 
   // Back to mini: its runs and figures return.
   const datasets = region(/Dataset/).getByLabel('Stored datasets');
   await datasets.selectOption((await datasets.locator('option', { hasText: 'fer2013-mini' }).getAttribute('value'))!);
   await train.locator('table.runs tbody tr').nth(1).waitFor();
-  await results.locator('tr[data-row="clip-mlp"] [data-caveat="subset"]').waitFor();
+  await resultCell(page, CLIP_ROW, 'mlp').locator('[data-caveat="subset"]').waitFor();
 });
 
 test('no request leaves 127.0.0.1', () => {

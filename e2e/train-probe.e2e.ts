@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, loadModel, region, resultCell } from './steps';
 
 // fer2013-mini with the tiny CLIP-shaped model: the linear probe (the registry's third classifier) fits on the
 // CLIP embeddings, fills its own Results row and survives a reload; a sweep's table survives a reload too, and
@@ -39,7 +39,8 @@ test('a linear probe on the CLIP embeddings chooses C on validation and fills it
   await probe().getByRole('img', { name: /^Validation accuracy per C; chosen C / }).waitFor();
   assert.match(await probe().getByTestId('probe-accuracy').innerText(), /Train [\d.]+% · test [\d.]+% \(105 images\)/);
   assert.equal(await probe().locator('table.confusion tbody tr').count(), 7);
-  assert.match(await page.locator('#results tr[data-row="clip-linear-probe"]').innerText(), /CLIP \+ linear probe\s+not reported\s+[\d.]+%\s+[\d.]+%\s+linear probe .*chosen C .*CLIP/);
+  // the paper reports no linear probe: the cell has Facet's figure only
+  assert.match(await resultCell(page, CLIP_ROW, 'linear-probe').innerText(), /^[\d.]+%\s+train [\d.]+% · linear probe .*chosen C .*CLIP/);
   assert.equal(await probe().locator('table.probe-runs tbody tr').count(), 1);
 });
 
@@ -56,11 +57,11 @@ test('a sweep stores its table', async () => {
 });
 
 test('after a reload the probe, its Results row and the sweep table are back', async () => {
-  const testAccuracy = (await page.locator('#results tr[data-row="clip-linear-probe"] td').nth(2).innerText()).trim();
+  const testAccuracy = (await resultCell(page, CLIP_ROW, 'linear-probe').getByRole('button').innerText()).trim();
   const sweepRows = await sweep().locator('table.sweep-results tbody tr').allInnerTexts();
   await page.reload();
   await probe().getByRole('status').filter({ hasText: /^Restored: Fitted/ }).waitFor({ timeout: 30_000 });
-  assert.equal((await page.locator('#results tr[data-row="clip-linear-probe"] td').nth(2).innerText()).trim(), testAccuracy);
+  assert.equal((await resultCell(page, CLIP_ROW, 'linear-probe').getByRole('button').innerText()).trim(), testAccuracy);
   assert.equal(await probe().locator('table.confusion tbody tr').count(), 7);
   await sweep().getByRole('status').filter({ hasText: /^Restored: Swept 2 configurations/ }).waitFor({ timeout: 30_000 });
   assert.deepEqual(await sweep().locator('table.sweep-results tbody tr').allInnerTexts(), sweepRows);
@@ -70,7 +71,7 @@ test('after a reload the probe, its Results row and the sweep table are back', a
 test('the report shows the probe with its C sweep and confusion matrix, and the sweep table', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), region(page, 'Results').getByRole('button', { name: 'Download report (HTML)' }).click()]);
   const html = readFileSync((await download.path())!, 'utf8');
-  assert.match(html, /CLIP \+ linear probe<\/th><td>not reported<\/td><td>[\d.]+%<\/td><td>[\d.]+%/);
+  assert.match(html, /<tr data-row="clip-vit-b-32">.*?<td data-cell="linear-probe"><strong>[\d.]+%<\/strong><br><small class="settings">train [\d.]+% · linear probe/);
   const probeSection = html.slice(html.indexOf('<h2>Linear probes</h2>'));
   assert.ok(html.includes('<h2>Linear probes</h2>'), 'a section for the linear probes');
   assert.match(probeSection, /Validation accuracy per C/);

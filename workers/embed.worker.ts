@@ -28,13 +28,13 @@ import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
 import { loadedWithin, planSessions, SessionPool, type EncoderSession } from '../src/embed/encoderPool';
 import { cacheModelFile, fetchModelFile, type DownloadProgress } from '../src/embed/modelFiles';
 import { modelFileUrl, type EncoderKind, type ModelSource } from '../src/embed/modelSource';
-import { ClipTokenizer } from '../src/embed/tokenizer';
+import { tokenizerFor, type PromptTokenizer } from '../src/embed/tokenizer';
 import { isGeneratedTestModelFile } from '../src/lib/comparability';
 import { l2NormalizeRows } from '../src/lib/vectors';
 import type { EmbedWorkerApi, EncodeWorkerApi, LoadedEncoder, LoadEncoderInput, EncoderUse } from '../src/embed/embedWorker';
 
 const encoders = new Map<EncoderKind, Encoder>();
-let tokenizer: ClipTokenizer | undefined;
+let tokenizer: PromptTokenizer | undefined;
 /** the backbone whose encoders are loaded, and its preprocessing as its source declares it */
 let backbone: Backbone = DEFAULT_BACKBONE;
 let preprocessing: ImagePreprocessing = DEFAULT_BACKBONE.preprocessing;
@@ -92,7 +92,7 @@ const COPY_LOAD_TIMEOUT_MS = 60_000;
 
 /** Loads the model into a copy; false when it fails or takes longer than COPY_LOAD_TIMEOUT_MS. */
 function loadCopy(copy: Client<EncodeWorkerApi>, plan: { bytes: Uint8Array; threads: number }): Promise<boolean> {
-  return loadedWithin(copy.load({ bytes: plan.bytes.slice(), threads: plan.threads }), COPY_LOAD_TIMEOUT_MS);
+  return loadedWithin(copy.load({ bytes: plan.bytes.slice(), threads: plan.threads, backboneId: backbone.id }), COPY_LOAD_TIMEOUT_MS);
 }
 
 function startEncodeWorker(): Client<EncodeWorkerApi> {
@@ -168,8 +168,8 @@ const api = {
     const fileName = local ? local.name : url;
     const encoder = await (
       input.kind === 'vision'
-        ? createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions)
-        : createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads)
+        ? createEncoder('vision', new Uint8Array(bytes.slice(0)), input.backend, plan.threadsEach, plan.sessions, backbone)
+        : createEncoder('text', new Uint8Array(bytes.slice(0)), input.backend, input.threads, 1, backbone)
     ).catch((error: unknown) => {
       if (!(error instanceof Error) || isCancelled(error) || error.message.includes(fileName)) throw error;
       throw new Error(`${fileName}: ${error.message}`, { cause: error });
@@ -177,7 +177,7 @@ const api = {
     if (input.kind === 'vision' && encoder.backend.kind === 'wasm' && plan.sessions > 1) {
       copiesPlanned = { count: plan.sessions - 1, bytes: new Uint8Array(bytes), threads: encoder.backend.threads ?? 1 };
     }
-    if (input.kind === 'text') tokenizer = await loadTokenizer(input.source, ctx);
+    if (input.kind === 'text') tokenizer = await loadTokenizer(input.source, backbone, ctx);
     if (!fromCache && !local) await cacheModelFile(url, bytes);
     encoders.set(input.kind, encoder);
     return {
@@ -298,12 +298,12 @@ const api = {
     return { embedded: total - (await missingIds(input.rep, columns.imageIds)).length, total };
   },
 
-  /** CLIP zero-shot on the test split: prompts[c] are the prompts of class c, averaged per class. */
+  /** Zero-shot on the test split: prompts[c] are the prompts of class c, averaged per class, scored as the loaded family scores (softmax or sigmoid). */
   async zeroShot(input: { datasetId: string; rep: Representation; prompts: string[][] }): Promise<ZeroShotResult> {
     const flat = input.prompts.flat();
     const promptClass = input.prompts.flatMap((list, c) => list.map(() => c));
     const { embeddings } = await api.embedPrompts({ prompts: flat });
-    return zeroShotOnTest(input.datasetId, input.rep, embeddings, promptClass);
+    return zeroShotOnTest(input.datasetId, input.rep, embeddings, promptClass, backbone.text);
   },
 
   /** Tokenizes and embeds prompts; returns L2-normalized text embeddings in prompt order. */
@@ -358,11 +358,13 @@ async function readLocalFile(file: File, ctx: JobContext<DownloadProgress>): Pro
   return { bytes, fromCache: false };
 }
 
-async function loadTokenizer(source: ModelSource, ctx: JobContext<DownloadProgress>): Promise<ClipTokenizer> {
+/** The text tower's tokenizer, of the kind the backbone declares (CLIP's BPE, SigLIP's SentencePiece). */
+async function loadTokenizer(source: ModelSource, chosen: Backbone, ctx: JobContext<DownloadProgress>): Promise<PromptTokenizer> {
+  if (!chosen.text) throw new Error(`${chosen.label} has no text tower`);
   const local = source.files?.tokenizer;
-  const url = local ? local.name : new URL('tokenizer.json', source.baseUrl).href;
+  const url = local ? local.name : new URL(chosen.files.tokenizer ?? 'tokenizer.json', source.baseUrl).href;
   const { bytes, fromCache } = local ? await readLocalFile(local, ctx) : await fetchModelFile(url, ctx.signal, ctx.progress);
-  const loaded = ClipTokenizer.fromJson(new TextDecoder().decode(bytes), url); // refuses one that is not CLIP's before it is cached
+  const loaded = tokenizerFor(chosen.text, new TextDecoder().decode(bytes), url); // refuses a file of another kind before it is cached
   if (!fromCache && !local) await cacheModelFile(url, bytes);
   return loaded;
 }

@@ -4,15 +4,16 @@
  * batches; reading faces, preprocessing and storing stay in the embed worker.
  */
 import { exposeApi, transfer } from '../src/lib/rpc';
+import { backboneById } from '../src/embed/backbones';
 import { createEncoder, runEncoder, type Encoder } from '../src/embed/encoder';
 import type { EncodeWorkerApi } from '../src/embed/embedWorker';
 
 let encoder: Encoder | undefined;
 
 const api = {
-  async load(input: { bytes: Uint8Array; threads: number }): Promise<{ dim: number }> {
+  async load(input: { bytes: Uint8Array; threads: number; backboneId: string }): Promise<{ dim: number }> {
     await encoder?.session.release();
-    encoder = await createEncoder('vision', input.bytes, 'wasm', input.threads);
+    encoder = await createEncoder('vision', input.bytes, 'wasm', input.threads, 1, backboneById(input.backboneId));
     return { dim: encoder.iface.dim };
   },
 

@@ -22,10 +22,11 @@ export interface ClipShape {
   weightStd: number;
   /**
    * Which registry interface the files mirror (src/embed/backbones): 'clip' (default) or 'siglip', whose
-   * transformers.js export has the same tensor names (pixel_values → image_embeds, input_ids → text_embeds) with
-   * 768-d outputs, text padded to 64 tokens, and its own preprocessor_config.json (224 × 224 bilinear, no crop, mean
-   * and std 0.5). The graph inside stays CLIP-like (class-token and end-of-text pooling): only the interface is
-   * SigLIP's, which is what loading, checking and preprocessing depend on.
+   * transformers.js export (scripts/extra/siglip.py there) maps pixel_values and input_ids to `pooler_output` (and
+   * last_hidden_state), 768-d, text padded to 64 tokens from a 32,000-piece SentencePiece vocabulary, with its own
+   * preprocessor_config.json (224 × 224 bilinear, no crop, mean and std 0.5). The vision graph stays CLIP-like
+   * (class-token pooling); the text graph, as SigLIP's, attends both ways and pools at the last position, so the
+   * padding to 64 is part of what it reads.
    */
   family?: 'clip' | 'siglip';
 }
@@ -40,7 +41,7 @@ export const PRESETS: Record<string, ClipShape> = {
   },
   'siglip-tiny': {
     vision: { patch: 32, width: 16, layers: 1, heads: 2, mlp: 32, imageSize: 224 },
-    text: { width: 8, layers: 1, heads: 2, mlp: 16, context: 64, vocab: 49408 },
+    text: { width: 8, layers: 1, heads: 2, mlp: 16, context: 64, vocab: 32000 },
     embedDim: 768,
     quantizedTokenTable: true,
     weightStd: 0.3,
@@ -187,8 +188,9 @@ export function buildVisionModel(shape: ClipShape, seed: number, int8: boolean):
   x = c.layerNorm(x, width, 'pre_layrnorm');
   for (let l = 0; l < layers; l++) x = c.block(x, width, heads, mlp, `vision_layer${l}`);
   const pooled = c.layerNorm(g.op1('Gather', [x, g.constant('cls_index', { type: 'int64', dims: [], data: BigInt64Array.of(0n) })], { axis: 1 }), width, 'post_layernorm');
-  c.linear(pooled, width, shape.embedDim, 'visual_projection', false, 'image_embeds');
-  g.output('image_embeds', 'float32', ['batch_size', shape.embedDim]);
+  const output = shape.family === 'siglip' ? 'pooler_output' : 'image_embeds';
+  c.linear(pooled, width, shape.embedDim, 'visual_projection', false, output);
+  g.output(output, 'float32', ['batch_size', shape.embedDim]);
   return g.encode('clip_vision', { facet_test_model: 'random weights; for tests and benchmarks only', seed: String(seed) });
 }
 
@@ -219,8 +221,16 @@ export function buildTextModel(shape: ClipShape, seed: number, int8: boolean): U
   for (let i = 0; i < context; i++) for (let j = i + 1; j < context; j++) maskValues[i * context + j] = -1e9;
   const square = g.op1('Concat', [sequence, sequence], { axis: 0 });
   const mask = g.op1('Slice', [g.constant('causal_mask', { type: 'float32', dims: [context, context], data: maskValues }), g.ints('zeros', [0, 0]), square, g.ints('axes01', [0, 1])]);
-  for (let l = 0; l < layers; l++) x = c.block(x, width, heads, mlp, `text_layer${l}`, mask);
+  const siglip = shape.family === 'siglip';
+  for (let l = 0; l < layers; l++) x = c.block(x, width, heads, mlp, `text_layer${l}`, siglip ? undefined : mask);
   x = c.layerNorm(x, width, 'final_layer_norm');
+  if (siglip) {
+    // SigLIP's text head reads the last position (the sequence is always padded to 64).
+    const last = g.op1('Gather', [x, g.constant('last_index', { type: 'int64', dims: [], data: BigInt64Array.of(-1n) })], { axis: 1 });
+    c.linear(last, width, shape.embedDim, 'text_head', false, 'pooler_output');
+    g.output('pooler_output', 'float32', ['batch_size', shape.embedDim]);
+    return g.encode('siglip_text', { facet_test_model: 'random weights; for tests and benchmarks only', seed: String(seed) });
+  }
 
   // Pool at argmax(input_ids), the first end-of-text token, as a one-hot row times x (plain float ops run everywhere).
   const eot = g.op1('Cast', [g.op1('ArgMax', [g.op1('Cast', [ids], { to: 1 })], { axis: 1, keepdims: 1 })], { to: 1 });

@@ -9,9 +9,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIP_MEAN, CLIP_STD } from '../../src/embed/backbones/clip';
 import { clipTokenizerJson } from '../tokenizer/clipTokenizerJson';
+import { siglipTokenizerJson } from '../tokenizer/siglipTokenizerJson';
 import { buildTextModel, buildVisionModel, PRESETS, type ClipShape } from './clip';
 
-const GENERATOR_VERSION = 1;
+// 2: SigLIP's interface as transformers.js exports it (pooler_output, last-position text head, Unigram tokenizer.json)
+const GENERATOR_VERSION = 2;
 const SEED = 20240601;
 
 /**
@@ -118,7 +120,7 @@ export function generatePreset(preset: string, outRoot = 'models', force = false
     writeFileSync(join(dir, 'onnx', `vision_model${suffix}.onnx`), buildVisionModel(shape, SEED, int8));
     writeFileSync(join(dir, 'onnx', `text_model${suffix}.onnx`), buildTextModel(shape, SEED, int8));
   }
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(clipTokenizerJson()));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(shape.family === 'siglip' ? siglipTokenizerJson() : clipTokenizerJson()));
   writeTransformersJsConfigs(dir, shape);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return `models/${preset}: written in ${((performance.now() - started) / 1000).toFixed(1)} s`;

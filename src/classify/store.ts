@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
+import { backboneOfRepKind } from '../embed/backbones';
 import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
 import { pixelValues } from '../embed/preprocess';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
@@ -147,7 +148,9 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
     prediction.rep = rep;
     if (embed.loaded.text) {
       const { classes, prompts } = await zeroShotClasses(rep);
-      prediction.zeroShot = { probabilities: Array.from(zeroShotProbabilities(prediction.embedding, classes, rep.dim)), prompts };
+      // scored as the family scores (CLIP's softmax, SigLIP's per-class sigmoid)
+      const scoring = backboneOfRepKind(rep.kind, rep.model)?.text;
+      prediction.zeroShot = { probabilities: Array.from(zeroShotProbabilities(prediction.embedding, classes, rep.dim, scoring)), prompts };
     }
     const datasetId = useDatasetStore.getState().activeId;
     if (datasetId) {

@@ -6,7 +6,7 @@ import { EMOTIONS } from '../lib/emotions';
 import { embedButtonLabel, embedNextStep, sampleReadyMessage } from './nextStep';
 import { BACKBONES } from './backbones';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE } from './prompts';
-import { chosenBackbone, useEmbedStore } from './store';
+import { chosenBackbone, familyOfRep, useEmbedStore } from './store';
 import { pct } from '../lib/format';
 
 
@@ -250,7 +250,7 @@ function ZeroShotPanel() {
   const hasText = useEmbedStore((e) => Boolean(e.loaded.text));
   const datasetId = useDatasetStore((d) => d.activeId);
   const s = useEmbedStore(
-    useShallow((e) => ({ ensemble: e.ensemble, template: e.template, coverage: e.coverage, zeroShot: e.zeroShot, setSettings: e.setSettings, runZeroShot: e.runZeroShot })),
+    useShallow((e) => ({ ensemble: e.ensemble, template: e.template, coverage: e.coverage, zeroShot: e.zeroShot, zeroShotOf: e.zeroShotOf, setSettings: e.setSettings, runZeroShot: e.runZeroShot })),
   );
   return (
     <>
@@ -273,7 +273,7 @@ function ZeroShotPanel() {
           {s.zeroShot && (
             <>
               <p role="status" className="zero-shot-summary">
-                CLIP zero-shot: {pct(s.zeroShot.evaluation.accuracy, 1)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
+                {s.zeroShotOf ? familyOfRep(s.zeroShotOf.rep) : 'CLIP'} zero-shot: {pct(s.zeroShot.evaluation.accuracy, 1)} of {s.zeroShot.scored.toLocaleString('en-US')} test images
                 {s.zeroShot.scored < s.zeroShot.testImages ? ` (of ${s.zeroShot.testImages.toLocaleString('en-US')}; the rest are not embedded yet)` : ''} ·
                 PublicTest {pct(s.zeroShot.publicTest.accuracy, 1)} · PrivateTest {pct(s.zeroShot.privateTest.accuracy, 1)} · without test images also in train{' '}
                 {pct(s.zeroShot.clean.accuracy, 1)}

@@ -69,7 +69,7 @@ export type EmbedWorkerApi = {
  * worker for dataset runs (src/embed/encoderPool.ts).
  */
 export type EncodeWorkerApi = {
-  load(input: { bytes: Uint8Array; threads: number }): Promise<{ dim: number }>;
+  load(input: { bytes: Uint8Array; threads: number; backboneId: string }): Promise<{ dim: number }>;
   encode(input: { pixelValues: Float32Array; count: number }): Promise<Float32Array>;
 };
 

@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-web';
 import { chooseBackend, detectCompute, type BackendInUse, type BackendPreference } from '../lib/compute';
+import type { Backbone } from './backbones';
 import { encoderInterface, runClipSession } from './encoderSession';
 import type { EncoderInterface } from './modelInterface';
 import type { EncoderKind } from './modelSource';
@@ -52,7 +53,8 @@ async function createOn(bytes: Uint8Array, backend: BackendInUse): Promise<ort.I
 
 /**
  * `wasmSessions`: how many WASM sessions of this encoder will work at once (src/embed/encoderPool.ts), so that
- * WebNN, one session on all cores, is compared with all of them.
+ * WebNN, one session on all cores, is compared with all of them. `backbone`: the registry entry whose tensor names
+ * the file must have (CLIP's by default).
  */
 export async function createEncoder(
   kind: EncoderKind,
@@ -60,6 +62,7 @@ export async function createEncoder(
   preference: BackendPreference,
   threads?: number,
   wasmSessions = 1,
+  backbone?: Backbone,
 ): Promise<Encoder> {
   const caps = await detectCompute({ webgpu: preference === 'auto' || preference === 'webgpu' });
   let backend = chooseBackend(caps, preference);
@@ -79,7 +82,7 @@ export async function createEncoder(
   }
   let encoder: Encoder;
   try {
-    const { iface, inputType } = encoderInterface(kind, session);
+    const { iface, inputType } = encoderInterface(kind, session, backbone);
     encoder = { session, iface, backend, inputType, bytes: backend.kind === 'webgpu' ? bytes : undefined };
   } catch (error) {
     await session.release();

@@ -9,7 +9,7 @@ import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords'
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import type { EmbedDatasetProgress } from './embedDataset';
-import { backboneById, backboneOfRepKind, DEFAULT_BACKBONE, type Backbone } from './backbones';
+import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, type Backbone } from './backbones';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -163,16 +163,21 @@ export interface ZeroShotIdentity {
 }
 
 export const ZERO_SHOT_KIND = 'zero-shot';
-interface StoredZeroShot {
+export interface StoredZeroShot {
   result: ZeroShotResult;
   of: ZeroShotIdentity;
 }
 const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'>) => `${of.datasetId}|${representationKey(of.rep)}|${of.templates.join('\n')}`;
 const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
 
-/** A zero-shot result's settings as Results shows them: the prompts, the model, how many test images were scored. */
+/** A backbone's family as the page names it: "CLIP", "SigLIP", or a face-api network's label. */
+export const familyName = (backbone: Backbone | undefined) => (backbone?.family === 'clip' ? 'CLIP' : backbone?.family === 'siglip' ? 'SigLIP' : (backbone?.label ?? 'CLIP'));
+/** The family that made a representation's vectors (zero-shot records and summaries say which model scored). */
+export const familyOfRep = (rep: Representation) => familyName(backboneOfRepKind(rep.kind, rep.model));
+
+/** A zero-shot score's settings in one line: prompts, family, model, precision, images scored. */
 export const describeZeroShot = (zeroShot: ZeroShotResult, of: ZeroShotIdentity) =>
-  `${describePrompts(of.templates)}, ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`;
+  `${describePrompts(of.templates)}, ${familyOfRep(of.rep)} ${of.rep.model} ${of.rep.precision}, ${zeroShot.scored.toLocaleString('en-US')} of ${zeroShot.testImages.toLocaleString('en-US')} test images`;
 
 type Set = (partial: Partial<EmbedState>) => void;
 
@@ -212,8 +217,8 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
     worker?.terminate();
     worker = startEmbedWorker();
     const loaded: Partial<Record<EncoderKind, LoadedEncoder>> = {};
-    // SigLIP's text tower needs its SentencePiece tokenizer, which Facet does not have yet: its image encoder only.
-    const kinds = backbone.text?.tokenizer === 'clip-bpe' ? (['vision', 'text'] as const) : (['vision'] as const);
+    // The image encoder, then the text tower where the backbone has one (with its own tokenizer: CLIP's BPE, SigLIP's SentencePiece).
+    const kinds = backbone.text ? (['vision', 'text'] as const) : (['vision'] as const);
     for (const kind of kinds) {
       set({ status: { kind: 'working', message: `Loading the ${kind} encoder (${precision}) from ${source.id}…` } });
       loaded[kind] = await worker.loadEncoder(
@@ -236,7 +241,7 @@ async function loadModel(set: Set, get: () => EmbedState): Promise<boolean> {
       );
     }
     const { vision, text } = loaded as Required<Pick<typeof loaded, 'vision'>> & Pick<typeof loaded, 'text'>;
-    const family = backbone.family === 'clip' ? 'CLIP' : backbone.family === 'siglip' ? 'SigLIP' : backbone.label;
+    const family = familyName(backbone);
     // The image encoder is the one a dataset runs through: its backend (and sessions) is what the status bar shows.
     useStatusStore.getState().reportBackend(family, { ...vision.backend, fallbackReason: vision.backend.fallbackReason ?? text?.backend.fallbackReason });
     const rep: Representation = { kind: backbone.repKind, model: source.id, precision, dim: vision.iface.dim, ...(vision.randomWeights ? { randomWeights: true } : {}) };
@@ -314,7 +319,12 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
   setSettings(settings) {
     // an error about loading from one source says nothing about the source chosen instead
     const switched = settings.sourceKind !== undefined && settings.sourceKind !== get().sourceKind && get().status.kind === 'error' && !get().loaded.vision;
-    set(switched ? { ...settings, status: empty('No model loaded. The CLIP model is downloaded once from the chosen source and kept in this browser.') } : settings);
+    // Another family, another prompt convention (CLIP: the paper's "A {} human face"; SigLIP: "This is a photo of
+    // {}."): a template still at one family's default follows the backbone chosen; one the user wrote stays.
+    const next = settings.backboneId !== undefined && settings.template === undefined ? BACKBONES.find((b) => b.id === settings.backboneId)?.text?.template : undefined;
+    const atDefault = BACKBONES.some((b) => b.text?.template === get().template);
+    const template = next && atDefault ? { template: next } : {};
+    set(switched ? { ...settings, ...template, status: empty('No model loaded. The CLIP model is downloaded once from the chosen source and kept in this browser.') } : { ...settings, ...template });
   },
 
   loadModel() {
@@ -401,7 +411,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
         id: zeroShotId(of),
         datasetId,
         createdAt: of.createdAt,
-        title: `Zero-shot ${describePrompts(templates)}, ${rep.model} ${rep.precision}`,
+        title: `Zero-shot ${describePrompts(templates)}, ${familyOfRep(rep)} ${rep.model} ${rep.precision}`,
         value: { result: zeroShot, of },
       });
     } catch (error) {

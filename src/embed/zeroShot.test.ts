@@ -40,3 +40,18 @@ describe('zero-shot', () => {
     expect(() => classEmbeddings(new Float32Array([1, 0]), [0], 2, 2)).toThrow(/Class 1 has no prompt/);
   });
 });
+
+describe('SigLIP’s sigmoid scoring', () => {
+  it('scores each class on its own as sigmoid(scale × cosine + bias), and predicts the highest', () => {
+    const classes = new Float32Array([1, 0, 0, 1]);
+    const images = new Float32Array([0.8, 0.6, 0.6, 0.8]);
+    const scoring = { scoring: 'sigmoid', logitScale: 10, logitBias: -5 } as const;
+    const probs = zeroShotProbabilities(images, classes, 2, scoring);
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    expect(Array.from(probs)).toEqual([sigmoid(10 * 0.8 - 5), sigmoid(10 * 0.6 - 5), sigmoid(10 * 0.6 - 5), sigmoid(10 * 0.8 - 5)].map(Math.fround));
+    // not a distribution over the classes
+    expect(probs[0] + probs[1]).not.toBeCloseTo(1);
+    // the order of the cosines, so the same prediction as CLIP's softmax
+    expect(Array.from(argmaxRows(probs, 2))).toEqual(Array.from(argmaxRows(zeroShotProbabilities(images, classes, 2), 2)));
+  });
+});

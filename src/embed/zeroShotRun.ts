@@ -5,7 +5,7 @@ import { EMOTION_COUNT } from '../lib/emotions';
 import { scoreTestSplit } from '../dataset/testScores';
 import type { Evaluation, SubsetScore } from '../lib/metrics';
 import { loadStoredEmbeddings, type Representation } from './embeddingCache';
-import { argmaxRows, classEmbeddings, zeroShotProbabilities } from './zeroShot';
+import { argmaxRows, classEmbeddings, zeroShotProbabilities, type ZeroShotScoring } from './zeroShot';
 
 export interface ZeroShotResult {
   evaluation: Evaluation;
@@ -25,6 +25,7 @@ export async function zeroShotOnTest(
   rep: Representation,
   promptEmbeddings: Float32Array,
   promptClass: number[],
+  scoring?: ZeroShotScoring,
 ): Promise<ZeroShotResult> {
   const columns = await getColumns(datasetId);
   if (!columns) throw new Error('The dataset is no longer stored');
@@ -33,7 +34,7 @@ export async function zeroShotOnTest(
   const { positions, vectors } = await loadStoredEmbeddings(rep, testIndices.map((i) => columns.imageIds[i]));
   if (positions.length === 0) throw new Error('No test image is embedded yet: embed the dataset first');
   const classVectors = classEmbeddings(promptEmbeddings, promptClass, EMOTION_COUNT, rep.dim);
-  const predicted = argmaxRows(zeroShotProbabilities(vectors, classVectors, rep.dim), EMOTION_COUNT);
+  const predicted = argmaxRows(zeroShotProbabilities(vectors, classVectors, rep.dim, scoring), EMOTION_COUNT);
   const rows = positions.map((p) => testIndices[p]);
   const truth = rows.map((i) => columns.labels[i]);
   return {

@@ -1,6 +1,6 @@
-import { resultCaveats } from '../lib/comparability';
 import { describe, expect, it } from 'vitest';
 import type { FaceSetManifest } from '../dataset/faceSet';
+import { buildResultsTable } from '../results/resultsTable';
 import { PAPER_ROWS } from '../results/store';
 import { evaluate } from '../lib/metrics';
 import { DEFAULT_MLP } from '../train/mlp';
@@ -101,7 +101,14 @@ const inputs: SessionInputs = {
   training: { features: 'clip', settings: DEFAULT_MLP, runs: [run], shownRunId: 'run-1' },
   classifierRuns: [{ entry: forestClassifier, runs: [forest] }],
   sweeps: [sweep],
-  results: PAPER_ROWS.map((r) => (r.id === 'clip-mlp' ? { ...r, train: 0.5, test: 0.875, settings: 'MLP 512 <b>', seconds: 3.5 } : r)),
+  results: PAPER_ROWS,
+  resultsTable: buildResultsTable({
+    runs: [
+      { classifier: 'mlp', runs: [run] },
+      { classifier: 'forest', runs: [forest] },
+    ],
+    zeroShots: [{ id: 'z', datasetId: dataset.id, createdAt: '2026-11-24T11:00:00Z', test: 0.25, rep: { kind: 'clip', model: 'Xenova/clip-vit-base-patch32', precision: 'quantized', dim: 512 }, settings: '“A {} face <i>”', seconds: 1.5, testImages: 8 }],
+  }),
   now: new Date('2026-11-24T12:00:00Z'),
 };
 
@@ -129,22 +136,34 @@ describe('HTML report', () => {
   it('shows names from data as text, never as markup, and runs no script', () => {
     expect(html).not.toMatch(/<script>/);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;.zip');
-    expect(html).toContain('MLP 512 &lt;b&gt;');
+    expect(html).toContain('“A {} face &lt;i&gt;”');
     expect(html).toContain("default-src 'none'");
     expect(html).toContain('Figure &lt;8&gt;');
   });
 
   it('says beside each figure whether it is comparable with the paper, and why not', () => {
-    const caveats = resultCaveats({ testImages: 9, rep: { model: 'http://127.0.0.1:4173/models/tiny/' } });
-    const flagged = renderReport(collectSessionRecord({ ...inputs, results: inputs.results.map((r) => (r.id === 'clip-mlp' ? { ...r, caveats } : r)) }));
-    expect(flagged).toContain('<th scope="col">Comparable with the paper</th>');
-    expect(flagged).toMatch(/CLIP \+ MLP<\/th>.*<td><strong[^>]*>Subset<\/strong>: Tested on 9 images, not FER2013’s 7,178.*<strong[^>]*>Test model<\/strong>: .*random weights/);
-    expect(html).toMatch(/CLIP \+ MLP<\/th>(<td>[^<]*<\/td>){5}<td>yes<\/td>/);
+    const tiny = { kind: 'clip', model: 'http://127.0.0.1:4173/models/tiny/', precision: 'fp32', dim: 512 } as const;
+    const flaggedTable = buildResultsTable({ runs: [{ classifier: 'mlp', runs: [{ ...run, rep: tiny }] }], zeroShots: [] });
+    const flagged = renderReport(collectSessionRecord({ ...inputs, resultsTable: flaggedTable }));
+    expect(flagged).toMatch(/<td data-cell="mlp">.*?<strong class="caveat" title="Tested on 8 images, not FER2013’s 7,178[^"]*">Subset<\/strong> <strong class="caveat" title="[^"]*random weights[^"]*">Test model<\/strong><\/td>/);
+    // The same figure on all of FER2013's test split, with real weights: nothing to flag.
+    const full = { ...run, rep: { ...tiny, model: 'Xenova/clip-vit-base-patch32' }, result: { ...run.result, test: { ...run.result.test, count: 7_178 } } };
+    const fullTable = buildResultsTable({ runs: [{ classifier: 'mlp', runs: [full] }], zeroShots: [] });
+    expect(fullTable.rows.find((r) => r.id === 'clip-vit-b-32')!.cells.find((c) => c.column === 'mlp')!.caveats).toEqual([]);
+    expect(renderReport(collectSessionRecord({ ...inputs, resultsTable: fullTable }))).not.toMatch(/class="caveat"/);
   });
 
   it('puts the paper figures beside ours, with the run’s curves and confusion matrix', () => {
-    expect(html).toMatch(/CLIP \+ MLP<\/th><td>71\.40%<\/td><td>50\.00%<\/td><td>87\.50%/);
-    expect(html).toMatch(/Raw pixels \+ random forest<\/th><td>48\.90%<\/td><td>—/);
+    // rows are backbones, columns zero-shot and the classifiers; the paper's figure under Facet's in each cell
+    const row = (id: string) => html.match(new RegExp(`<tr data-row="${id}">.*?</tr>`))![0];
+    const cell = (id: string, column: string) => row(id).match(new RegExp(`<td data-cell="${column}"[^>]*>.*?</td>`))![0];
+    expect(cell('clip-vit-b-32', 'mlp')).toMatch(/<strong>87\.50%<\/strong><br><span class="muted">paper 71\.40%<\/span><br><small class="settings">train 50\.00% · MLP/);
+    expect(cell('clip-vit-b-32', 'zero-shot')).toMatch(/<strong>25\.00%<\/strong>/);
+    expect(cell('clip-vit-b-32', 'forest')).toMatch(/<strong>[\d.]+%<\/strong><br><span class="muted">paper 68\.17%/);
+    expect(cell('raw-pixels', 'forest')).toMatch(/not run<\/span><br><span class="muted">paper 48\.90%/);
+    expect(cell('raw-pixels', 'mlp')).toMatch(/not run<\/span><br><span class="muted">paper 41\.40%/);
+    expect(cell('raw-pixels', 'zero-shot')).toContain('no text tower');
+    expect(row('face-api-expression')).toContain('reference, not a clean baseline');
     expect(html.match(/<path d="M[^"]+"/g)?.length).toBe(4); // loss and accuracy, train and validation
     expect(html).toContain('seed 7');
     expect(html).toMatch(/<th scope="row">neutral<\/th>(<td[^>]*><span>0<\/span><\/td>){3}<td[^>]*><span>1<\/span><\/td>/);

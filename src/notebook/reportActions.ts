@@ -10,7 +10,9 @@ import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { exploreSessionPart, mapReportFigures } from '../explore/exportMap';
 import { describeBackend } from '../lib/compute';
 import { downloadBlob } from '../lib/download';
+import { buildResultsTable } from '../results/resultsTable';
 import { useResultsStore } from '../results/store';
+import { useZeroShotRecords } from '../results/zeroShotRecords';
 import { CLASSIFIERS } from '../train/classifiers';
 import { CLASSIFIER_STORES } from '../train/classifierStores';
 import { applyDataEfficiencyPart, dataEfficiencySessionPart, useDataEfficiencyStore } from '../train/dataEfficiencyStore';
@@ -38,6 +40,11 @@ export function currentSessionRecord(): SessionRecord {
     },
     training: train,
     results: useResultsStore.getState().rows,
+    resultsTable: buildResultsTable({
+      runs: CLASSIFIERS.map((entry) => ({ classifier: entry.kind, runs: CLASSIFIER_STORES[entry.kind].getState().runs })),
+      zeroShots: useZeroShotRecords.getState().zeroShots,
+      datasetId: useDatasetStore.getState().activeId,
+    }),
     // The MLP's runs are the record's `runs` (their format predates the registry); every other entry's are here.
     classifierRuns: CLASSIFIERS.filter((entry) => entry.kind !== 'mlp').map((entry) => ({ entry, runs: CLASSIFIER_STORES[entry.kind].getState().runs })),
     sweeps: useSweepStore.getState().sweeps,

@@ -6,9 +6,9 @@ import { line, scaleLinear } from 'd3';
 import { confusionTint, EMOTIONS } from '../lib/emotions';
 import { aggregatePoints, sameDraws } from '../train/dataEfficiency';
 import { dataEfficiencySvg } from '../train/dataEfficiencyChart';
+import type { ResultsCell } from '../results/resultsTable';
 import type { ClassifierRunSummary, DataEfficiencySummary, RunSummary, SessionRecord, SweepSummary } from './sessionRecord';
 import { pct } from '../lib/format';
-import type { ResultRow } from '../results/store';
 
 export interface ReportFigure {
   title: string;
@@ -162,19 +162,28 @@ function classifierSections(runs: ClassifierRunSummary[]): string {
     .join('\n');
 }
 
-/** The Results table's caveats in words: a figure from a subset or a test model is not the paper's. */
-const comparable = (r: ResultRow) =>
-  r.test === undefined ? '—' : r.caveats?.length ? r.caveats.map((c) => `<strong title="${escapeHtml(c.detail)}">${escapeHtml(c.label)}</strong>: ${escapeHtml(c.detail)}`).join('<br>') : 'yes';
+/** The page's Results table (backbones × classifiers), each figure with the paper's beside it and its settings. */
+function resultsTableHtml(record: SessionRecord): string {
+  const table = record.resultsTable;
+  if (!table) return '<p>No results table in this record.</p>';
+  const cell = (c: ResultsCell) => {
+    if (!c.applicable) return `<td data-cell="${escapeHtml(c.column)}" class="muted">no text tower</td>`;
+    const figure = c.test === undefined ? '<span class="muted">not run</span>' : `<strong>${pct(c.test)}</strong>`;
+    const paper = c.paperTest === undefined ? '' : `<br><span class="muted">paper ${pct(c.paperTest)}</span>`;
+    const settings = c.settings === undefined ? '' : `<br><small class="settings">${c.train === undefined ? '' : `train ${pct(c.train)} · `}${escapeHtml(c.settings)}${c.seconds === undefined ? '' : ` · ${c.seconds.toFixed(1)} s`}</small>`;
+    // A figure from a subset or a test model is not the paper's: the caveat in words beside it.
+    const caveats = c.test === undefined || !c.caveats?.length ? '' : `<br>${c.caveats.map((k) => `<strong class="caveat" title="${escapeHtml(k.detail)}">${escapeHtml(k.label)}</strong>`).join(' ')}`;
+    return `<td data-cell="${escapeHtml(c.column)}">${figure}${paper}${settings}${caveats}</td>`;
+  };
+  const rows = table.rows
+    .map((r) => `<tr data-row="${escapeHtml(r.id)}"><th scope="row">${escapeHtml(r.label)}${r.reference ? ' <small class="muted">(reference, not a clean baseline)</small>' : ''}</th>${r.cells.map(cell).join('')}</tr>`)
+    .join('');
+  return `<table class="results"><caption>Test accuracy on the dataset’s test split, each backbone × classifier’s latest run; the paper’s figures (Griffin &amp; Gianitsos) beside them</caption><thead><tr><th scope="col">Features</th>${table.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+}
 
 export function renderReport(record: SessionRecord, figures: ReportFigure[] = []): string {
   const d = record.dataset;
   const m = record.model;
-  const results = record.results
-    .map(
-      (r) =>
-        `<tr><th scope="row">${escapeHtml(r.method)}</th><td>${r.paperTest === undefined ? 'not reported' : pct(r.paperTest)}</td><td>${pct(r.train)}</td><td>${pct(r.test)}</td><td>${escapeHtml(r.settings ?? 'not run')}</td><td>${r.seconds === undefined ? '—' : `${r.seconds.toFixed(1)} s`}</td><td>${comparable(r)}</td></tr>`,
-    )
-    .join('');
   const perEmotion = d
     ? Object.entries(d.perEmotion)
         .map(([e, c]) => `<tr><th scope="row">${e}</th><td>${c.train}</td><td>${c.test}</td></tr>`)
@@ -190,7 +199,7 @@ export function renderReport(record: SessionRecord, figures: ReportFigure[] = []
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 1000px; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; } th, td { padding: 0.5rem 0.75rem; border-bottom: 1px solid #d9dbe0; text-align: left; font-weight: normal; }
 thead th { color: #5b616b; font-size: 0.8rem; border-bottom-color: #5b616b; }
-td { font-variant-numeric: tabular-nums; } caption { text-align: left; color: #5b616b; padding: 0.3rem 0; }
+td { font-variant-numeric: tabular-nums; vertical-align: top; } caption { text-align: left; color: #5b616b; padding: 0.3rem 0; }
 .figures { display: flex; flex-wrap: wrap; gap: 1rem; } .settings, .muted { color: #555; } h2 { border-bottom: 2px solid #2f5fc4; }
 .confusion td { text-align: center; min-width: 3.4rem; padding: 0.25rem; border: 1px solid #d9dbe0; } .confusion td span { background: #fff; border-radius: 4px; padding: 0 0.25rem; }
 </style></head><body>
@@ -205,7 +214,7 @@ Embedded: ${record.embedding ? `${record.embedding.embedded} of ${record.embeddi
 <p>Prompt template “${escapeHtml(record.prompts.template)}”${record.prompts.ensemble ? ' with the template ensemble' : ''}.</p>
 ${record.zeroShot ? `<p>CLIP zero-shot: ${pct(record.zeroShot.accuracy)} of ${record.zeroShot.scored} test images (${record.zeroShot.testImages} in the split).</p>` : ''}
 <h2>Results beside the paper</h2>
-<table><caption>Test accuracy on FER2013 (paper: Griffin &amp; Gianitsos)</caption><thead><tr><th scope="col">Method</th><th scope="col">Paper, test</th><th scope="col">Facet, train</th><th scope="col">Facet, test</th><th scope="col">Settings</th><th scope="col">Time</th><th scope="col">Comparable with the paper</th></tr></thead><tbody>${results}</tbody></table>
+${resultsTableHtml(record)}
 <h2>Training runs</h2>
 ${selected ? runSection(selected, true) : ''}
 ${others.map((r) => runSection(r, false)).join('\n')}

@@ -8,6 +8,7 @@ import type { Representation } from '../embed/embeddingCache';
 import type { ZeroShotResult } from '../embed/zeroShotRun';
 import { EMOTIONS } from '../lib/emotions';
 import type { ResultRow } from '../results/store';
+import type { ResultsTable } from '../results/resultsTable';
 import type { AnyClassifier, ReportDetails } from '../train/classifiers/types';
 import type { MlpSettings } from '../train/mlpSettings';
 import type { DataEfficiencyRecord, DataEfficiencyValue } from '../train/dataEfficiency';
@@ -93,6 +94,8 @@ export interface SessionRecord {
   zeroShot?: { accuracy: number; scored: number; testImages: number; perClassRecall: Record<string, number> };
   training: { features: string; settings: MlpSettings };
   results: ResultRow[];
+  /** Results as backbones × classifiers (src/results/resultsTable.ts), as the page showed it */
+  resultsTable?: ResultsTable;
   runs: RunSummary[];
   selectedRunId?: string;
   /** every other classifier's saved runs, per registry entry */
@@ -122,6 +125,7 @@ export interface SessionInputs {
   environment: SessionRecord['environment'];
   training: { features: string; settings: MlpSettings; runs: RunRecord[]; shownRunId?: string };
   results: ResultRow[];
+  resultsTable?: ResultsTable;
   /** saved runs of the registry's other classifiers */
   classifierRuns?: { entry: AnyClassifier; runs: readonly ClassifierRun[] }[];
   sweeps?: readonly SweepRecord[];
@@ -230,6 +234,7 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
     },
     training: { features: training.features, settings: training.settings },
     results: inputs.results,
+    resultsTable: inputs.resultsTable,
     runs: training.runs.map(summarizeRun),
     selectedRunId: training.shownRunId,
     classifierRuns: (inputs.classifierRuns ?? []).flatMap(({ entry, runs }) => runs.map((run) => summarizeClassifierRun(entry, run))),

@@ -7,6 +7,7 @@ import { isWorking, JobStatus } from './JobStatus';
 import { StoredRecordsTable } from './StoredRecordsTable';
 import type { FeatureKind } from './trainingInput';
 import { pct } from '../lib/format';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const WHILE_RUNNING = 'Disabled while a data-efficiency curve runs: cancel it first.';
 
@@ -56,7 +57,7 @@ function DataEfficiencyForm() {
         <label>
           Curve input
           <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
-            <option value="clip">CLIP image embeddings (the loaded model)</option>
+            <EmbeddingsOption />
             <option value="raw-pixels">Raw pixels</option>
           </select>
         </label>

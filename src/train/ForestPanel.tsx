@@ -9,6 +9,7 @@ import { describeForest, useForestStore } from './forestStore';
 import { isWorking, JobStatus } from './JobStatus';
 import type { FeatureKind } from './trainingInput';
 import { pct } from '../lib/format';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const WHILE_GROWING = 'Disabled while a forest grows: cancel it first.';
 
@@ -52,7 +53,7 @@ function ForestForm() {
             Forest input
             <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
               <option value="raw-pixels">Raw pixels (the paper’s baseline)</option>
-              <option value="clip">CLIP image embeddings (the loaded model)</option>
+              <EmbeddingsOption />
             </select>
           </label>
           <label title="The paper used 10,000. Each tree takes about the same time (shown while growing) and storage (fully grown on FER2013's raw pixels: ~0.3 MB)">

@@ -8,6 +8,7 @@ import { probeSummary, useProbeStore } from './probeStore';
 import type { FeatureKind } from './trainingInput';
 import type { ProbeResult } from './types';
 import { pct } from '../lib/format';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const WHILE_FITTING = 'Disabled while a linear probe is fitted: cancel it first.';
 
@@ -54,7 +55,7 @@ function ProbeForm() {
         <label>
           Probe input
           <select value={s.features} onChange={(e) => s.setFeatures(e.target.value as FeatureKind)}>
-            <option value="clip">CLIP image embeddings (the loaded model)</option>
+            <EmbeddingsOption />
             <option value="raw-pixels">Raw pixels</option>
           </select>
         </label>

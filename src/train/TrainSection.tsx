@@ -14,6 +14,7 @@ import { ProbePanel } from './ProbePanel';
 import { useTrainStore } from './store';
 import type { FeatureKind } from './trainingInput';
 import { SweepPanel } from './SweepPanel';
+import { EmbeddingsOption } from './EmbeddingsOption';
 
 const WHILE_TRAINING = 'Disabled while the MLP trains: cancel it first.';
 
@@ -77,7 +78,7 @@ function MlpForm() {
         <label>
           Features
           <select value={features} onChange={(e) => setFeatures(e.target.value as FeatureKind)}>
-            <option value="clip">CLIP image embeddings (the loaded model)</option>
+            <EmbeddingsOption />
             <option value="raw-pixels">Raw pixels (the paper’s baseline)</option>
           </select>
         </label>

@@ -24,6 +24,7 @@ import {
   type DataEfficiencyValue,
 } from './dataEfficiency';
 import { dataEfficiencySvg, type ChartStudy } from './dataEfficiencyChart';
+import { backboneName } from './featureNames';
 import type { DataEfficiencyProgress } from './dataEfficiencyRun';
 import { useTrainStore } from './store';
 import { trainingInput, type TrainingInput } from './trainingInput';
@@ -48,7 +49,7 @@ interface DataEfficiencyState extends JobSlice {
   remove(id: string): Promise<void>;
 }
 
-const trainedOnOf = (features: Features) => (features.kind === 'clip' ? `CLIP ${features.rep.model ?? ''} ${features.rep.precision ?? ''}`.replace(/\s+/g, ' ').trim() : 'raw pixels');
+const trainedOnOf = (features: Features) => (features.kind === 'clip' ? `${backboneName(features.rep)} ${features.rep.model ?? ''} ${features.rep.precision ?? ''}`.replace(/\s+/g, ' ').trim() : 'raw pixels');
 const featuresKeyOf = (features: Features) => (features.kind === 'clip' ? `clip:${features.rep.model}:${features.rep.precision}:${features.rep.dim}` : 'raw-pixels');
 
 /** A study's curve name in the legend: what it learned from and with what. */

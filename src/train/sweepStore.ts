@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { deleteResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
+import { backboneName } from './featureNames';
 import type { MlpSettings } from './mlpSettings';
 import { useTrainStore } from './store';
 import { parseHiddenList, parseNumberList, SWEEP_KIND, sweepConfigs, type SweepRecord, type SweepRow, type SweepSortKey, type SweepValue } from './sweep';
@@ -117,7 +118,7 @@ export const useSweepStore = create<SweepState>((set, get) => {
         starting: 'Starting the sweep…',
         run: (input, running) => {
           const { configs } = input;
-          const trainedOn = input.features.kind === 'clip' ? `CLIP ${input.features.rep.model}` : 'raw pixels';
+          const trainedOn = input.features.kind === 'clip' ? `${backboneName(input.features.rep)} ${input.features.rep.model}` : 'raw pixels';
           identity = { id: running.id, datasetId: input.datasetId, createdAt: new Date().toISOString() };
           partial = { grid, trainedOn, datasetName: input.datasetName, base: settings, configCount: configs.length, rows: [], complete: false };
           set({ rows: [], trainedOn, shownId: undefined });

@@ -11,6 +11,7 @@ import { argmaxRows } from '../embed/zeroShot';
 import { EMOTION_COUNT } from '../lib/emotions';
 import { scoreTestSplit } from '../dataset/testScores';
 import { evaluate } from '../lib/metrics';
+import { embeddingsName } from './featureNames';
 import type { ClassifierScores, Features } from './types';
 
 export async function loadFeatures(datasetId: string, features: Features) {
@@ -30,14 +31,13 @@ export async function loadFeatures(datasetId: string, features: Features) {
   return { x, dim: FACE_AREA, rows: columns.imageIds.map((_, i) => i), columns };
 }
 
-export const describeFeatures = (features: Features) =>
-  features.kind === 'clip' ? `CLIP ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)';
+export { describeFeatures } from './featureNames';
 
 export type TrainingData = Awaited<ReturnType<typeof loadTrainingData>>;
 
 /** The features and labels of a stored dataset, split into train and test positions of `x`. */
 export async function loadTrainingData(datasetId: string, features: Features, onStage: (message: string) => void) {
-  onStage(features.kind === 'clip' ? 'Loading the CLIP embeddings…' : 'Loading the raw pixels…');
+  onStage(features.kind === 'clip' ? `Loading the ${embeddingsName(features.rep)}…` : 'Loading the raw pixels…');
   const { x, dim, rows, columns } = await loadFeatures(datasetId, features);
   // x holds only the rows that have features: position k in x is dataset image rows[k].
   const labels = Uint8Array.from(rows, (r) => columns.labels[r]);

@@ -24,6 +24,6 @@ export async function trainingInput(kind: FeatureKind, instead: string, onWait?:
   const datasetName = datasets.find((d) => d.id === activeId)?.name ?? 'dataset';
   if (kind === 'raw-pixels') return { ok: true, datasetId: activeId, datasetName, features: { kind: 'raw-pixels' } };
   const found = await awaitRepresentation(onWait);
-  if (!found.rep) return { ok: false, message: found.problem ?? `Load CLIP and embed the dataset in the Embed section first (or ${instead}).` };
+  if (!found.rep) return { ok: false, message: found.problem ?? `Load a backbone and embed the dataset in the Embed section first (or ${instead}).` };
   return { ok: true, datasetId: activeId, datasetName, features: { kind: 'clip', rep: found.rep } };
 }

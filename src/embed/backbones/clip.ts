@@ -24,6 +24,9 @@ export const CLIP_TEXT: TextTower = {
   maxLength: 77,
   template: 'A {} human face',
   scoring: 'softmax',
+  // CLIP's learned temperature reached its clamp of 100; a bias shared by every class changes no softmax
+  logitScale: 100,
+  logitBias: 0,
 };
 
 const HUB_FILES = {

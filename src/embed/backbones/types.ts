@@ -36,6 +36,11 @@ export interface TextTower {
   template: string;
   /** CLIP: softmax over the classes of the cosine similarities; SigLIP: a sigmoid per (image, prompt) pair */
   scoring: 'softmax' | 'sigmoid';
+  /** logits = logitScale × cosine + logitBias (the checkpoint's exp(logit_scale) and logit_bias) */
+  logitScale: number;
+  logitBias: number;
+  /** the token `max_length` padding fills with (SentencePiece tokenizers; CLIP pads with its end token) */
+  padToken?: string;
 }
 
 export interface Backbone {

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { backboneName, describeFeatures, embeddingsName } from './featureNames';
+
+describe('feature names from the backbone registry', () => {
+  it('names a face-api network’s embeddings after the network, not CLIP', () => {
+    const rep = { kind: 'face-api-expression', model: 'face-api-expression', precision: 'fp32', dim: 256 };
+    expect(backboneName(rep)).toBe('face-api expression network');
+    expect(describeFeatures({ kind: 'clip', rep })).toBe('face-api expression network face-api-expression fp32');
+    expect(embeddingsName({ kind: 'face-api-recognition', model: 'face-api-recognition' })).toBe('face-api recognition network embeddings');
+  });
+
+  it('names a hub checkpoint by its entry and a mirror or disk model by its family', () => {
+    expect(backboneName({ kind: 'clip', model: 'Xenova/clip-vit-large-patch14' })).toBe('CLIP ViT-L/14');
+    expect(backboneName({ kind: 'clip', model: 'http://127.0.0.1:4173/models/tiny/' })).toBe('CLIP');
+    expect(backboneName({ kind: 'siglip', model: 'http://127.0.0.1:4173/models/siglip-tiny/' })).toBe('SigLIP');
+    expect(describeFeatures({ kind: 'raw-pixels' })).toMatch(/^raw pixels/);
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * The words Train uses for embedding features, from the backbone registry: a face-api network's embeddings are not
+ * called "CLIP". An entry's own checkpoint (or a network that comes from one place only) is named by its label
+ * without the parenthesis; a CLIP or SigLIP from a mirror or from disk by its family.
+ */
+import { backboneOfRepKind, type Backbone } from '../embed/backbones';
+import type { Representation } from '../embed/embeddingCache';
+import type { Features } from './types';
+
+const FAMILY_NAMES: Record<Backbone['family'], string> = { clip: 'CLIP', siglip: 'SigLIP', 'face-api': 'face-api' };
+
+export function backboneName(rep: Pick<Representation, 'kind' | 'model'>): string {
+  const backbone = backboneOfRepKind(rep.kind, rep.model);
+  if (!backbone) return rep.kind;
+  return backbone.hubRepo === rep.model || !backbone.hubRepo ? backbone.label.replace(/\s*\(.*\)$/, '') : FAMILY_NAMES[backbone.family];
+}
+
+/** The features in words, as runs record them: "CLIP Xenova/clip-vit-base-patch32 quantized", "raw pixels (…)". */
+export const describeFeatures = (features: Features) =>
+  features.kind === 'clip' ? `${backboneName(features.rep)} ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)';
+
+/** The features without the model's source: "SigLIP embeddings", "face-api expression network embeddings". */
+export const embeddingsName = (rep: Pick<Representation, 'kind' | 'model'> | undefined) => (rep ? `${backboneName(rep)} embeddings` : 'image embeddings');
