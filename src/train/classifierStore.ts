@@ -111,3 +111,29 @@ export function createClassifierStore<S, R extends ScoredResult>(entry: AnyClass
   });
   return store;
 }
+
+/**
+ * What the session record keeps of a classifier: its features and settings, and per saved run the figures every
+ * classifier has (accuracy, time, dataset) plus its own (`figures`: a forest's out-of-bag accuracy, a probe's C).
+ */
+export function classifierSessionPart<S, R extends ScoredResult>(
+  store: { getState(): Pick<ClassifierStoreState<S, R>, 'features' | 'settings' | 'runs'> },
+  figures: (result: R) => Record<string, unknown>,
+) {
+  const { features, settings, runs } = store.getState();
+  return {
+    features,
+    settings,
+    runs: runs.map((run) => ({
+      id: run.id,
+      createdAt: run.createdAt,
+      dataset: run.datasetName,
+      features: run.result.features,
+      settings: run.result.settings,
+      trainAccuracy: run.result.trainAccuracy,
+      testAccuracy: run.result.test.accuracy,
+      ...figures(run.result),
+      seconds: run.result.seconds,
+    })),
+  };
+}

@@ -2,7 +2,7 @@
 import { FACE_AREA } from '../dataset/faceSet';
 import { formatBytes, formatDuration } from '../lib/progress';
 import { forestClassifier, type ForestProgress } from './classifiers/forest';
-import { createClassifierStore } from './classifierStore';
+import { classifierSessionPart, createClassifierStore } from './classifierStore';
 import { featuresPerSplit, type ForestSettings } from './forest';
 import type { ForestResult, ForestRunRecord } from './types';
 
@@ -44,23 +44,5 @@ export const useForestStore = createClassifierStore<ForestSettings, ForestResult
 });
 
 /** What the session record keeps of the forest: its settings and each saved forest's figures, as for MLP runs. */
-export function forestSessionPart() {
-  const { features, settings, runs } = useForestStore.getState();
-  return {
-    features,
-    settings,
-    runs: runs.map((run) => ({
-      id: run.id,
-      createdAt: run.createdAt,
-      dataset: run.datasetName,
-      features: run.result.features,
-      settings: run.result.settings,
-      trainAccuracy: run.result.trainAccuracy,
-      oobAccuracy: run.result.oobAccuracy,
-      testAccuracy: run.result.test.accuracy,
-      testAccuracyBySize: run.result.testAccuracyBySize,
-      secondsPerTree: run.result.msPerTree.map((ms) => ms / 1000),
-      seconds: run.result.seconds,
-    })),
-  };
-}
+export const forestSessionPart = () =>
+  classifierSessionPart(useForestStore, (r) => ({ oobAccuracy: r.oobAccuracy, testAccuracyBySize: r.testAccuracyBySize, secondsPerTree: r.msPerTree.map((ms) => ms / 1000) }));

@@ -1,6 +1,6 @@
 /** Linear-probe state of the Train section: the registry's linear probe in a classifier store. */
 import { formatC, linearProbeClassifier, type ProbeJobProgress } from './classifiers/linearProbe';
-import { createClassifierStore } from './classifierStore';
+import { classifierSessionPart, createClassifierStore } from './classifierStore';
 import type { LinearProbeSettings } from './linearProbe';
 import type { ProbeResult, ProbeRunRecord } from './types';
 
@@ -32,22 +32,4 @@ export const useProbeStore = createClassifierStore<LinearProbeSettings, ProbeRes
 });
 
 /** What the session record keeps of the linear probe: its settings and each saved probe's figures. */
-export function probeSessionPart() {
-  const { features, settings, runs } = useProbeStore.getState();
-  return {
-    features,
-    settings,
-    runs: runs.map((run) => ({
-      id: run.id,
-      createdAt: run.createdAt,
-      dataset: run.datasetName,
-      features: run.result.features,
-      settings: run.result.settings,
-      chosenC: run.result.chosenC,
-      sweep: run.result.sweep,
-      trainAccuracy: run.result.trainAccuracy,
-      testAccuracy: run.result.test.accuracy,
-      seconds: run.result.seconds,
-    })),
-  };
-}
+export const probeSessionPart = () => classifierSessionPart(useProbeStore, (r) => ({ chosenC: r.chosenC, sweep: r.sweep }));
