@@ -13,7 +13,7 @@ import { formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
 import { listResults, saveResult } from '../lib/resultRecords';
 import { useTrainStore } from '../train/store';
-import { startProjectWorker, type ProjectOutput, type ProjectWorker } from './projectWorker';
+import { startProjectWorker, type LoadOutput, type ProjectOutput, type ProjectWorker } from './projectWorker';
 import { projectionOf, type ProjectionKind } from './projections';
 import { meanPosition, type ViewKind } from './views';
 
@@ -48,15 +48,9 @@ export const DEFAULT_EXPLORE: ExploreSettings = {
 };
 
 /** The sampled images (in map order for the images view). */
-export interface Sample {
+export interface Sample extends LoadOutput {
   key: string;
   datasetId: string;
-  embedded: number;
-  total: number;
-  datasetIndex: Int32Array;
-  labels: Uint8Array;
-  splits: Uint8Array;
-  imageIds: string[];
 }
 
 export interface MapState {
