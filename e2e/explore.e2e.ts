@@ -92,6 +92,26 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   await train.getByRole('button', { name: 'Train' }).click();
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
 
+  // The projection form's fields sit side by side without overlapping: a long help text wraps in its own cell (the
+  // Projection help used to run into Perplexity's, and some inputs spilled out of their field).
+  const overlaps = await explore()
+    .locator('.explore-field')
+    .evaluateAll((fields) => {
+      const boxes = fields.map((f) => {
+        // a field's box, and everything drawn in it (its input, label and help)
+        const parts = [f, ...f.querySelectorAll('*')].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+        return { left: Math.min(...parts.map((r) => r.left)), right: Math.max(...parts.map((r) => r.right)), top: Math.min(...parts.map((r) => r.top)), bottom: Math.max(...parts.map((r) => r.bottom)) };
+      });
+      const found: string[] = [];
+      boxes.forEach((a, i) =>
+        boxes.slice(i + 1).forEach((b, k) => {
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) found.push(`${fields[i].textContent?.slice(0, 20)} × ${fields[i + 1 + k].textContent?.slice(0, 20)}`);
+        }),
+      );
+      return found;
+    });
+  assert.deepEqual(overlaps, []);
+
   await explore().getByLabel('Sample size').fill('1000');
   await explore().getByLabel('Iterations').fill('300');
   // 385 faces (two share their pixels, so 384 distinct embeddings): one point per face.
