@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildResultsTable } from '../results/resultsTable';
 import type { ResultRecord } from '../lib/resultRecords';
 import { DEFAULT_OCCLUSION, occlusionGrid } from '../train/occlusion';
 import { OCCLUSION_KIND, sampleByClass, useOcclusionStore, type OcclusionStudy } from '../train/occlusionStudy';
@@ -30,7 +31,7 @@ const record: ResultRecord<OcclusionStudy> = { kind: OCCLUSION_KIND, id: 'run-1'
 describe('occlusion studies in the report and the session record', () => {
   it('draws one heatmap per emotion under its own heading, with the numbers as a table', () => {
     const figure = occlusionFigure(record);
-    const html = renderReport(collectSessionRecord({ embed: { sourceKind: 'hub', repo: 'r', mirrorUrl: '', precision: 'q', backend: 'wasm', template: 't', ensemble: false }, environment: { userAgent: 'test' }, training: { features: 'clip', settings: DEFAULT_MLP, runs: [] }, results: [] }), [figure]);
+    const html = renderReport(collectSessionRecord({ embed: { sourceKind: 'hub', repo: 'r', mirrorUrl: '', precision: 'q', backend: 'wasm', template: 't', ensemble: false }, environment: { userAgent: 'test' }, training: { features: 'clip', settings: DEFAULT_MLP, runs: [] }, resultsTable: buildResultsTable({ runs: [], zeroShots: [] }) }), [figure]);
     expect(html).toContain(`<h2>${OCCLUSION_SECTION}</h2>`);
     expect(html).not.toContain('<h2>Embedding maps</h2>');
     expect(figure.svg.match(/<svg /g)).toHaveLength(3); // two emotions and the legend

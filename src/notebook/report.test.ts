@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceSetManifest } from '../dataset/faceSet';
 import { buildResultsTable } from '../results/resultsTable';
-import { PAPER_ROWS } from '../results/store';
 import { evaluate } from '../lib/metrics';
 import { DEFAULT_MLP } from '../train/mlp';
 import { forestClassifier } from '../train/classifiers/forest';
@@ -101,7 +100,6 @@ const inputs: SessionInputs = {
   training: { features: 'clip', settings: DEFAULT_MLP, runs: [run], shownRunId: 'run-1' },
   classifierRuns: [{ entry: forestClassifier, runs: [forest] }],
   sweeps: [sweep],
-  results: PAPER_ROWS,
   resultsTable: buildResultsTable({
     runs: [
       { classifier: 'mlp', runs: [run] },

@@ -10,9 +10,7 @@ import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { exploreSessionPart, mapReportFigures } from '../explore/exportMap';
 import { describeBackend } from '../lib/compute';
 import { downloadBlob } from '../lib/download';
-import { buildResultsTable } from '../results/resultsTable';
-import { useResultsStore } from '../results/store';
-import { useZeroShotRecords } from '../results/zeroShotRecords';
+import { currentResultsTable } from '../results/resultsInputs';
 import { CLASSIFIERS } from '../train/classifiers';
 import { CLASSIFIER_STORES } from '../train/classifierStores';
 import { applyDataEfficiencyPart, dataEfficiencySessionPart, useDataEfficiencyStore } from '../train/dataEfficiencyStore';
@@ -39,12 +37,7 @@ export function currentSessionRecord(): SessionRecord {
       crossOriginIsolated: status.caps?.crossOriginIsolated,
     },
     training: train,
-    results: useResultsStore.getState().rows,
-    resultsTable: buildResultsTable({
-      runs: CLASSIFIERS.map((entry) => ({ classifier: entry.kind, runs: CLASSIFIER_STORES[entry.kind].getState().runs })),
-      zeroShots: useZeroShotRecords.getState().zeroShots,
-      datasetId: useDatasetStore.getState().activeId,
-    }),
+    resultsTable: currentResultsTable(),
     // The MLP's runs are the record's `runs` (their format predates the registry); every other entry's are here.
     classifierRuns: CLASSIFIERS.filter((entry) => entry.kind !== 'mlp').map((entry) => ({ entry, runs: CLASSIFIER_STORES[entry.kind].getState().runs })),
     sweeps: useSweepStore.getState().sweeps,

@@ -7,7 +7,6 @@ import type { FaceSetManifest } from '../dataset/faceSet';
 import type { Representation } from '../embed/embeddingCache';
 import type { ZeroShotResult } from '../embed/zeroShotRun';
 import { EMOTIONS } from '../lib/emotions';
-import type { ResultRow } from '../results/store';
 import type { ResultsTable } from '../results/resultsTable';
 import type { AnyClassifier, ReportDetails } from '../train/classifiers/types';
 import type { MlpSettings } from '../train/mlpSettings';
@@ -93,8 +92,7 @@ export interface SessionRecord {
   embedding?: { embedded: number; total: number };
   zeroShot?: { accuracy: number; scored: number; testImages: number; perClassRecall: Record<string, number> };
   training: { features: string; settings: MlpSettings };
-  results: ResultRow[];
-  /** Results as backbones × classifiers (src/results/resultsTable.ts), as the page showed it */
+  /** Results as backbones × classifiers (src/results/resultsTable.ts), as the page showed it (absent in records of before it) */
   resultsTable?: ResultsTable;
   runs: RunSummary[];
   selectedRunId?: string;
@@ -124,8 +122,7 @@ export interface SessionInputs {
   };
   environment: SessionRecord['environment'];
   training: { features: string; settings: MlpSettings; runs: RunRecord[]; shownRunId?: string };
-  results: ResultRow[];
-  resultsTable?: ResultsTable;
+  resultsTable: ResultsTable;
   /** saved runs of the registry's other classifiers */
   classifierRuns?: { entry: AnyClassifier; runs: readonly ClassifierRun[] }[];
   sweeps?: readonly SweepRecord[];
@@ -233,7 +230,6 @@ export function collectSessionRecord(inputs: SessionInputs): SessionRecord {
       perClassRecall: Object.fromEntries(EMOTIONS.map((e, i) => [e, embed.zeroShot!.evaluation.perClass[i].recall])),
     },
     training: { features: training.features, settings: training.settings },
-    results: inputs.results,
     resultsTable: inputs.resultsTable,
     runs: training.runs.map(summarizeRun),
     selectedRunId: training.shownRunId,

@@ -21,6 +21,11 @@ function subscribeRuns(listener: () => void): () => void {
   return () => stops.forEach((stop) => stop());
 }
 
+/** The table as the stores hold it now (the report and the session record take this). */
+export function currentResultsTable(): ResultsTable {
+  return buildResultsTable({ runs: allRuns(), zeroShots: useZeroShotRecords.getState().zeroShots, datasetId: useDatasetStore.getState().activeId });
+}
+
 /** The table, rebuilt when a run, a zero-shot record or the active dataset changes. */
 export function useResultsTable(): ResultsTable {
   const runs = useSyncExternalStore(subscribeRuns, allRuns);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildResultsTable } from '../results/resultsTable';
 import { renderReport } from '../notebook/reportHtml';
 import { collectSessionRecord } from '../notebook/sessionRecord';
 import { DEFAULT_MLP } from './mlpSettings';
@@ -39,7 +40,7 @@ describe('the data-efficiency chart', () => {
       embed: { sourceKind: 'hub', repo: 'r', mirrorUrl: '', precision: 'fp32', backend: 'wasm', template: 'A {} face', ensemble: false },
       environment: { userAgent: 'test' },
       training: { features: 'clip', settings: DEFAULT_MLP, runs: [] },
-      results: [],
+      resultsTable: buildResultsTable({ runs: [], zeroShots: [] }),
       dataEfficiency: [record('one', 'CLIP'), record('two', 'raw pixels')],
     });
     expect(session.dataEfficiency?.map((s) => [s.id, s.points.length, s.settings.seed])).toEqual([['one', 5, 42], ['two', 5, 42]]);

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SectionStatus } from '../lib/sectionStatus';
 import { CancelledError } from '../lib/rpc';
 import { listResults } from '../lib/resultRecords';
-import { useResultsStore } from '../results/store';
+import { currentResultsTable } from '../results/resultsInputs';
 import { evaluate } from '../lib/metrics';
 import type { SweepRow } from './sweep';
 import type { ForestRunRecord } from './types';
@@ -79,7 +79,8 @@ function forestRun(id: string, accuracy: number): ForestRunRecord {
   };
 }
 
-const row = (id: string) => useResultsStore.getState().rows.find((r) => r.id === id)!;
+/** The raw-pixels × forest cell of the Results table, as the stores hold it now. */
+const rawForestCell = () => currentResultsTable().rows.find((r) => r.id === 'raw-pixels')!.cells.find((c) => c.column === 'forest')!;
 
 beforeEach(() => {
   calls.length = 0;
@@ -103,7 +104,7 @@ describe('forest store over the job runner', () => {
     call.onProgress!({ type: 'tree', done: 100, total: 100, ms: 12 });
     expect(store.getState().status).toMatchObject({ kind: 'done', message: expect.stringMatching(/^Grew 8 trees/) });
     expect(store.getState().runs.map((r) => r.id)).toEqual(['f1']);
-    expect(row('raw-forest')).toMatchObject({ test: 0.75, settings: expect.stringMatching(/^random forest, 8 trees.*0\.02 s per tree$/) });
+    expect(rawForestCell()).toMatchObject({ test: 0.75, settings: expect.stringMatching(/^random forest, 8 trees.*0\.02 s per tree$/) });
   });
 
   it('a crashed worker is an error with Try again; the retry grows the forest again', async () => {
@@ -120,7 +121,7 @@ describe('forest store over the job runner', () => {
     calls[1].resolve(forestRun('f22', 1));
     await flush();
     expect(store.getState().status.kind).toBe('done');
-    expect(row('raw-forest').test).toBe(1);
+    expect(rawForestCell().test).toBe(1);
   });
 
   it('pauses by job id, cancels with nothing saved, and a failed training input is an error with Try again', async () => {
@@ -144,9 +145,9 @@ describe('forest store over the job runner', () => {
     const store = useForestStore;
     expect(store.getState().runs.map((r) => r.id)).toEqual(['f1', 'f22']);
     await store.getState().removeRun('f22');
-    expect(row('raw-forest').test).toBe(0.75);
+    expect(rawForestCell().test).toBe(0.75);
     await store.getState().removeRun('f1');
-    expect(row('raw-forest').test).toBeUndefined();
+    expect(rawForestCell().test).toBeUndefined();
   });
 });
 

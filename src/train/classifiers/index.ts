@@ -2,7 +2,6 @@
  * The classifier registry: one line per classifier. The train worker's job, the stores, the Results rows, the
  * report and the storage panel all read this list; a new classifier is one file beside this one plus its line here.
  */
-import type { FeatureKind } from '../types';
 import { forestClassifier } from './forest';
 import { linearProbeClassifier } from './linearProbe';
 import { mlpClassifier } from './mlp';
@@ -17,12 +16,3 @@ export function classifierOf(kind: ClassifierKind): AnyClassifier {
   if (!entry) throw new Error(`No classifier "${kind}" in the registry`);
   return entry;
 }
-
-/** The features a classifier can learn from, in the order Results lists them (the paper's baseline first). */
-export const FEATURE_KINDS: readonly { kind: FeatureKind; rowPrefix: string; label: string }[] = [
-  { kind: 'raw-pixels', rowPrefix: 'raw', label: 'Raw pixels' },
-  { kind: 'clip', rowPrefix: 'clip', label: 'CLIP' },
-];
-
-/** The Results row of a classifier on a kind of features: "raw-mlp", "clip-forest", "clip-linear-probe". */
-export const resultRowId = (features: FeatureKind, kind: ClassifierKind) => `${FEATURE_KINDS.find((f) => f.kind === features)!.rowPrefix}-${kind}`;
