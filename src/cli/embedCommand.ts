@@ -5,7 +5,7 @@
  * Each stored batch is appended to `<out>.partial/`: a run that stops part-way continues where it stopped.
  */
 import 'fake-indexeddb/auto';
-import { openAsBlob } from 'node:fs';
+import { closeSync, openAsBlob, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ingestFile } from '../dataset/ingest';
 import { BACKBONES, type Backbone, type ImagePreprocessing } from '../embed/backbones';
@@ -19,6 +19,7 @@ import { PAPER_TEMPLATE, promptsFor } from '../embed/prompts';
 import { ClipTokenizer } from '../embed/tokenizer';
 import { zeroShotOnTest } from '../embed/zeroShotRun';
 import { formatBytes, ProgressTracker } from '../lib/progress';
+import { isGeneratedTestModelFile } from '../lib/comparability';
 import { l2NormalizeRows } from '../lib/vectors';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -169,10 +170,22 @@ async function openEncoder(o: EmbedCommandOptions, terminal: TerminalProgress): 
   o.log(`CLIP vision encoder: ${files.id} (${o.precision}), ${vision.iface.dim}-d, on ${vision.provider}${vision.note ? ` (${vision.note})` : ''}`);
   const size = vision.iface.imageSize!;
   return {
-    rep: { kind: 'clip', model: files.id, precision: o.precision, dim: vision.iface.dim },
+    // A generated test model's vectors are marked as the browser marks them (not part of the cache key).
+    rep: { kind: 'clip', model: files.id, precision: o.precision, dim: vision.iface.dim, ...(isGeneratedTestModelFile(fileHead(files.vision)) ? { randomWeights: true } : {}) },
     preprocessing: { ...CLIP_PREPROCESSING, size },
     run: (pixels, count) => vision.run(pixels, [count, 3, size, size]),
     release: () => vision.release(),
     files,
   };
+}
+
+/** The first bytes of a file (a model's producer sits there), without reading a file of hundreds of megabytes. */
+function fileHead(path: string, length = 64): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(length);
+    return head.subarray(0, readSync(fd, head, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -37,7 +37,6 @@ function Cell({ cell, row, column }: { cell: ResultsCell; row: string; column: s
         </button>
       )}
       {paper}
-      {cell.test !== undefined && cell.caveats && cell.caveats.length > 0 && <CaveatBadges caveats={cell.caveats} />}
       {cell.settings && (
         <small className="cell-settings">
           {cell.train !== undefined && `train ${percent(cell.train)} · `}
@@ -45,6 +44,8 @@ function Cell({ cell, row, column }: { cell: ResultsCell; row: string; column: s
           {seconds(cell.seconds)}
         </small>
       )}
+      {/* after the figure and its settings: a figure from a subset or a test model is not the paper's */}
+      {cell.test !== undefined && cell.caveats && cell.caveats.length > 0 && <CaveatBadges caveats={cell.caveats} />}
     </td>
   );
 }
