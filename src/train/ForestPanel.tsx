@@ -1,4 +1,5 @@
-import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
+import { OtherDatasetsNote, useActiveDatasetRuns } from './runScope';
+import { SavedRunsTable } from './SavedRunsTable';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatSeconds } from '../lib/progress';
@@ -139,47 +140,28 @@ function ForestRuns() {
   return (
     <>
       {runs.length > 0 && (
-        <table className="forest-runs">
-          <caption>Saved forests (kept in this browser)</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Dataset</th>
-              <th scope="col">Features</th>
-              <th scope="col">Trees</th>
-              <th scope="col">s per tree</th>
-              <th scope="col">Train</th>
-              <th scope="col">Out-of-bag</th>
-              <th scope="col">Test</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...runs].reverse().map((run) => (
-              <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined}>
-                <td>{new Date(run.createdAt).toLocaleString()}</td>
-                <td>{run.datasetName}</td>
-                <td>{run.result.features}</td>
-                <td>{run.result.settings.trees}</td>
-                <td>{(median(run.result.msPerTree) / 1000).toFixed(2)}</td>
-                <td>{pct(run.result.trainAccuracy)}</td>
-                <td>{pct(run.result.oobAccuracy)}</td>
-                <td>
-                  {pct(run.result.test.accuracy)}
-                  <RunCaveats run={run} />
-                </td>
-                <td className="actions">
-                  <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => showRun(run.id)}>
-                    Show forest
-                  </button>
-                  <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => void removeRun(run.id)}>
-                    Delete forest
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SavedRunsTable
+          className="forest-runs"
+          caption="Saved forests (kept in this browser)"
+          runs={runs}
+          shownRunId={shownRunId}
+          columns={[
+            { header: 'Trees', cell: (run) => run.result.settings.trees },
+            { header: 's per tree', cell: (run) => (median(run.result.msPerTree) / 1000).toFixed(2) },
+            { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
+            { header: 'Out-of-bag', cell: (run) => pct(run.result.oobAccuracy) },
+          ]}
+          actions={(run) => (
+            <>
+              <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => showRun(run.id)}>
+                Show forest
+              </button>
+              <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => void removeRun(run.id)}>
+                Delete forest
+              </button>
+            </>
+          )}
+        />
       )}
       <OtherDatasetsNote count={otherDatasets} what="forests" />
     </>

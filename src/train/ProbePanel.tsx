@@ -1,4 +1,5 @@
-import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
+import { OtherDatasetsNote, useActiveDatasetRuns } from './runScope';
+import { SavedRunsTable } from './SavedRunsTable';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatC, linearProbeClassifier } from './classifiers/linearProbe';
@@ -184,43 +185,27 @@ function ProbeRuns() {
   if (runs.length === 0) return <OtherDatasetsNote count={otherDatasets} what="probes" />;
   return (
     <>
-      <table className="probe-runs">
-        <caption>Saved linear probes (kept in this browser)</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Dataset</th>
-            <th scope="col">Features</th>
-            <th scope="col">Chosen C</th>
-            <th scope="col">Train</th>
-            <th scope="col">Test</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...runs].reverse().map((run) => (
-            <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined} title={probeSummary(run)}>
-              <td>{new Date(run.createdAt).toLocaleString()}</td>
-              <td>{run.datasetName}</td>
-              <td>{run.result.features}</td>
-              <td>{formatC(run.result.chosenC)}</td>
-              <td>{pct(run.result.trainAccuracy)}</td>
-              <td>
-                {pct(run.result.test.accuracy)}
-                <RunCaveats run={run} />
-              </td>
-              <td className="actions">
-                <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => showRun(run.id)}>
-                  Show probe
-                </button>
-                <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => void removeRun(run.id)}>
-                  Delete probe
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SavedRunsTable
+        className="probe-runs"
+        caption="Saved linear probes (kept in this browser)"
+        runs={runs}
+        shownRunId={shownRunId}
+        rowTitle={probeSummary}
+        columns={[
+          { header: 'Chosen C', cell: (run) => formatC(run.result.chosenC) },
+          { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
+        ]}
+        actions={(run) => (
+          <>
+            <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => showRun(run.id)}>
+              Show probe
+            </button>
+            <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => void removeRun(run.id)}>
+              Delete probe
+            </button>
+          </>
+        )}
+      />
       <OtherDatasetsNote count={otherDatasets} what="probes" />
     </>
   );

@@ -1,4 +1,6 @@
-import { OtherDatasetsNote, RunCaveats, useActiveDatasetRuns } from './runScope';
+import { OtherDatasetsNote, useActiveDatasetRuns } from './runScope';
+import { SavedRunsTable } from './SavedRunsTable';
+import { pct } from '../lib/format';
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Section } from '../app/Section';
@@ -211,47 +213,30 @@ function RunsTable() {
     ) : null;
   return (
     <>
-      <table className="runs">
-        <caption>Saved runs (kept in this browser)</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Dataset</th>
-            <th scope="col">Features</th>
-            <th scope="col">Hidden</th>
-            <th scope="col">Epochs</th>
-            <th scope="col">Train</th>
-            <th scope="col">Test</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...runs].reverse().map((run) => (
-            <tr key={run.id} aria-current={run.id === shownRunId ? 'true' : undefined}>
-              <td>{new Date(run.createdAt).toLocaleString()}</td>
-              <td>{run.datasetName}</td>
-              <td>{run.result.features}</td>
-              <td>{run.result.settings.hidden.join('-') || 'linear'}</td>
-              <td>{run.result.history.length}</td>
-              <td>{(100 * run.result.trainAccuracy).toFixed(2)}%</td>
-              <td>
-                {(100 * run.result.test.accuracy).toFixed(2)}%<RunCaveats run={run} />
-              </td>
-              <td className="actions">
-                <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => showRun(run.id)}>
-                  Show
-                </button>
-                <button type="button" className="secondary" onClick={() => void downloadRun(run.id)}>
-                  Download
-                </button>
-                <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => void removeRun(run.id)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SavedRunsTable
+        className="runs"
+        caption="Saved runs (kept in this browser)"
+        runs={runs}
+        shownRunId={shownRunId}
+        columns={[
+          { header: 'Hidden', cell: (run) => run.result.settings.hidden.join('-') || 'linear' },
+          { header: 'Epochs', cell: (run) => run.result.history.length },
+          { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
+        ]}
+        actions={(run) => (
+          <>
+            <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => showRun(run.id)}>
+              Show
+            </button>
+            <button type="button" className="secondary" onClick={() => void downloadRun(run.id)}>
+              Download
+            </button>
+            <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => void removeRun(run.id)}>
+              Delete
+            </button>
+          </>
+        )}
+      />
       <OtherDatasetsNote count={otherDatasets} />
     </>
   );
