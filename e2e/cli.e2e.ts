@@ -60,6 +60,46 @@ test('the CLI and the browser embed the same faces to the same vectors under the
   assert.ok(worst > 0 || browser.vectors.some((v) => v !== 0), 'the vectors are not all zero');
 });
 
+test('--backbone: the CLI embeds with SigLIP (its tensor names, its preprocessor_config.json, its keys) as the browser does', async () => {
+  const siglipFile = join(work, 'mini.siglip.embeddings.zip');
+  const model = `${harness.url}/models/siglip-tiny/`;
+  // Without the backbone the files are taken for CLIP, whose image output they lack: refused, naming the problem.
+  const asClip = await facet(['embed', MINI, '--model', model, '--precision', 'fp32', '--out', join(work, 'wrong.zip')], { FACET_CACHE: join(work, 'cache') });
+  assert.equal(asClip.status, 1, asClip.stderr);
+  assert.match(asClip.stderr, /image_embeds/);
+  const cli = await facet(['embed', MINI, '--model', model, '--backbone', 'siglip-base-patch16-224', '--precision', 'fp32', '--out', siglipFile], { FACET_CACHE: join(work, 'cache') });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stderr, /Wrote .*: 384 embeddings/);
+  assert.match(cli.stderr, /Zero-shot skipped: on the command line it is CLIP's only/);
+
+  const other = await startHarness();
+  try {
+    const page = await other.newPage();
+    await importDataset(page);
+    const embed = page.getByRole('region', { name: /Embed/ });
+    await embed.getByLabel('Backbone').selectOption('siglip-base-patch16-224');
+    await embed.getByLabel('Source').selectOption('mirror');
+    // the CLI's server: the model identity (its URL) is part of the cache key
+    await embed.getByLabel('Mirror URL').fill(model);
+    await embed.getByLabel('Backend').selectOption('wasm');
+    await embed.getByLabel('Precision').selectOption('fp32');
+    await embed.getByRole('button', { name: 'Load model' }).click();
+    await embed.getByRole('status').filter({ hasText: /SigLIP ready/ }).waitFor({ timeout: 60_000 });
+    await embedDataset(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), embed.getByRole('button', { name: /Export embeddings/ }).click()]);
+    const browser = readEmbeddingFile(new Uint8Array(readFileSync((await download.path())!)));
+    const headless = readEmbeddingFile(new Uint8Array(readFileSync(siglipFile)));
+    assert.equal(headless.meta.representation.kind, 'siglip');
+    assert.deepEqual(headless.meta.representation, browser.meta.representation, 'same model identity, precision and width: same cache keys');
+    assert.deepEqual(headless.meta.imageIds, browser.meta.imageIds);
+    let worst = 0;
+    for (let i = 0; i < browser.vectors.length; i++) worst = Math.max(worst, Math.abs(browser.vectors[i] - headless.vectors[i]));
+    assert.ok(worst < 1e-4, `largest difference between browser and CLI values: ${worst}`);
+  } finally {
+    await other.close();
+  }
+});
+
 test('the CLI file opens in a fresh browser as embeddings of its own, and an MLP trains on it', async () => {
   const other = await startHarness();
   try {

@@ -9,7 +9,7 @@ import { closeSync, openAsBlob, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ingestFile } from '../dataset/ingest';
 import { BACKBONES, type Backbone, type ImagePreprocessing } from '../embed/backbones';
-import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
+import { preprocessingFromConfig } from '../embed/backbones/types';
 import { putEmbeddings, type Representation } from '../embed/embeddingCache';
 import { createFaceApiEncoder, type FaceApi } from '../embed/faceApiEncoder';
 import { embedDataset } from '../embed/embedDataset';
@@ -38,6 +38,8 @@ export interface EmbedCommandOptions {
   device: Device;
   threads?: number;
   restart: boolean;
+  /** the registry entry of an ONNX `--model` (its tensor names, preprocessing, representation kind); CLIP ViT-B/32 by default */
+  backbone?: string;
   /** also score CLIP zero-shot on the test split with the paper's prompts */
   zeroShot: boolean;
   signal: AbortSignal;
@@ -97,7 +99,9 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   o.log(`Wrote ${o.out}: ${count.toLocaleString('en-US')} embeddings (${progress.done.toLocaleString('en-US')} now at ${imagesPerSecond.toFixed(1)} img/s, ${partial.ids.length.toLocaleString('en-US')} from the earlier run)`);
 
   const result: EmbedCommandResult = { count, embeddedNow: progress.done, fromPartial: partial.ids.length, seconds, imagesPerSecond };
-  if (o.zeroShot && encoder.files) {
+  // The command line scores CLIP's zero-shot only (its tokenizer and softmax over prompts); SigLIP's sigmoid zero-shot runs in the notebook.
+  if (o.zeroShot && encoder.files && rep.kind !== 'clip') o.log(`Zero-shot skipped: on the command line it is CLIP's only (the notebook scores ${rep.kind}'s).`);
+  else if (o.zeroShot && encoder.files) {
     const files = encoder.files;
     const text = await createNodeEncoder('text', files.text, o.device, o.threads);
     const tokenizer = ClipTokenizer.fromJson(readFileSync(files.tokenizer, 'utf8'), files.tokenizer);
@@ -110,6 +114,19 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
     o.log(`CLIP zero-shot ("${PAPER_TEMPLATE}") on ${zeroShot.scored.toLocaleString('en-US')} test images: ${(100 * zeroShot.evaluation.accuracy).toFixed(2)}%`);
   }
   return result;
+}
+
+/**
+ * The ONNX backbone of the registry an ONNX `--model` is: named by `--backbone`, else the entry whose hub repo it
+ * is, else CLIP ViT-B/32 (every CLIP export has its tensor names). Its family gives the representation kind, so
+ * SigLIP's vectors land under SigLIP's keys, as in the browser.
+ */
+export function onnxBackbone(id: string | undefined, model: string): Backbone {
+  const onnx = BACKBONES.filter((b) => b.runtime !== 'tfjs');
+  if (id === undefined) return onnx.find((b) => b.hubRepo === model) ?? onnx[0];
+  const named = onnx.find((b) => b.id === id);
+  if (!named) throw new Error(`--backbone must be one of ${onnx.map((b) => b.id).join(', ')}, not "${id}"`);
+  return named;
 }
 
 /** A backbone of the registry that runs on TensorFlow.js (face-api), named by its id. */
@@ -166,13 +183,15 @@ async function openEncoder(o: EmbedCommandOptions, terminal: TerminalProgress): 
     terminal.show({ stage: `Downloading ${url.split('/').at(-1)}`, done: loaded, total, unit: 'B', rate: NaN, etaSeconds: NaN }),
   );
   terminal.done();
-  const vision = await createNodeEncoder('vision', files.vision, o.device, o.threads);
-  o.log(`CLIP vision encoder: ${files.id} (${o.precision}), ${vision.iface.dim}-d, on ${vision.provider}${vision.note ? ` (${vision.note})` : ''}`);
-  const size = vision.iface.imageSize!;
+  const backbone = onnxBackbone(o.backbone, o.model);
+  const vision = await createNodeEncoder('vision', files.vision, o.device, o.threads, backbone);
+  o.log(`${backbone.label} vision encoder: ${files.id} (${o.precision}), ${vision.iface.dim}-d, on ${vision.provider}${vision.note ? ` (${vision.note})` : ''}`);
+  const configured = files.preprocessorConfig ? preprocessingFromConfig(JSON.parse(readFileSync(files.preprocessorConfig, 'utf8')), backbone.preprocessing) : backbone.preprocessing;
+  const size = vision.iface.imageSize ?? configured.size;
   return {
     // A generated test model's vectors are marked as the browser marks them (not part of the cache key).
-    rep: { kind: 'clip', model: files.id, precision: o.precision, dim: vision.iface.dim, ...(isGeneratedTestModelFile(fileHead(files.vision)) ? { randomWeights: true } : {}) },
-    preprocessing: { ...CLIP_PREPROCESSING, size },
+    rep: { kind: backbone.repKind, model: files.id, precision: o.precision, dim: vision.iface.dim, ...(isGeneratedTestModelFile(fileHead(files.vision)) ? { randomWeights: true } : {}) },
+    preprocessing: { ...configured, size },
     run: (pixels, count) => vision.run(pixels, [count, 3, size, size]),
     release: () => vision.release(),
     files,

@@ -20,6 +20,8 @@ Options:
   --model <repo|url|folder>  Hugging Face repo, mirror URL, or a folder in the hub's layout; or a face-api
                              backbone: face-api-expression, face-api-recognition (offline, TensorFlow.js)
                              (default ${DEFAULT_CHECKPOINT.repo})
+  --backbone <id>            which registry encoder an ONNX --model is: clip-vit-b-32, clip-vit-b-16,
+                             clip-vit-l-14, siglip-base-patch16-224 (default: the entry of that hub repo, else CLIP)
   --precision <p>            fp32, fp16 or quantized (default quantized, the notebook's default on CPU)
   --out <file>               output file (default <dataset>.embeddings.zip)
   --batch <n>                images per batch (default 32)
@@ -37,6 +39,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       model: { type: 'string', default: DEFAULT_CHECKPOINT.repo },
+      backbone: { type: 'string' },
       precision: { type: 'string', default: 'quantized' },
       out: { type: 'string' },
       batch: { type: 'string', default: '32' },
@@ -64,6 +67,7 @@ function parse(argv: string[]) {
   return {
     dataset,
     model: values.model,
+    backbone: values.backbone,
     precision: values.precision as Precision,
     out: values.out ?? `${basename(dataset).replace(/\.(zip|csv)$/i, '')}.embeddings.zip`,
     batchSize: positive('batch', values.batch)!,

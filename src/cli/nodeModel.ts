@@ -3,6 +3,7 @@
  * layout (the same three sources as the browser, under the same identities, so embeddings made here land under the
  * browser's cache keys), run by onnxruntime-node on the CUDA execution provider where the machine has one, else CPU.
  */
+import type { Backbone } from '../embed/backbones';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,9 +22,13 @@ export interface ModelFilesOnDisk {
   vision: string;
   text: string;
   tokenizer: string;
+  /** the model's preprocessor_config.json, where it has one (the browser reads it too) */
+  preprocessorConfig?: string;
 }
 
 export type DownloadReport = (file: string, loaded: number, total: number) => void;
+
+const PREPROCESSOR_CONFIG = 'preprocessor_config.json';
 
 const cacheDir = () => process.env.FACET_CACHE ?? join(homedir(), '.cache', 'facet', 'models');
 
@@ -35,14 +40,17 @@ export async function modelFiles(spec: string, precision: Precision, onDownload?
     const missing = Object.values(files).filter((f) => !existsSync(f));
     if (missing.length) throw new Error(`${spec} is not a CLIP model folder in the hub's layout: missing ${missing.join(', ')}`);
     const id = localModelId([files.vision, files.text, files.tokenizer].map((f) => ({ name: f.split('/').at(-1)!, size: statSync(f).size })));
-    return { id, ...files };
+    const config = resolve(spec, PREPROCESSOR_CONFIG);
+    return { id, ...files, ...(existsSync(config) ? { preprocessorConfig: config } : {}) };
   }
   const source: ModelSource = /^https?:\/\//.test(spec) ? mirrorSource(spec, spec) : hubSource(spec, process.env.HF_ENDPOINT ?? HUB_URL);
   const local = {} as Omit<ModelFilesOnDisk, 'id'>;
   for (const [kind, path] of Object.entries(paths) as [keyof typeof paths, string][]) {
     local[kind] = await download(new URL(path, source.baseUrl).href, onDownload);
   }
-  return { id: source.id, ...local };
+  // Optional, as in the browser: a source without one is prepared by the backbone's registry entry.
+  const preprocessorConfig = await download(new URL(PREPROCESSOR_CONFIG, source.baseUrl).href).catch(() => undefined);
+  return { id: source.id, ...local, ...(preprocessorConfig ? { preprocessorConfig } : {}) };
 }
 
 /** Downloads a file once; a partial download is kept aside as .part and never taken for the file. */
@@ -89,7 +97,7 @@ function cudaLibraryInstalled(): boolean {
   return existsSync(join(packageDir, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
 }
 
-export async function createNodeEncoder(kind: EncoderKind, path: string, device: Device, threads?: number): Promise<NodeEncoder> {
+export async function createNodeEncoder(kind: EncoderKind, path: string, device: Device, threads?: number, backbone?: Backbone): Promise<NodeEncoder> {
   const options = (providers: string[]): ort.InferenceSession.SessionOptions => ({
     executionProviders: providers,
     graphOptimizationLevel: 'all',
@@ -116,7 +124,7 @@ export async function createNodeEncoder(kind: EncoderKind, path: string, device:
   }
   const created = session;
   try {
-    const { iface, inputType } = encoderInterface(kind, created);
+    const { iface, inputType } = encoderInterface(kind, created, backbone);
     return {
       iface,
       provider,
