@@ -13,6 +13,8 @@ export function StoragePanel({ open, onClose }: { open: boolean; onClose: () => 
     if (!element) return;
     if (open && !element.open) {
       element.showModal();
+      // What the last opening listed may be gone (a run saved its checkpoint away since): read afresh, never show it as now.
+      useStorageStore.setState({ items: undefined });
       void refresh();
     } else if (!open && element.open) element.close();
   }, [open, refresh]);
