@@ -2,9 +2,8 @@ import 'fake-indexeddb/auto';
 import { createStore, keys, type UseStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { EMOTION_COUNT } from '../lib/emotions';
 import { faultyStore } from '../lib/faultyStore';
-import { seededRandom } from '../lib/random';
+import { gaussianBlobs } from './gaussianBlobs';
 import { checkpointSlot, type CheckpointIdentity } from './checkpoints';
 import { mlpClassifier, type MlpCheckpointState, type MlpProgress } from './classifiers/mlp';
 import type { CheckpointSlot } from './classifiers/types';
@@ -26,28 +25,8 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** Seven Gaussian blobs: train rows first, then test rows, as loadTrainingData lays them out. */
-function blobs(perClass: number, dim = 12, seed = 5): TrainingData {
-  const random = seededRandom(seed);
-  const centres = Array.from({ length: EMOTION_COUNT }, () => Array.from({ length: dim }, () => random() * 4 - 2));
-  const n = perClass * EMOTION_COUNT * 2;
-  const x = new Float32Array(n * dim);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % EMOTION_COUNT;
-    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i]][j] + 2 * (random() - 0.5);
-  }
-  const rows = Array.from({ length: n }, (_, i) => i);
-  const columns = {
-    imageIds: rows.map(String),
-    sourceNames: rows.map(String),
-    labels,
-    splits: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : 1)),
-    subsets: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : i % 2 ? 1 : 2)),
-    flags: new Uint8Array(n),
-  };
-  return { x, dim, rows, columns, labels, train: rows.slice(0, n / 2), test: rows.slice(n / 2) };
-}
+/** Seven overlapping Gaussian blobs in 12 dimensions. */
+const blobs = (perClass: number, dim = 12, seed = 5) => gaussianBlobs(perClass, { dim, seed, spread: 4, noise: 2 });
 
 const settings: MlpSettings = { ...DEFAULT_MLP, hidden: [24], dropout: 0.3, batchSize: 16, epochs: 5, patience: 0, lrDecay: 0.9, seed: 9 };
 let stores = 0;

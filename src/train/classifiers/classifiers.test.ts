@@ -1,36 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EMOTION_COUNT } from '../../lib/emotions';
-import { seededRandom } from '../../lib/random';
 import { fitAndScore } from '../classifierRun';
-import type { TrainingData } from '../trainingData';
+import { EMOTION_COUNT } from '../../lib/emotions';
+import { gaussianBlobs } from '../gaussianBlobs';
 import type { ForestResult, ProbeResult } from '../types';
 import { CLASSIFIERS, classifierOf } from '.';
 import { forestClassifier } from './forest';
 import { linearProbeClassifier } from './linearProbe';
 
-/** Seven Gaussian blobs in 6 dimensions: train rows first, then test rows, as loadTrainingData lays them out. */
-function blobs(perClass: number, seed = 3): TrainingData {
-  const dim = 6;
-  const random = seededRandom(seed);
-  const centres = Array.from({ length: EMOTION_COUNT }, () => Array.from({ length: dim }, () => random() * 6 - 3));
-  const n = perClass * EMOTION_COUNT * 2;
-  const x = new Float32Array(n * dim);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % EMOTION_COUNT;
-    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i]][j] + (random() - 0.5);
-  }
-  const rows = Array.from({ length: n }, (_, i) => i);
-  const columns = {
-    imageIds: rows.map(String),
-    sourceNames: rows.map(String),
-    labels,
-    splits: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : 1)),
-    subsets: Uint8Array.from(rows, (i) => (i < n / 2 ? 0 : i % 2 ? 1 : 2)),
-    flags: new Uint8Array(n),
-  };
-  return { x, dim, rows, columns, labels, train: rows.slice(0, n / 2), test: rows.slice(n / 2) };
-}
+/** Seven well separated Gaussian blobs in 6 dimensions. */
+const blobs = (perClass: number, seed = 3) => gaussianBlobs(perClass, { dim: 6, seed, spread: 6, noise: 1 });
 
 const ctx = () => {
   const updates: { type: string }[] = [];
