@@ -3,7 +3,6 @@
  * runs a saved MLP run and the nearest-training-faces search, all off the main thread. Logic lives in src/classify/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import ssdManifest from '@vladmandic/face-api/model/ssd_mobilenetv1_model-weights_manifest.json?url';
@@ -22,6 +21,7 @@ import { SPLITS } from '../src/dataset/faceSet';
 import { getColumns } from '../src/dataset/storage';
 import { loadStoredEmbeddings, representationKey, type Representation } from '../src/embed/embeddingCache';
 import { exposeApi, transfer, type JobContext } from '../src/lib/rpc';
+import { provideTfWasmFiles, setTfCpuBackend } from '../src/lib/tfCpu';
 import { getRunModel } from '../src/train/runs';
 import type { ClassifyWorkerApi, FoundFace } from '../src/classify/classifyWorker';
 
@@ -43,16 +43,9 @@ async function readModelFile(file: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
+provideTfWasmFiles({ plain: wasmPlain, simd: wasmSimd });
 let backend: Promise<string> | undefined;
-async function pickBackend(): Promise<string> {
-  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd });
-  // As in the train worker: the threaded WASM build cannot start its threads from a module worker.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
-  await tf.setBackend('cpu');
-  return 'cpu';
-}
-const ready = () => (backend ??= pickBackend().then(async (name) => (await tf.ready(), name)));
+const ready = () => (backend ??= setTfCpuBackend().then(async (name) => (await tf.ready(), name)));
 
 interface Photo {
   rgba: Uint8ClampedArray;

@@ -4,7 +4,6 @@
  * logic lives in src/embed/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import tfWasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import expressionManifest from '@vladmandic/face-api/model/face_expression_model-weights_manifest.json?url';
@@ -31,6 +30,7 @@ import { modelFileUrl, type EncoderKind, type ModelSource } from '../src/embed/m
 import { tokenizerFor, type PromptTokenizer } from '../src/embed/tokenizer';
 import { isGeneratedTestModelFile } from '../src/lib/comparability';
 import { l2NormalizeRows } from '../src/lib/vectors';
+import { provideTfWasmFiles, setTfCpuBackend } from '../src/lib/tfCpu';
 import type { EmbedWorkerApi, EncodeWorkerApi, LoadedEncoder, LoadEncoderInput, EncoderUse } from '../src/embed/embedWorker';
 
 const encoders = new Map<EncoderKind, Encoder>();
@@ -57,16 +57,11 @@ async function readFaceApiFile(file: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
+provideTfWasmFiles({ plain: tfWasmPlain, simd: tfWasmSimd });
 let tfBackend: Promise<string> | undefined;
-/** TensorFlow.js on WASM (single-threaded: its threaded build cannot start threads from a module worker), else CPU. */
+/** TensorFlow.js for face-api's networks: WASM (one thread), else CPU. */
 function tfReady(): Promise<string> {
-  return (tfBackend ??= (async () => {
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': tfWasmPlain, 'tfjs-backend-wasm-simd.wasm': tfWasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': tfWasmSimd });
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const name = (await tf.setBackend('wasm').catch(() => false)) ? 'wasm' : (await tf.setBackend('cpu'), 'cpu');
-    await tf.ready();
-    return name;
-  })());
+  return (tfBackend ??= setTfCpuBackend().then(async (name) => (await tf.ready(), name)));
 }
 
 /** The loaded image encoder's input preparation (the ONNX file fixes the size). */

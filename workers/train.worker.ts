@@ -4,7 +4,10 @@
  * loaded only by the MLP's jobs (dynamic import), so forests and linear probes never pay for it. Logic lives in
  * src/train/.
  */
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { PauseGates } from '../src/lib/jobs/pauseGates';
+import { provideTfWasmFiles } from '../src/lib/tfCpu';
 import { exposeApi, throwIfCancelled, type JobContext } from '../src/lib/rpc';
 import { seededRandom } from '../src/lib/random';
 import { classifierOf, type ClassifierKind } from '../src/train/classifiers';
@@ -18,6 +21,8 @@ import type { SavedRunInput } from '../src/train/runPredictor';
 import type { ClassifierRun, Features, TrainResult } from '../src/train/types';
 import type { ClassifierProgress, SweepProgress, TrainWorkerApi } from '../src/train/trainWorker';
 
+// Only URLs: TensorFlow.js itself is loaded by the first MLP job.
+provideTfWasmFiles({ plain: wasmPlain, simd: wasmSimd });
 const pauses = new PauseGates();
 
 /** Runs `work` with the job's pause gate, and forgets the job's pause state afterwards. */

@@ -5,10 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { chooseBackend, detectCompute } from '../lib/compute';
+import { setTfCpuBackend } from '../lib/tfCpu';
 import { sharedKernel } from './kernel/kernel';
 import type { ModelFiles } from './types';
 
@@ -17,17 +15,7 @@ let backend: Promise<string> | undefined;
 async function pickBackend(): Promise<string> {
   const caps = await detectCompute();
   if (chooseBackend(caps, 'auto').kind === 'webgpu' && (await tf.setBackend('webgpu').catch(() => false))) return 'webgpu';
-  return pickCpuBackend();
-}
-
-async function pickCpuBackend(): Promise<string> {
-  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd });
-  // The threaded build starts its threads with importScripts from this worker's URL, which a module worker cannot
-  // serve: it crashes the worker. SIMD on one thread is what works from a module worker.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
-  await tf.setBackend('cpu');
-  return 'cpu';
+  return setTfCpuBackend();
 }
 
 /** The backend in use, chosen once. */
@@ -49,7 +37,7 @@ export async function trainerName(): Promise<string> {
 
 /** After a lost GPU device (or a kernel the adapter cannot run): the CPU backend from now on. */
 export function fallBackToCpu(): Promise<string> {
-  backend = pickCpuBackend();
+  backend = setTfCpuBackend();
   return backend;
 }
 
