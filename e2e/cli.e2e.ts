@@ -70,7 +70,9 @@ test('--backbone: the CLI embeds with SigLIP (its tensor names, its preprocessor
   const cli = await facet(['embed', MINI, '--model', model, '--backbone', 'siglip-base-patch16-224', '--precision', 'fp32', '--out', siglipFile], { FACET_CACHE: join(work, 'cache') });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stderr, /Wrote .*: 384 embeddings/);
-  assert.match(cli.stderr, /Zero-shot skipped: on the command line it is CLIP's only/);
+  // SigLIP's own zero-shot: its prompt template and SentencePiece tokenizer, a sigmoid per class
+  const cliZeroShot = /SigLIP zero-shot \("This is a photo of \{\}\."\) on 105 test images: ([\d.]+)%/.exec(cli.stderr);
+  assert.ok(cliZeroShot, cli.stderr);
 
   const other = await startHarness();
   try {
@@ -95,6 +97,12 @@ test('--backbone: the CLI embeds with SigLIP (its tensor names, its preprocessor
     let worst = 0;
     for (let i = 0; i < browser.vectors.length; i++) worst = Math.max(worst, Math.abs(browser.vectors[i] - headless.vectors[i]));
     assert.ok(worst < 1e-4, `largest difference between browser and CLI values: ${worst}`);
+    // The same zero-shot score (105 images: one decimal tells every count apart)
+    await embed.getByRole('button', { name: /Run zero-shot/ }).click();
+    const summary = embed.locator('.zero-shot-summary').filter({ hasText: /^SigLIP zero-shot: [\d.]+% of 105 test images/ });
+    await summary.waitFor({ timeout: 60_000 });
+    const browserZeroShot = /^SigLIP zero-shot: ([\d.]+)%/.exec(await summary.innerText())![1];
+    assert.equal(Number(cliZeroShot[1]).toFixed(1), browserZeroShot, `CLI ${cliZeroShot[1]}%, browser ${browserZeroShot}%`);
   } finally {
     await other.close();
   }

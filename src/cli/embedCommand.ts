@@ -8,15 +8,15 @@ import 'fake-indexeddb/auto';
 import { closeSync, openAsBlob, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ingestFile } from '../dataset/ingest';
-import { BACKBONES, type Backbone, type ImagePreprocessing } from '../embed/backbones';
+import { BACKBONES, familyName, type Backbone, type ImagePreprocessing } from '../embed/backbones';
 import { preprocessingFromConfig } from '../embed/backbones/types';
 import { putEmbeddings, type Representation } from '../embed/embeddingCache';
 import { createFaceApiEncoder, type FaceApi } from '../embed/faceApiEncoder';
 import { embedDataset } from '../embed/embedDataset';
 import { datasetEmbeddingFile } from '../embed/exportEmbeddings';
 import type { Precision } from '../embed/modelSource';
-import { PAPER_TEMPLATE, promptsFor } from '../embed/prompts';
-import { ClipTokenizer } from '../embed/tokenizer';
+import { promptsFor } from '../embed/prompts';
+import { tokenizerFor } from '../embed/tokenizer';
 import { zeroShotOnTest } from '../embed/zeroShotRun';
 import { formatBytes, ProgressTracker } from '../lib/progress';
 import { isGeneratedTestModelFile } from '../lib/comparability';
@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { decodeImageInNode } from './nodeDecode';
-import { createNodeEncoder, modelFiles, type Device } from './nodeModel';
+import { createNodeEncoder, modelFiles, type Device, type ModelFilesOnDisk } from './nodeModel';
 import { PartialOutput } from './partialOutput';
 import { TerminalProgress } from './terminal';
 
@@ -40,7 +40,7 @@ export interface EmbedCommandOptions {
   restart: boolean;
   /** the registry entry of an ONNX `--model` (its tensor names, preprocessing, representation kind); CLIP ViT-B/32 by default */
   backbone?: string;
-  /** also score CLIP zero-shot on the test split with the paper's prompts */
+  /** also score zero-shot on the test split (a backbone with a text tower: its own prompt template and scoring) */
   zeroShot: boolean;
   signal: AbortSignal;
   log(line: string): void;
@@ -99,21 +99,28 @@ export async function embedCommand(o: EmbedCommandOptions): Promise<EmbedCommand
   o.log(`Wrote ${o.out}: ${count.toLocaleString('en-US')} embeddings (${progress.done.toLocaleString('en-US')} now at ${imagesPerSecond.toFixed(1)} img/s, ${partial.ids.length.toLocaleString('en-US')} from the earlier run)`);
 
   const result: EmbedCommandResult = { count, embeddedNow: progress.done, fromPartial: partial.ids.length, seconds, imagesPerSecond };
-  // The command line scores CLIP's zero-shot only (its tokenizer and softmax over prompts); SigLIP's sigmoid zero-shot runs in the notebook.
-  if (o.zeroShot && encoder.files && rep.kind !== 'clip') o.log(`Zero-shot skipped: on the command line it is CLIP's only (the notebook scores ${rep.kind}'s).`);
-  else if (o.zeroShot && encoder.files) {
-    const files = encoder.files;
-    const text = await createNodeEncoder('text', files.text, o.device, o.threads);
-    const tokenizer = ClipTokenizer.fromJson(readFileSync(files.tokenizer, 'utf8'), files.tokenizer);
-    const prompts = promptsFor([PAPER_TEMPLATE]);
-    const batch = tokenizer.encodeBatch(prompts.flat());
-    const promptVectors = l2NormalizeRows(await text.run(batch.inputIds, [batch.count, batch.length]), text.iface.dim);
-    await text.release();
-    const zeroShot = await zeroShotOnTest(manifest.id, rep, promptVectors, prompts.flatMap((list, c) => list.map(() => c)));
-    result.zeroShotAccuracy = zeroShot.evaluation.accuracy;
-    o.log(`CLIP zero-shot ("${PAPER_TEMPLATE}") on ${zeroShot.scored.toLocaleString('en-US')} test images: ${(100 * zeroShot.evaluation.accuracy).toFixed(2)}%`);
+  if (o.zeroShot && encoder.files && encoder.backbone?.text) {
+    const scored = await zeroShotInNode(manifest.id, rep, encoder.backbone, encoder.files, o);
+    result.zeroShotAccuracy = scored.accuracy;
+    o.log(`${familyName(encoder.backbone)} zero-shot ("${scored.template}") on ${scored.count.toLocaleString('en-US')} test images: ${(100 * scored.accuracy).toFixed(2)}%`);
   }
   return result;
+}
+
+/**
+ * Zero-shot on the test split as the notebook scores it for this backbone: its text tower's tensor names, its
+ * tokenizer (CLIP's BPE, SigLIP's SentencePiece) and padding, its prompt template, its scoring (softmax or sigmoid).
+ */
+async function zeroShotInNode(datasetId: string, rep: Representation, backbone: Backbone, files: ModelFilesOnDisk, o: EmbedCommandOptions) {
+  const tower = backbone.text!;
+  const text = await createNodeEncoder('text', files.text, o.device, o.threads, backbone);
+  const tokenizer = tokenizerFor(tower, readFileSync(files.tokenizer, 'utf8'), files.tokenizer);
+  const prompts = promptsFor([tower.template]);
+  const batch = tokenizer.encodeBatch(prompts.flat());
+  const promptVectors = l2NormalizeRows(await text.run(batch.inputIds, [batch.count, batch.length]), text.iface.dim);
+  await text.release();
+  const zeroShot = await zeroShotOnTest(datasetId, rep, promptVectors, prompts.flatMap((list, c) => list.map(() => c)), tower);
+  return { accuracy: zeroShot.evaluation.accuracy, count: zeroShot.scored, template: tower.template };
 }
 
 /**
@@ -160,8 +167,9 @@ interface OpenEncoder {
   preprocessing: ImagePreprocessing;
   run(values: Float32Array, count: number): Promise<Float32Array>;
   release(): Promise<void>;
-  /** the ONNX model's files (a text tower for zero-shot); absent for face-api */
-  files?: Awaited<ReturnType<typeof modelFiles>>;
+  /** the ONNX model's files (a text tower for zero-shot) and its registry entry; absent for face-api */
+  files?: ModelFilesOnDisk;
+  backbone?: Backbone;
 }
 
 /** The image encoder `--model` names: a face-api backbone on TensorFlow.js, or CLIP files through onnxruntime-node. */
@@ -195,6 +203,7 @@ async function openEncoder(o: EmbedCommandOptions, terminal: TerminalProgress): 
     run: (pixels, count) => vision.run(pixels, [count, 3, size, size]),
     release: () => vision.release(),
     files,
+    backbone,
   };
 }
 

@@ -28,7 +28,7 @@ Options:
   --device <d>               auto (CUDA when available, else CPU), cpu or cuda (default auto)
   --threads <n>              CPU threads (default: all)
   --restart                  discard a partial output of an earlier run instead of continuing it
-  --no-zero-shot             skip scoring CLIP zero-shot on the test split at the end
+  --no-zero-shot             skip zero-shot on the test split at the end (CLIP, SigLIP: each with its own prompt and scoring)
   -h, --help                 show this help`;
 
 class UsageError extends Error {}

@@ -9,7 +9,7 @@ import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords'
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import type { EmbedDatasetProgress } from './embedDataset';
-import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, type Backbone } from './backbones';
+import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, familyName, type Backbone } from './backbones';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -171,7 +171,6 @@ const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'
 const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
 
 /** A backbone's family as the page names it: "CLIP", "SigLIP", or a face-api network's label. */
-export const familyName = (backbone: Backbone | undefined) => (backbone?.family === 'clip' ? 'CLIP' : backbone?.family === 'siglip' ? 'SigLIP' : (backbone?.label ?? 'CLIP'));
 /** The family that made a representation's vectors (zero-shot records and summaries say which model scored). */
 export const familyOfRep = (rep: Representation) => familyName(backboneOfRepKind(rep.kind, rep.model));
 

@@ -21,5 +21,8 @@ export function backboneOfRepKind(kind: string, model?: string): Backbone | unde
   return family.find((b) => b.hubRepo === model) ?? family[0];
 }
 
+/** The short name a vision-language family goes by in summaries ("SigLIP zero-shot"); a face network by its label. */
+export const familyName = (backbone: Backbone | undefined) => (backbone?.family === 'clip' ? 'CLIP' : backbone?.family === 'siglip' ? 'SigLIP' : (backbone?.label ?? 'CLIP'));
+
 /** Representation kinds that stored embeddings may carry. */
 export const REPRESENTATION_KINDS: readonly string[] = ['raw-pixels', ...new Set(BACKBONES.map((b) => b.repKind))];
