@@ -217,7 +217,7 @@ test('the centroid, prompt and overlay views render, with perplexity clamped for
   await mapView('Prompts (fig. 7)', 7);
   await explore().getByLabel(/Centre each modality/).check();
   await mapView('Images and prompts (fig. 8)', 14);
-  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 14 points .* perplexity 4\.33 \(clamped/);
+  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 14 points, CLIP image and text embeddings \(512-d\), the prompts “A \{\} human face” in .* perplexity 4\.33 \(clamped/);
   const [csv] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download CSV' }).click()]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
   assert.equal(lines.length, 15);
