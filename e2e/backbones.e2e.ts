@@ -189,6 +189,16 @@ test('Classify with the face-api backbone: a photo’s faces get an emotion from
   await card.getByRole('img', { name: /^Training face \d+: happy, similarity 1\.000$/ }).waitFor({ timeout: 60_000 });
   await card.getByTestId('classify-mlp-bars').waitFor();
   assert.match(await card.getByTestId('classify-mlp-bars').locator('figcaption').innerText(), /^Trained model: face-api expression network MLP /);
+  // Its occlusion map embeds the occluded copies with the same network, prepared the same way: on the intact face
+  // the MLP gives the probability its bars show (CLIP's preprocessing there would give another).
+  const bars = (await card.getByTestId('classify-mlp-bars').locator('.prob-value').allInnerTexts()).map((t) => Number(t.replace('%', '')));
+  await card.getByRole('button', { name: `Occlusion map of face ${found + 1}` }).click();
+  await card.getByRole('button', { name: 'Compute occlusion map' }).click();
+  await card.getByTestId('occlusion-map').waitFor({ timeout: 120_000 });
+  const occlusion = await card.getByRole('status').filter({ hasText: /^Occlusion map of face \d+:/ }).innerText();
+  const [, base] = /^Occlusion map of face \d+: \w+ at ([\d.]+)% on the intact face, by face-api expression network MLP /.exec(occlusion) ?? [];
+  assert.ok(base, occlusion);
+  assert.ok(Math.abs(Number(base) - Math.max(...bars)) <= 0.15, `${base}% on the intact face vs the bars' ${Math.max(...bars)}%`);
   assert.deepEqual(foreignRequests(harness), []);
 });
 

@@ -10,10 +10,9 @@ import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { backboneOfRepKind } from '../embed/backbones';
-import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
 import { pixelValues } from '../embed/preprocess';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
-import { awaitEncoders, chosenBackbone, currentRepresentation, familyName, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { awaitEncoders, chosenBackbone, currentRepresentation, encoderPreprocessing, familyName, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
 import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
@@ -146,7 +145,7 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
   const embedWorker = loadedEmbedWorker();
   if (vision && rep && embedWorker) {
     // Prepared exactly as the dataset's faces were for this backbone (the worker says how).
-    const preprocessing = vision.preprocessing ?? { ...CLIP_PREPROCESSING, size: vision.iface.imageSize! };
+    const preprocessing = encoderPreprocessing(vision);
     const face = { data: pixels, width: FACE_SIDE, height: FACE_SIDE, channels: 1 as const };
     const { embeddings } = await embedWorker.encodeImages({ pixelValues: pixelValues(face, preprocessing), count: 1 });
     // Normalized exactly as the embedding cache stores dataset faces.

@@ -9,7 +9,8 @@ import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords'
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import type { EmbedDatasetProgress } from './embedDataset';
-import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, type Backbone } from './backbones';
+import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, type Backbone, type ImagePreprocessing } from './backbones';
+import { CLIP_PREPROCESSING } from './backbones/clip';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -137,6 +138,12 @@ export async function awaitEncoders(onWait?: (message: string) => void): Promise
   }
   return Boolean(useEmbedStore.getState().model);
 }
+
+/**
+ * How a face is prepared for the loaded image encoder, exactly as the dataset's faces were (the worker reads it from
+ * the backbone and its preprocessor_config.json): Classify and the occlusion maps embed with it.
+ */
+export const encoderPreprocessing = (vision: LoadedEncoder): ImagePreprocessing => vision.preprocessing ?? { ...CLIP_PREPROCESSING, size: vision.iface.imageSize! };
 
 /** The embed worker holding the loaded encoders (the Classify section embeds its faces with them). */
 export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
