@@ -5,6 +5,8 @@
  * Random-weight test models score at chance, so only real weights catch labels, ids and embeddings misaligned
  * anywhere between IndexedDB and the classifier (src/embed/faceApiBackbones.test.ts also trains on shuffled labels,
  * which must fall to chance).
+ * Explore and Classify run on the same page (no second embedding): nothing there may assume CLIP, its text tower or
+ * its preprocessing. The generated SigLIP model checks the same for a backbone with a text tower of its own.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -202,7 +204,7 @@ test('Classify with the face-api backbone: a photo’s faces get an emotion from
   assert.deepEqual(foreignRequests(harness), []);
 });
 
-test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid', async () => {
+test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid; Explore maps its image and prompt embeddings together, Classify scores a photo’s faces by its zero-shot', async () => {
   // A browser profile of its own: the dataset is imported afresh and no face-api vectors are around.
   const other = await startHarness();
   try {
@@ -253,6 +255,26 @@ test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both t
     for (const [adjective, emotion] of [['angry', 'angry'], ['disgusted', 'disgust'], ['fearful', 'fear'], ['happy', 'happy'], ['sad', 'sad'], ['surprised', 'surprise'], ['neutral', 'neutral']]) {
       assert.ok(lines.some((l) => l.startsWith(`This is a photo of ${adjective}.,${emotion},prompt,`)), `${emotion}'s prompt point: ${lines.join('\n')}`);
     }
+
+    // Classify: a photo's faces embedded by SigLIP and scored by SigLIP's zero-shot (no run trained here); the face's
+    // occlusion map scores the intact face as its bars did, with SigLIP's sigmoid (CLIP's softmax would not).
+    const classify = region(page, 'Classify');
+    await classify.getByLabel('Photo', { exact: true }).setInputFiles(SAMPLE);
+    await classify.getByRole('status').filter({ hasText: /Found 3 faces in sample1\.jpg/ }).waitFor({ timeout: 120_000 });
+    assert.match(await classify.getByTestId('classify-model').innerText(), /Faces are embedded by the SigLIP http:\/\/127\.0\.0\.1:\d+\/models\/siglip-tiny\/ \(\w+, 768-d\)\.$/);
+    const card = classify.getByRole('listitem', { name: 'Face 1', exact: true });
+    const zeroShot = card.getByTestId('classify-zero-shot-bars');
+    await zeroShot.waitFor({ timeout: 60_000 });
+    assert.match(await zeroShot.locator('figcaption').innerText(), /^SigLIP zero-shot, prompts “This is a photo of \{\}\.”/);
+    const bars = (await zeroShot.locator('.prob-value').allInnerTexts()).map((t) => Number(t.replace('%', '')));
+    await card.getByRole('button', { name: 'Occlusion map of face 1' }).click();
+    await card.getByRole('button', { name: 'Compute occlusion map' }).click();
+    await card.getByTestId('occlusion-map').waitFor({ timeout: 120_000 });
+    const occlusion = await card.getByRole('status').filter({ hasText: /^Occlusion map of face 1:/ }).innerText();
+    const [, base] = /^Occlusion map of face 1: \w+ at ([\d.]+)% on the intact face, by SigLIP zero-shot, prompts “This is a photo of \{\}\.”/.exec(occlusion) ?? [];
+    assert.ok(base, occlusion);
+    assert.ok(Math.abs(Number(base) - Math.max(...bars)) <= 0.15, `${base}% on the intact face vs the bars' ${Math.max(...bars)}%`);
+
     assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/tokenizer.json')));
     assert.deepEqual(other.requests.filter((url) => /\/models\/(?!siglip-tiny\/)/.test(url)), [], 'only SigLIP’s files were fetched');
     assert.deepEqual(foreignRequests(other), []);
