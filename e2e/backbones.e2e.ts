@@ -5,6 +5,8 @@
  * Random-weight test models score at chance, so only real weights catch labels, ids and embeddings misaligned
  * anywhere between IndexedDB and the classifier (src/embed/faceApiBackbones.test.ts also trains on shuffled labels,
  * which must fall to chance).
+ * Explore and Classify run on the same page (no second embedding): nothing there may assume CLIP, its text tower or
+ * its preprocessing. The generated SigLIP model checks the same for a backbone with a text tower of its own.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,9 +14,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { unzipSync } from 'fflate';
+import type { Page } from 'playwright-core';
 import { readEmbeddingFile } from '../src/embed/embeddingFile';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { CLIP_ROW, embedDataset, importDataset, MINI, region, resultCell } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, inkOnMap, mapView, MINI, region, resultCell } from './steps';
 
 /**
  * Measured on the 2-core test machine, default MLP, the 105 balanced test images of fer2013-mini (chance and the
@@ -31,8 +35,15 @@ const MIN_TEST_ACCURACY = 0.35;
  */
 const MIN_PROBE_ACCURACY = 0.35;
 const MIN_FOREST_ACCURACY = 0.35;
+/** A photo with three faces that @vladmandic/face-api ships as its detector's demo (as e2e/classify.e2e.ts uses). */
+const SAMPLE = new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname;
+/** A training face of fer2013-mini, opened in Classify as a photo of its own. */
+const TRAINING_FACE = 'train/happy/Training_10248095.jpg';
+const EMOTION = '(angry|disgust|fear|happy|sad|surprise|neutral)';
 
 let harness: Harness;
+/** The page with fer2013-mini embedded by face-api's expression network and an MLP trained on it (the first test). */
+let page: Page;
 const work = mkdtempSync(join(tmpdir(), 'facet-backbones-e2e-'));
 before(async () => {
   harness = await startHarness();
@@ -53,7 +64,7 @@ test('face-api expression features: embedded in the browser, the MLP, the linear
   const cliFile = join(work, 'mini.face-api.zip');
   const cli = facet(['embed', MINI, '--model', 'face-api-expression', '--out', cliFile]);
 
-  const page = await harness.newPage();
+  page = await harness.newPage();
   await importDataset(page);
   const embed = region(page, 'Embed');
   await embed.getByLabel('Backbone').selectOption('face-api-expression');
@@ -108,7 +119,92 @@ test('face-api expression features: embedded in the browser, the MLP, the linear
   assert.deepEqual(foreignRequests(harness), []);
 });
 
-test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid', async () => {
+test('Explore maps the face-api features: the map names the network, offers no prompt views (it has no text tower) and says why, and hovering a point shows its face', async () => {
+  const explore = region(page, 'Explore');
+  const map = explore.getByTestId('explore-map');
+  // Without a text tower there are no prompt embeddings: the views that need them cannot be chosen, and say why.
+  const view = explore.getByLabel('View');
+  for (const label of ['Prompts (fig. 7)', 'Images and prompts (fig. 8)']) {
+    assert.equal(await view.locator('option', { hasText: label }).isDisabled(), true, `${label} is offered without a text tower`);
+  }
+  const why = page.locator(`[id="${await view.getAttribute('aria-describedby')}"]`);
+  assert.match(await why.innerText(), /face-api expression network has no text tower: the prompt views \(figs\. 7 and 8\) and the prompt probe need one/);
+
+  await explore.getByLabel('Sample size').fill('1000');
+  await explore.getByLabel('Iterations').fill('300');
+  await mapView(page, 'Images', 385);
+  assert.match(await explore.getByRole('status').innerText(), /^t-SNE of 385 images \(all embedded\), face-api expression network image embeddings \(256-d\) in [\d.]+ s: 300 iterations/);
+  // The prompt probe needs a text tower too: it is not offered, and the section says why.
+  assert.equal(await explore.getByRole('button', { name: 'Place prompt' }).isDisabled(), true);
+  assert.match(await explore.getByTestId('explore-probe-help').innerText(), /face-api expression network has no text tower/);
+
+  const { at } = await inkOnMap(map);
+  assert.ok(at, 'a point is drawn');
+  await map.hover({ position: at });
+  await explore.getByTestId('explore-tooltip').getByRole('img', { name: new RegExp(`^face #\\d+ ${EMOTION}`) }).waitFor();
+
+  // Fig. 6 needs image embeddings only: the seven emotion centroids of the face-api features.
+  await mapView(page, 'Emotion centroids (fig. 6)', 7);
+  assert.match(await explore.getByRole('status').innerText(), /^t-SNE of 7 points, face-api expression network image embeddings \(256-d\)/);
+});
+
+test('Classify with the face-api backbone: a photo’s faces get an emotion from the MLP trained on its features, embedded by the face-api network', async () => {
+  const classify = region(page, 'Classify');
+  await classify.getByLabel('Photo', { exact: true }).setInputFiles(SAMPLE);
+  await classify.getByRole('status').filter({ hasText: /Found 3 faces in sample1\.jpg/ }).waitFor({ timeout: 120_000 });
+  assert.match(
+    await classify.getByTestId('classify-model').innerText(),
+    /^Classifying with face-api expression network MLP [\d-]+, [\d.]+% test, fer2013-mini\.zip, .*\. Faces are embedded by the face-api expression network \(fp32, 256-d\)\.$/,
+  );
+  for (const n of [1, 2, 3]) {
+    const card = classify.getByRole('listitem', { name: `Face ${n}`, exact: true });
+    const bars = card.getByTestId('classify-mlp-bars');
+    await bars.waitFor({ timeout: 60_000 });
+    assert.match(await bars.locator('figcaption').innerText(), /^Trained model: face-api expression network MLP /);
+    const values = (await bars.locator('.prob-value').allInnerTexts()).map((t) => Number(t.replace('%', '')));
+    assert.equal(values.length, 7);
+    assert.ok(Math.abs(values.reduce((a, b) => a + b, 0) - 100) < 0.5, `the MLP's probabilities sum to 100%: ${values}`);
+    // No zero-shot without a text tower, and the face says why rather than showing nothing.
+    assert.equal(await card.getByTestId('classify-zero-shot-bars').count(), 0);
+    assert.match(await card.getByTestId('classify-zero-shot-note').innerText(), /No zero-shot: the face-api expression network has no text tower/);
+    assert.match(await card.locator('.neighbours figcaption').innerText(), /cosine similarity of face-api expression network image embeddings \(256-d\)/);
+  }
+  const [csv] = await Promise.all([page.waitForEvent('download'), classify.getByRole('button', { name: 'Download results (CSV)' }).click()]);
+  const rows = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\n').slice(1);
+  assert.equal(rows.length, 3, 'one row per face: the MLP (no zero-shot)');
+  for (const row of rows) assert.match(row, new RegExp(`^sample1\\.jpg,[123],detected,.*,mlp,"face-api expression network MLP [^"]+",${EMOTION}(,[\\d.e-]+){7}$`));
+
+  // A training face of the dataset opened as a photo and cropped exactly: embedded by the face-api network as the
+  // dataset's faces were, it is its own nearest training face at cosine 1.000 (a CLIP vector, or the face prepared
+  // another way, would not be).
+  const face = unzipSync(new Uint8Array(readFileSync(MINI)), { filter: (f) => f.name === TRAINING_FACE })[TRAINING_FACE];
+  await classify.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'training-face.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(face) });
+  await classify.getByRole('status').filter({ hasText: /in training-face\.jpg \(48×48\)/ }).waitFor({ timeout: 60_000 });
+  await page.locator('#classify[data-state=done]').waitFor();
+  const found = await classify.getByRole('listitem', { name: /^Face \d+$/ }).count();
+  await classify.getByRole('button', { name: 'Add a crop by hand' }).click();
+  const card = classify.getByRole('listitem', { name: `Face ${found + 1}`, exact: true });
+  await card.getByTestId('classify-mlp-bars').waitFor({ timeout: 60_000 });
+  await card.getByLabel('Side').fill('48');
+  await card.getByLabel('Centre x').fill('24');
+  await card.getByLabel('Centre y').fill('24');
+  await card.getByRole('img', { name: /^Training face \d+: happy, similarity 1\.000$/ }).waitFor({ timeout: 60_000 });
+  await card.getByTestId('classify-mlp-bars').waitFor();
+  assert.match(await card.getByTestId('classify-mlp-bars').locator('figcaption').innerText(), /^Trained model: face-api expression network MLP /);
+  // Its occlusion map embeds the occluded copies with the same network, prepared the same way: on the intact face
+  // the MLP gives the probability its bars show (CLIP's preprocessing there would give another).
+  const bars = (await card.getByTestId('classify-mlp-bars').locator('.prob-value').allInnerTexts()).map((t) => Number(t.replace('%', '')));
+  await card.getByRole('button', { name: `Occlusion map of face ${found + 1}` }).click();
+  await card.getByRole('button', { name: 'Compute occlusion map' }).click();
+  await card.getByTestId('occlusion-map').waitFor({ timeout: 120_000 });
+  const occlusion = await card.getByRole('status').filter({ hasText: /^Occlusion map of face \d+:/ }).innerText();
+  const [, base] = /^Occlusion map of face \d+: \w+ at ([\d.]+)% on the intact face, by face-api expression network MLP /.exec(occlusion) ?? [];
+  assert.ok(base, occlusion);
+  assert.ok(Math.abs(Number(base) - Math.max(...bars)) <= 0.15, `${base}% on the intact face vs the bars' ${Math.max(...bars)}%`);
+  assert.deepEqual(foreignRequests(harness), []);
+});
+
+test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both towers and its SentencePiece tokenizer, reads its preprocessor_config.json, embeds the dataset and scores zero-shot with its own prompts and sigmoid; Explore maps its image and prompt embeddings together, Classify scores a photo’s faces by its zero-shot', async () => {
   // A browser profile of its own: the dataset is imported afresh and no face-api vectors are around.
   const other = await startHarness();
   try {
@@ -138,6 +234,49 @@ test('SigLIP (the generated siglip-tiny model, served as a mirror): loads both t
     await page.getByRole('button', { name: 'Manage storage' }).click();
     const stored = page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('region', { name: 'Zero-shot scores' });
     await stored.getByRole('row', { name: /Zero-shot “This is a photo of \{\}\.”, SigLIP / }).waitFor();
+    await page.getByRole('dialog', { name: 'Stored in this browser' }).getByRole('button', { name: 'Close', exact: true }).click();
+
+    // Explore: SigLIP's image embeddings and its prompts' text embeddings (its own template, tokenized by its
+    // SentencePiece tokenizer.json: no CLIP tokenizer was ever fetched) mapped together.
+    const explore = region(page, 'Explore');
+    await explore.getByLabel('Iterations').fill('300');
+    await mapView(page, 'Images', 385);
+    assert.match(await explore.getByRole('status').innerText(), /t-SNE of 385 images \(all embedded\), SigLIP image embeddings \(768-d\) in /);
+    await explore.getByRole('button', { name: 'Place prompt' }).click();
+    await explore.getByTestId('explore-probe-faces').getByRole('img').nth(9).waitFor();
+    assert.match(await explore.getByTestId('explore-probe-help').innerText(), /embedded by SigLIP’s text encoder/);
+    await mapView(page, 'Prompts (fig. 7)', 7);
+    assert.match(await explore.getByRole('status').innerText(), /t-SNE of 7 points, SigLIP text embeddings \(768-d\) of the prompts “This is a photo of \{\}\.” in /);
+    await mapView(page, 'Images and prompts (fig. 8)', 14);
+    assert.match(await explore.getByRole('status').innerText(), /t-SNE of 14 points, SigLIP image and text embeddings \(768-d\), the prompts “This is a photo of \{\}\.” in /);
+    const [csv] = await Promise.all([page.waitForEvent('download'), explore.getByRole('button', { name: 'Download CSV' }).click()]);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n').slice(1);
+    assert.equal(lines.filter((l) => /^\w+ \(mean image\),\w+,centroid,/.test(l)).length, 7, lines.join('\n'));
+    for (const [adjective, emotion] of [['angry', 'angry'], ['disgusted', 'disgust'], ['fearful', 'fear'], ['happy', 'happy'], ['sad', 'sad'], ['surprised', 'surprise'], ['neutral', 'neutral']]) {
+      assert.ok(lines.some((l) => l.startsWith(`This is a photo of ${adjective}.,${emotion},prompt,`)), `${emotion}'s prompt point: ${lines.join('\n')}`);
+    }
+
+    // Classify: a photo's faces embedded by SigLIP and scored by SigLIP's zero-shot (no run trained here); the face's
+    // occlusion map scores the intact face as its bars did, with SigLIP's sigmoid (CLIP's softmax would not).
+    const classify = region(page, 'Classify');
+    await classify.getByLabel('Photo', { exact: true }).setInputFiles(SAMPLE);
+    await classify.getByRole('status').filter({ hasText: /Found 3 faces in sample1\.jpg/ }).waitFor({ timeout: 120_000 });
+    assert.match(await classify.getByTestId('classify-model').innerText(), /Faces are embedded by the SigLIP http:\/\/127\.0\.0\.1:\d+\/models\/siglip-tiny\/ \(\w+, 768-d\)\.$/);
+    const card = classify.getByRole('listitem', { name: 'Face 1', exact: true });
+    const zeroShot = card.getByTestId('classify-zero-shot-bars');
+    await zeroShot.waitFor({ timeout: 60_000 });
+    assert.match(await zeroShot.locator('figcaption').innerText(), /^SigLIP zero-shot, prompts “This is a photo of \{\}\.”/);
+    const bars = (await zeroShot.locator('.prob-value').allInnerTexts()).map((t) => Number(t.replace('%', '')));
+    await card.getByRole('button', { name: 'Occlusion map of face 1' }).click();
+    await card.getByRole('button', { name: 'Compute occlusion map' }).click();
+    await card.getByTestId('occlusion-map').waitFor({ timeout: 120_000 });
+    const occlusion = await card.getByRole('status').filter({ hasText: /^Occlusion map of face 1:/ }).innerText();
+    const [, base] = /^Occlusion map of face 1: \w+ at ([\d.]+)% on the intact face, by SigLIP zero-shot, prompts “This is a photo of \{\}\.”/.exec(occlusion) ?? [];
+    assert.ok(base, occlusion);
+    assert.ok(Math.abs(Number(base) - Math.max(...bars)) <= 0.15, `${base}% on the intact face vs the bars' ${Math.max(...bars)}%`);
+
+    assert.ok(other.requests.some((url) => url.endsWith('/models/siglip-tiny/tokenizer.json')));
+    assert.deepEqual(other.requests.filter((url) => /\/models\/(?!siglip-tiny\/)/.test(url)), [], 'only SigLIP’s files were fetched');
     assert.deepEqual(foreignRequests(other), []);
   } finally {
     await other.close();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region as regionOn } from './steps';
+import { embedDataset, importDataset, inkOnMap as inkOn, loadModel, mapView as mapOn, region as regionOn } from './steps';
 
 
 let harness: Harness;
@@ -17,27 +17,8 @@ after(() => harness?.close());
 const region = (name: string) => regionOn(page, name);
 const explore = () => region('Explore');
 const map = () => explore().getByTestId('explore-map');
-
-/** Non-white pixels on the map canvas, and the CSS position of one of them (a drawn point). */
-async function inkOnMap(): Promise<{ inked: number; at?: { x: number; y: number } }> {
-  return map().evaluate((canvas: HTMLCanvasElement) => {
-    const context = canvas.getContext('2d')!;
-    const { width, height } = canvas;
-    const data = context.getImageData(0, 0, width, height).data;
-    let inked = 0;
-    let at: { x: number; y: number } | undefined;
-    const ratio = width / canvas.getBoundingClientRect().width;
-    for (let p = 0; p < width * height; p++) {
-      const [r, g, b] = [data[4 * p], data[4 * p + 1], data[4 * p + 2]];
-      if (r < 235 || g < 235 || b < 235) {
-        inked++;
-        // a pixel whose right and lower neighbours are inked too lies inside a point, not on an edge
-        if (!at && data[4 * (p + 1)] < 235 && data[4 * (p + width)] < 235) at = { x: (p % width) / ratio + 0.5, y: Math.floor(p / width) / ratio + 0.5 };
-      }
-    }
-    return { inked, at };
-  });
-}
+const inkOnMap = () => inkOn(map());
+const mapView = (view: string, expectedPoints: number) => mapOn(page, view, expectedPoints);
 
 /** The box around every inked pixel of the map, in CSS px, and the canvas's size. */
 async function inkExtent(): Promise<{ left: number; right: number; top: number; bottom: number; width: number; height: number }> {
@@ -65,21 +46,6 @@ function overlappingLabels(svg: string): string[] {
   return boxes.flatMap((a, i) =>
     boxes.slice(i + 1).filter((b) => a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height).map((b) => `${a.text} × ${b.text}`),
   );
-}
-
-async function mapView(view: string, expectedPoints: number) {
-  const completed = () => page.locator('#explore .explore-stage').getAttribute('data-completed', { timeout: 1000 }).catch(() => '0');
-  const before = Number(await completed());
-  await explore().getByLabel('View').selectOption({ label: view });
-  await explore().getByRole('button', { name: 'Map' }).click();
-  await page
-    .waitForFunction((n) => Number(document.querySelector('#explore .explore-stage')?.getAttribute('data-completed') ?? 0) > n || document.querySelector('#explore [role=alert]'), before, { timeout: 120_000 })
-    .catch(async (error: Error) => assert.fail(`${view}: ${error.message}; the section says “${await explore().locator('.status-line').innerText()}”`));
-  const alert = explore().getByRole('alert');
-  if (await alert.count()) assert.fail(`${view}: ${await alert.innerText()}`);
-  await map().and(page.locator(`[data-points="${expectedPoints}"]`)).waitFor();
-  const { inked } = await inkOnMap();
-  assert.ok(inked > expectedPoints, `${view}: ${inked} inked pixels for ${expectedPoints} points`);
 }
 
 test('maps the mini dataset’s images, shows a face on hover, pins neighbours and exports the view', async () => {
@@ -251,7 +217,7 @@ test('the centroid, prompt and overlay views render, with perplexity clamped for
   await mapView('Prompts (fig. 7)', 7);
   await explore().getByLabel(/Centre each modality/).check();
   await mapView('Images and prompts (fig. 8)', 14);
-  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 14 points .* perplexity 4\.33 \(clamped/);
+  assert.match(await explore().getByRole('status').innerText(), /t-SNE of 14 points, CLIP image and text embeddings \(512-d\), the prompts “A \{\} human face” in .* perplexity 4\.33 \(clamped/);
   const [csv] = await Promise.all([page.waitForEvent('download'), explore().getByRole('button', { name: 'Download CSV' }).click()]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
   assert.equal(lines.length, 15);

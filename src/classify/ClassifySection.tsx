@@ -7,6 +7,7 @@ import { currentRepresentation, useEmbedStore } from '../embed/store';
 import { useExploreStore } from '../explore/store';
 import { downloadBlob } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
+import { backboneName, describeModel, embeddingsName } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { DETECTORS, type DetectorKind } from './detector';
 import { PhotoView } from './PhotoView';
@@ -90,8 +91,8 @@ function ModelChoice() {
         <label>
           Trained model
           <select value={s.runId ?? 'auto'} onChange={(e) => s.setRun(e.target.value === 'auto' ? undefined : e.target.value)}>
-            <option value="auto">Latest run that fits the loaded CLIP model</option>
-            <option value="">None: CLIP zero-shot only</option>
+            <option value="auto">Latest run that fits the loaded model</option>
+            <option value="">None: zero-shot only</option>
             {[...runs].reverse().map((r) => (
               <option key={r.id} value={r.id}>
                 {runLabel(r)}
@@ -100,8 +101,8 @@ function ModelChoice() {
           </select>
         </label>
         <p className="muted" data-testid="classify-model">
-          {run ? `Classifying with ${runLabel(run)}.` : runs.length === 0 ? 'No trained model yet: train an MLP on CLIP embeddings in the Train section; CLIP zero-shot works meanwhile.' : 'CLIP zero-shot only.'}
-          {rep ? ` CLIP: ${rep.model} (${rep.precision}).` : ' CLIP is not loaded (Embed section).'}
+          {run ? `Classifying with ${runLabel(run)}.` : runs.length === 0 ? `No trained model yet: train an MLP on ${embeddingsName(rep)} in the Train section.` : 'Zero-shot only.'}
+          {rep ? ` Faces are embedded by the ${describeModel(rep)}.` : ' No model is loaded (Embed section).'}
         </p>
       </fieldset>
     </form>
@@ -298,17 +299,22 @@ function FaceCard({ face, index }: { face: Face; index: number }) {
             {p.error}
           </p>
         )}
-        {p?.clipNote && <p className="warn">{p.clipNote}</p>}
+        {p?.modelNote && <p className="warn">{p.modelNote}</p>}
         <div className="bars-row">
           {p?.mlp && <Bars title={`Trained model: ${p.mlp.model}`} probabilities={p.mlp.probabilities} testId="classify-mlp-bars" />}
-          {p?.zeroShot && <Bars title={`CLIP zero-shot, prompts ${p.zeroShot.prompts}`} probabilities={p.zeroShot.probabilities} testId="classify-zero-shot-bars" />}
+          {p?.zeroShot && <Bars title={`${p.zeroShot.family} zero-shot, prompts ${p.zeroShot.prompts}`} probabilities={p.zeroShot.probabilities} testId="classify-zero-shot-bars" />}
         </div>
+        {p?.zeroShotNote && (
+          <p className="muted" data-testid="classify-zero-shot-note">
+            {p.zeroShotNote}
+          </p>
+        )}
         {p?.mlpNote && <p className="muted" data-testid="classify-mlp-note">{p.mlpNote}</p>}
         <FaceOcclusion face={face} n={n} />
         {p?.neighbours && p.neighbours.length > 0 && (
           <figure className="neighbours">
             <figcaption>
-              Nearest training faces by cosine similarity of CLIP embeddings (of {p.searched?.toLocaleString('en-US')} embedded): where this face falls on the Explore map, approximately.
+              Nearest training faces by cosine similarity of {p.rep ? `${backboneName(p.rep)} image embeddings (${p.rep.dim}-d)` : 'image embeddings'} (of {p.searched?.toLocaleString('en-US')} embedded): where this face falls on the Explore map, approximately.
             </figcaption>
             <ul className="face-grid">
               {p.neighbours.map((nb) => (
@@ -359,7 +365,7 @@ function PlaceOnMap() {
     try {
       await useExploreStore.getState().placeByNeighbours(
         'photo',
-        classified.map((c) => ({ label: `${c.label}: ${c.predicted}`, vector: c.embedding })),
+        classified.map((c) => ({ label: `${c.label}: ${c.predicted}`, vector: c.embedding, rep: c.rep })),
         { replace: true },
       );
       const n = classified.length;

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { backboneOfRepKind } from '../embed/backbones';
 import { zeroShotProbabilities } from '../embed/zeroShot';
 import { OcclusionView } from '../train/OcclusionView';
 import type { OcclusionSource } from '../train/occlusionSources';
@@ -7,7 +8,8 @@ import { classifyWorker, zeroShotClasses, type Face } from './store';
 
 /**
  * The classifier that scored a face, as an occlusion source: the saved run that gave its trained-model bars (run by
- * the classify worker, as for the face itself), else CLIP zero-shot with the same prompts.
+ * the classify worker, as for the face itself), else the backbone's zero-shot with the same prompts, scored as the
+ * face's own bars were (CLIP's softmax, SigLIP's sigmoid per class).
  */
 export function faceOcclusionSource(face: Face): { source?: OcclusionSource; unavailable?: string } {
   const p = face.prediction;
@@ -27,17 +29,18 @@ export function faceOcclusionSource(face: Face): { source?: OcclusionSource; una
   }
   if (p?.zeroShot && p.rep) {
     const rep = p.rep;
+    const scoring = backboneOfRepKind(rep.kind, rep.model)?.text;
     return {
       source: {
         id: `zero-shot ${p.zeroShot.prompts}`,
-        label: `CLIP zero-shot, prompts ${p.zeroShot.prompts}`,
+        label: `${p.zeroShot.family} zero-shot, prompts ${p.zeroShot.prompts}`,
         features: 'clip',
         rep,
-        score: async (features, dim) => zeroShotProbabilities(features, (await zeroShotClasses(rep)).classes, dim),
+        score: async (features, dim) => zeroShotProbabilities(features, (await zeroShotClasses(rep)).classes, dim, scoring),
       },
     };
   }
-  return { unavailable: 'Nothing classified this face yet: load CLIP (Embed) or train a run on raw pixels (Train).' };
+  return { unavailable: 'Nothing classified this face yet: load a backbone (Embed) or train a run on raw pixels (Train).' };
 }
 
 /** The "Occlusion map" button of one face in Classify and, once pressed, the map's view. */

@@ -1,6 +1,6 @@
 /**
- * The classification results of a photo's faces as CSV: one row per face and classifier (the trained MLP, CLIP
- * zero-shot), with where the face was cropped and the probability of each of the seven emotions.
+ * The classification results of a photo's faces as CSV: one row per face and classifier (the trained MLP, the
+ * backbone's zero-shot), with where the face was cropped and the probability of each of the seven emotions.
  */
 import { csvDocument } from '../lib/download';
 import { EMOTIONS } from '../lib/emotions';
@@ -17,7 +17,8 @@ export function classificationCsv(photo: string, faces: Face[]): string {
     const p = face.prediction;
     const classifiers: { kind: string; model: string; probabilities: number[] }[] = [];
     if (p?.mlp) classifiers.push({ kind: 'mlp', model: p.mlp.model, probabilities: p.mlp.probabilities });
-    if (p?.zeroShot) classifiers.push({ kind: 'zero-shot', model: p.zeroShot.prompts, probabilities: p.zeroShot.probabilities });
+    // the family whose text tower scored, then the prompts: SigLIP's zero-shot is not CLIP's
+    if (p?.zeroShot) classifiers.push({ kind: 'zero-shot', model: `${p.zeroShot.family} ${p.zeroShot.prompts}`, probabilities: p.zeroShot.probabilities });
     for (const c of classifiers) {
       const best = c.probabilities.indexOf(Math.max(...c.probabilities));
       rows.push([...where, c.kind, c.model, EMOTIONS[best], ...c.probabilities.map((v) => round(v, 6))]);

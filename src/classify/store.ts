@@ -1,21 +1,23 @@
 /**
  * Classify section state: the open photo, its faces (found or drawn by hand), and for each face the 48×48 gray
- * input, its CLIP embedding, the trained MLP's and CLIP zero-shot's probabilities and its nearest training faces.
+ * input, its embedding by the loaded backbone (CLIP, SigLIP, a face-api network: whatever the dataset was embedded
+ * with), the trained MLP's and, where the backbone has a text tower, zero-shot's probabilities, and its nearest
+ * training faces.
  * `classified` keeps every classified face's L2-normalized embedding and a short label, for the Explore map.
  */
 import { create } from 'zustand';
 import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
-import { backboneOfRepKind } from '../embed/backbones';
-import { CLIP_PREPROCESSING } from '../embed/backbones/clip';
+import { backboneOfRepKind, familyName } from '../embed/backbones';
 import { pixelValues } from '../embed/preprocess';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
-import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { awaitEncoders, chosenBackbone, currentRepresentation, encoderPreprocessing, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { argmaxRows, classEmbeddings, zeroShotProbabilities } from '../embed/zeroShot';
 import { EMOTION_COUNT, EMOTIONS } from '../lib/emotions';
 import { isCancelled } from '../lib/rpc';
 import { l2NormalizeRows } from '../lib/vectors';
+import { backboneName } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { startClassifyWorker, type ClassifyWorker } from './classifyWorker';
 import type { Crop } from './crop';
@@ -45,14 +47,17 @@ export interface FacePrediction {
   mlp?: { probabilities: number[]; model: string; runId: string };
   /** why the trained model gave no probabilities (none trained, wrong representation…) */
   mlpNote?: string;
-  zeroShot?: { probabilities: number[]; prompts: string };
+  /** `family`: the backbone whose text tower scored it ("CLIP", "SigLIP") */
+  zeroShot?: { probabilities: number[]; prompts: string; family: string };
+  /** why there are no zero-shot scores (the backbone has no text tower) */
+  zeroShotNote?: string;
   embedding?: Float32Array;
   rep?: Representation;
   neighbours?: Neighbour[];
   /** training faces searched (those embedded with the same model) */
   searched?: number;
-  /** why there is no CLIP embedding (model not loaded…) */
-  clipNote?: string;
+  /** why there is no embedding (no model loaded…) */
+  modelNote?: string;
   error?: string;
 }
 
@@ -86,7 +91,7 @@ export interface ClassifiedFace {
 interface ClassifyState {
   status: SectionStatus;
   detector: DetectorKind;
-  /** chosen run id; '' = CLIP zero-shot only; undefined = the best match for the loaded model */
+  /** chosen run id; '' = zero-shot only; undefined = the best match for the loaded model */
   runId?: string;
   photo?: OpenPhoto;
   faces: Face[];
@@ -132,7 +137,7 @@ export async function zeroShotClasses(rep: Representation): Promise<{ classes: F
 /** Embeds, classifies and finds the neighbours of one 48×48 face. Never throws: problems become notes. */
 async function predict(pixels: Uint8Array, runId: string | undefined): Promise<FacePrediction> {
   const prediction: FacePrediction = {};
-  // A photo classified while CLIP reloads waits for it rather than being scored without it.
+  // A photo classified while the model reloads waits for it rather than being scored without it.
   await awaitEncoders();
   const embed = useEmbedStore.getState();
   const vision = embed.loaded.vision;
@@ -140,17 +145,19 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
   const embedWorker = loadedEmbedWorker();
   if (vision && rep && embedWorker) {
     // Prepared exactly as the dataset's faces were for this backbone (the worker says how).
-    const preprocessing = vision.preprocessing ?? { ...CLIP_PREPROCESSING, size: vision.iface.imageSize! };
+    const preprocessing = encoderPreprocessing(vision);
     const face = { data: pixels, width: FACE_SIDE, height: FACE_SIDE, channels: 1 as const };
     const { embeddings } = await embedWorker.encodeImages({ pixelValues: pixelValues(face, preprocessing), count: 1 });
     // Normalized exactly as the embedding cache stores dataset faces.
     prediction.embedding = l2NormalizeRows(embeddings, rep.dim);
     prediction.rep = rep;
+    const backbone = backboneOfRepKind(rep.kind, rep.model);
     if (embed.loaded.text) {
       const { classes, prompts } = await zeroShotClasses(rep);
       // scored as the family scores (CLIP's softmax, SigLIP's per-class sigmoid)
-      const scoring = backboneOfRepKind(rep.kind, rep.model)?.text;
-      prediction.zeroShot = { probabilities: Array.from(zeroShotProbabilities(prediction.embedding, classes, rep.dim, scoring)), prompts };
+      prediction.zeroShot = { probabilities: Array.from(zeroShotProbabilities(prediction.embedding, classes, rep.dim, backbone?.text)), prompts, family: backboneName(rep) };
+    } else if (backbone && !backbone.hasText) {
+      prediction.zeroShotNote = `No zero-shot: the ${backboneName(rep)} has no text tower to embed the emotion prompts with.`;
     }
     const datasetId = useDatasetStore.getState().activeId;
     if (datasetId) {
@@ -160,7 +167,8 @@ async function predict(pixels: Uint8Array, runId: string | undefined): Promise<F
       prediction.searched = near.embedded;
     }
   } else {
-    prediction.clipNote = 'CLIP is not loaded: load it in the Embed section to get the embedding, the zero-shot and the trained model’s prediction.';
+    const chosen = chosenBackbone(embed);
+    prediction.modelNote = `${familyName(chosen)} is not loaded: load it in the Embed section to get the embedding${chosen.hasText ? ', the zero-shot' : ''} and the trained model’s prediction.`;
   }
   const plan = planPrediction(runId, useTrainStore.getState().runs, prediction.embedding ? rep : undefined, Boolean(prediction.zeroShot));
   if ('note' in plan) {
@@ -238,7 +246,7 @@ export const useClassifyStore = create<ClassifyState>((set, get) => {
   }
 
   return {
-    status: empty('Nothing to classify yet. A photo is reduced to a 48×48 grayscale face, embedded by CLIP and classified by a trained model.'),
+    status: empty('Nothing to classify yet. A photo is reduced to a 48×48 grayscale face, embedded by the backbone loaded in Embed and classified by a trained model.'),
     detector: 'ssd',
     faces: [],
     selected: 0,

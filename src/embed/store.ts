@@ -9,7 +9,8 @@ import { listResults, onResultsChanged, saveResult } from '../lib/resultRecords'
 import { announceChange, LOCKS, onOtherTabChange, withLockOrFail } from '../lib/tabs';
 import { useDatasetStore } from '../dataset/store';
 import type { EmbedDatasetProgress } from './embedDataset';
-import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, familyName, type Backbone } from './backbones';
+import { backboneById, backboneOfRepKind, BACKBONES, DEFAULT_BACKBONE, familyName, type Backbone, type ImagePreprocessing } from './backbones';
+import { CLIP_PREPROCESSING } from './backbones/clip';
 import { representationKey, type Representation } from './embeddingCache';
 import { ENSEMBLE_TEMPLATES, PAPER_TEMPLATE, promptsFor } from './prompts';
 import type { ZeroShotResult } from './zeroShotRun';
@@ -120,11 +121,11 @@ export async function awaitRepresentation(onWait?: (message: string) => void): P
   const s = useEmbedStore.getState();
   if (s.model) return { rep: s.model.rep };
   if (modelLoad && s.loading && !sameModel(s.activeRep, s.loading)) {
-    onWait?.('Waiting for CLIP to finish loading…');
+    onWait?.(`Waiting for ${familyName(chosenBackbone(s))} to finish loading…`);
     const ok = await modelLoad;
     const after = useEmbedStore.getState();
     if (ok && after.model) return { rep: after.model.rep };
-    if (!ok && after.status.kind === 'error') return { problem: `CLIP could not be loaded: ${after.status.message}` };
+    if (!ok && after.status.kind === 'error') return { problem: `${familyName(chosenBackbone(after))} could not be loaded: ${after.status.message}` };
   }
   return { rep: useEmbedStore.getState().activeRep };
 }
@@ -132,11 +133,17 @@ export async function awaitRepresentation(onWait?: (message: string) => void): P
 /** Waits for a model load in progress; true when encoders are loaded afterwards. */
 export async function awaitEncoders(onWait?: (message: string) => void): Promise<boolean> {
   if (modelLoad && !useEmbedStore.getState().model) {
-    onWait?.('Waiting for CLIP to finish loading…');
+    onWait?.(`Waiting for ${familyName(chosenBackbone(useEmbedStore.getState()))} to finish loading…`);
     await modelLoad;
   }
   return Boolean(useEmbedStore.getState().model);
 }
+
+/**
+ * How a face is prepared for the loaded image encoder, exactly as the dataset's faces were (the worker reads it from
+ * the backbone and its preprocessor_config.json): Classify and the occlusion maps embed with it.
+ */
+export const encoderPreprocessing = (vision: LoadedEncoder): ImagePreprocessing => vision.preprocessing ?? { ...CLIP_PREPROCESSING, size: vision.iface.imageSize! };
 
 /** The embed worker holding the loaded encoders (the Classify section embeds its faces with them). */
 export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
@@ -144,7 +151,14 @@ export const loadedEmbedWorker = (): EmbedWorker | undefined => worker;
 /** Text embeddings (L2-normalized, in prompt order) by the loaded text encoder, for other sections (Explore). */
 export async function embedPromptTexts(prompts: string[]): Promise<{ embeddings: Float32Array; dim: number }> {
   await awaitEncoders();
-  if (!worker || !useEmbedStore.getState().loaded.text) throw new Error('Load CLIP in the Embed section first: the prompts need its text encoder');
+  const s = useEmbedStore.getState();
+  if (!worker || !s.loaded.text) {
+    // Named after the backbone in use: one without a text tower (face-api's networks) cannot embed prompts at all.
+    const rep = currentRepresentation(s);
+    const backbone = rep && rep.kind !== 'raw-pixels' ? backboneOfRepresentation(rep) : chosenBackbone(s);
+    if (backbone && !backbone.hasText) throw new Error(`The ${backbone.label} has no text tower: it cannot embed prompts.`);
+    throw new Error(`Load ${familyName(backbone)} in the Embed section first: the prompts need its text encoder`);
+  }
   return worker.embedPrompts({ prompts });
 }
 

@@ -7,12 +7,14 @@ import { FACE_AREA } from '../dataset/faceSet';
 import { ingestWorker, useDatasetStore } from '../dataset/store';
 import { EMOTIONS } from '../lib/emotions';
 import { sampleReadyMessage } from '../embed/nextStep';
-import { useEmbedStore } from '../embed/store';
+import { currentRepresentation, useEmbedStore } from '../embed/store';
+import { backboneName } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
 import { downloadCsv, downloadPng, downloadSettings, downloadSvg, setShownModel } from './exportMap';
 import { MAP_HEIGHT, MAP_WIDTH, MapCanvas, type MapHandle } from './MapCanvas';
 import { predictionsFor, useExploreStore, type ExploreSettings } from './store';
+import { promptViewsUnavailable, viewNeedsPrompts } from './mappedEmbeddings';
 import { VIEWS, type ViewKind } from './views';
 
 /** A labelled control with its one-line help text (read by screen readers as the control's description). */
@@ -90,7 +92,7 @@ function FaceList({ datasetId, items, caption, testId }: { datasetId: string; it
   );
 }
 
-/** CLIP embeddings of faces are all alike (cosine 0.9…): three decimals tell neighbours apart where two read 1.00. */
+/** The embeddings of faces are all alike (CLIP's: cosine 0.9…): three decimals tell neighbours apart where two read 1.00. */
 const similarityText = (cosine: number) => cosine.toFixed(3);
 
 /**
@@ -140,6 +142,9 @@ function ProjectionForm() {
   const s = useExploreStore(useShallow((e) => ({ settings: e.settings, setSettings: e.setSettings, run: e.run })));
   const { settings } = s;
   const projection = projectionOf(settings.method);
+  // What the backbone of the embeddings in use can give: no prompt views without a text tower.
+  const rep = useEmbedStore(useShallow((e) => currentRepresentation(e)));
+  const noPrompts = promptViewsUnavailable(rep);
   /** why a projection field is disabled: the chosen projection does not read it (undefined: it does) */
   const unused = (key: keyof MapSettings) => (projection.uses.includes(key) ? undefined : `Not used by ${projection.label}${projection.unusedNote ? `: ${projection.unusedNote}` : ''}.`);
   const num = (key: keyof ExploreSettings) => ({
@@ -156,11 +161,11 @@ function ProjectionForm() {
     >
       <fieldset disabled={working}>
         <legend>Projection</legend>
-        <Field label="View" help="What is mapped: faces, emotion centroids, prompts, or centroids with their prompts.">
+        <Field label="View" help={`What is mapped: faces, emotion centroids, prompts, or centroids with their prompts.${noPrompts ? ` ${noPrompts}` : ''}`}>
           {(d) => (
             <select aria-describedby={d} value={settings.view} onChange={(e) => s.setSettings({ view: e.target.value as ViewKind })}>
               {VIEWS.map((v) => (
-                <option key={v.kind} value={v.kind} title={v.help}>
+                <option key={v.kind} value={v.kind} title={v.help} disabled={viewNeedsPrompts(v.kind) && Boolean(noPrompts)}>
                   {v.label}
                 </option>
               ))}
@@ -198,7 +203,7 @@ function ProjectionForm() {
           inline
           help={
             projection.pcaFirst
-              ? `Reduces the 512-d embeddings to 50 principal axes before ${projection.label}: faster, little lost.`
+              ? `Reduces the ${rep ? `${rep.dim}-d ` : ''}embeddings to 50 principal axes before ${projection.label}: faster, little lost.`
               : `Not used by ${projection.label}: it is a PCA itself.`
           }
         >
@@ -207,7 +212,7 @@ function ProjectionForm() {
         <Field
           label="Centre each modality on its own mean"
           inline
-          help="Subtracts the mean image embedding from image points and the mean text embedding from text points, removing CLIP’s “modality gap” so images and prompts can land side by side."
+          help="Subtracts the mean image embedding from image points and the mean text embedding from text points, removing the “modality gap” between the image and text towers so images and prompts can land side by side."
         >
           {(d) => <input aria-describedby={d} type="checkbox" checked={settings.centre} onChange={(e) => s.setSettings({ centre: e.target.checked })} />}
         </Field>
@@ -243,6 +248,9 @@ function ExploreMap() {
   const datasetId = useDatasetStore((d) => d.activeId);
   const trainResult = useTrainStore((t) => t.result);
   const selectedCell = useTrainStore((t) => t.selectedCell);
+  // The prompt probe is embedded by the loaded backbone's text tower: none, no probe (and the hint says why).
+  const rep = useEmbedStore(useShallow((e) => currentRepresentation(e)));
+  const noPrompts = promptViewsUnavailable(rep);
   const [mode, setMode] = useState<'pan' | 'select'>('pan');
   const [hover, setHover] = useState<{ point: number; x: number; y: number }>();
   const [search, setSearch] = useState('');
@@ -436,7 +444,7 @@ function ExploreMap() {
                 Prompt probe
                 <input className="wide" value={prompt} onChange={(e) => setPrompt(e.target.value)} aria-describedby="explore-probe-help" />
               </label>
-              <button type="submit" className="secondary" disabled={map.running}>
+              <button type="submit" className="secondary" disabled={map.running || Boolean(noPrompts)}>
                 Place prompt
               </button>
               {s.probes.length > 0 && (
@@ -444,8 +452,9 @@ function ExploreMap() {
                   Clear probes
                 </button>
               )}
-              <span className="hint" id="explore-probe-help">
-                The prompt is embedded by CLIP’s text encoder and placed approximately by its nearest neighbours: at the mean position of the 10 image embeddings closest to it (★).
+              <span className="hint" id="explore-probe-help" data-testid="explore-probe-help">
+                {noPrompts ??
+                  `The prompt is embedded by ${rep ? `${backboneName(rep)}’s` : 'the loaded model’s'} text encoder and placed approximately by its nearest neighbours: at the mean position of the 10 image embeddings closest to it (★).`}
               </span>
             </form>
           )}

@@ -28,7 +28,9 @@ export function fittedFrame(positions: Float32Array, width = MAP_WIDTH, height =
 function title(): string {
   const { map } = useExploreStore.getState();
   if (!map) return 'Explore map';
-  return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${projectionOf(map.method).label} (${map.labels.length} points, seed ${map.settings.seed})`;
+  // The backbone is part of what the figure shows: a map of face-api features is not one of CLIP's.
+  const of = map.mapped ? `, ${map.mapped}` : '';
+  return `${VIEWS.find((v) => v.kind === map.view)?.label} by ${projectionOf(map.method).label}${of} (${map.labels.length} points, seed ${map.settings.seed})`;
 }
 
 /** Height of the title band above an exported PNG map. */
@@ -93,6 +95,7 @@ export function mapSettings(): Record<string, unknown> | undefined {
   return {
     ...map.settings,
     projection: projectionOf(map.method).label,
+    ...(map.mapped ? { embeddings: map.mapped, representation: map.rep } : {}),
     points: map.labels.length,
     ...(map.view === 'images' ? { sampleOf: sample?.embedded } : {}),
     usedPerplexity: map.info?.perplexity,

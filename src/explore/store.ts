@@ -7,14 +7,16 @@ import { empty, type SectionStatus } from '../lib/sectionStatus';
 import { useDatasetStore } from '../dataset/store';
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { ENSEMBLE_TEMPLATES, promptsFor } from '../embed/prompts';
-import { awaitRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
+import { awaitRepresentation, currentRepresentation, embedPromptTexts, useEmbedStore } from '../embed/store';
 import { EMOTIONS } from '../lib/emotions';
 import { formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
 import { listResults, saveResult } from '../lib/resultRecords';
+import { describeModel } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { startProjectWorker, type LoadOutput, type ProjectOutput, type ProjectWorker } from './projectWorker';
 import { projectionOf, type ProjectionKind } from './projections';
+import { mappedEmbeddings, promptViewsUnavailable, viewUnavailable } from './mappedEmbeddings';
 import { meanPosition, type ViewKind } from './views';
 
 export type ColourBy = 'truth' | 'predicted';
@@ -69,6 +71,10 @@ export interface MapState {
   info?: Omit<ProjectOutput, 'positions' | 'labels' | 'modality' | 'lines'>;
   /** the settings that made it */
   settings: ExploreSettings;
+  /** the embeddings it maps (maps stored before this was kept have none) */
+  rep?: Representation;
+  /** those embeddings in words, e.g. "face-api expression network image embeddings (256-d)" */
+  mapped?: string;
 }
 
 /** A point placed on the map by its nearest image embeddings (a prompt, or a photo from another section). */
@@ -106,8 +112,11 @@ interface ExploreState {
   pin(point?: number): Promise<void>;
   select(points?: number[]): void;
   probe(prompt: string): Promise<void>;
-  /** `replace`: the points take the place of those placed before from the same source */
-  placeByNeighbours(source: string, points: { label: string; vector: Float32Array }[], options?: { replace?: boolean }): Promise<void>;
+  /**
+   * `replace`: the points take the place of those placed before from the same source. `rep`: what embedded a point;
+   * one embedded by another model than the map's is refused (its neighbours there would mean nothing).
+   */
+  placeByNeighbours(source: string, points: { label: string; vector: Float32Array; rep?: Representation }[], options?: { replace?: boolean }): Promise<void>;
   clearProbes(): void;
   /** shows the latest stored map of the active dataset (after a reload, or when the dataset changes) */
   restore(): Promise<void>;
@@ -156,9 +165,13 @@ export function predictionsFor(datasetId: string | undefined): Map<number, Predi
   return byIndex;
 }
 
-function promptTexts(): { texts: string[]; classOf: Uint8Array } {
+const promptTemplates = (): string[] => {
   const embed = useEmbedStore.getState();
-  const lists = promptsFor(embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template]);
+  return embed.ensemble ? [...ENSEMBLE_TEMPLATES] : [embed.template];
+};
+
+function promptTexts(): { texts: string[]; classOf: Uint8Array } {
+  const lists = promptsFor(promptTemplates());
   return { texts: lists.flat(), classOf: Uint8Array.from(lists.flatMap((list, c) => list.map(() => c))) };
 }
 
@@ -180,8 +193,11 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     // Stored embeddings are enough for a map: a model still loading is waited for only when it is a different one.
     const { rep, problem } = await awaitRepresentation((message) => set({ status: { kind: 'working', message } }));
     if (!rep || rep.kind === 'raw-pixels') {
-      return set({ status: { kind: 'error', message: problem ?? 'Load CLIP and embed the dataset in the Embed section first.', retry: { label: 'Try again', action: () => void get().run() } } });
+      return set({ status: { kind: 'error', message: problem ?? 'Load a backbone and embed the dataset in the Embed section first.', retry: { label: 'Try again', action: () => void get().run() } } });
     }
+    // A view the backbone cannot give (prompts without a text tower) is refused with the reason, not attempted.
+    const unavailable = viewUnavailable(settings.view, rep);
+    if (unavailable) return set({ status: { kind: 'error', message: `${unavailable} Choose the Images or Emotion centroids view.` } });
     if (!(settings.sampleSize >= 2)) return set({ status: { kind: 'error', message: `Sample size must be at least 2, not ${settings.sampleSize}.` } });
     if (!(settings.perplexity > 0)) return set({ status: { kind: 'error', message: `Perplexity must be positive, not ${settings.perplexity}.` } });
     if (!(settings.iterations >= 1)) return set({ status: { kind: 'error', message: `Iterations must be at least 1, not ${settings.iterations}.` } });
@@ -211,7 +227,8 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       }
       const projection = projectionOf(settings.method);
       let view: { labels: Uint8Array; modality: Uint8Array; lines: [number, number][] } = { labels: new Uint8Array(0), modality: new Uint8Array(0), lines: [] };
-      const base = { view: settings.view, method: settings.method, settings, running: true, iteration: 0, iterations: projection.progressUnit ? settings.iterations : 0 };
+      const mapped = mappedEmbeddings(settings.view, rep, promptTemplates());
+      const base = { view: settings.view, method: settings.method, settings, rep, mapped, running: true, iteration: 0, iterations: projection.progressUnit ? settings.iterations : 0 };
       set({ status: { kind: 'working', message: projection.progressUnit ? 'Finding nearest neighbours…' : `${projection.label}…` } });
       const result = await client.project(
         {
@@ -242,7 +259,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
       const { positions, labels, modality, lines, ...info } = result;
       const pointNames = settings.view === 'images' ? [] : nameView(settings.view, labels, modality, names, prompts?.classOf);
       const map: MapState = { ...base, positions, labels, modality, lines, names: pointNames, running: false, iteration: result.iterations, kl: result.kl, info };
-      const message = summary(settings, result, sample);
+      const message = summary(settings, result, mapped, sample);
       set((state) => ({ completed: state.completed + 1, map, status: { kind: 'done', message } }));
       // The finished map is a stored result: a reload shows it again, and Manage storage lists it.
       await saveResult<StoredMap>({
@@ -293,9 +310,11 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   async probe(prompt) {
     const text = prompt.trim();
     if (!text) return set({ status: { kind: 'error', message: 'Type a prompt to place it on the map.' } });
+    const noText = promptViewsUnavailable(currentRepresentation(useEmbedStore.getState()));
+    if (noText) return set({ status: { kind: 'error', message: noText } });
     try {
       const { embeddings } = await embedPromptTexts([text]);
-      await get().placeByNeighbours('prompt', [{ label: text, vector: embeddings }]);
+      await get().placeByNeighbours('prompt', [{ label: text, vector: embeddings, rep: currentRepresentation(useEmbedStore.getState()) }]);
     } catch (error) {
       set({ status: { kind: 'error', message: (error as Error).message } });
     }
@@ -304,6 +323,10 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   async placeByNeighbours(source, points, options = {}) {
     const { map } = get();
     if (!map || map.view !== 'images' || map.running) throw new Error('Map the images first (view “Images”), then place points on it.');
+    const foreign = points.find((p) => p.rep && map.rep && representationKey(p.rep) !== representationKey(map.rep));
+    if (foreign?.rep) {
+      throw new Error(`“${foreign.label}” was embedded by ${describeModel(foreign.rep)}, but the map shows ${map.mapped}: map the images again with the model loaded now.`);
+    }
     const placed: Probe[] = [];
     for (const point of points) {
       const found = await (await workerWithSample()).neighbours({ vector: point.vector, k: PROBE_NEIGHBOURS });
@@ -343,10 +366,11 @@ function nameView(view: ViewKind, labels: Uint8Array, modality: Uint8Array, text
   });
 }
 
-function summary(settings: ExploreSettings, result: ProjectOutput, sample?: Sample): string {
+/** `mapped`: the embeddings in words (which backbone made them), so the summary says what the map is of. */
+function summary(settings: ExploreSettings, result: ProjectOutput, mapped: string, sample?: Sample): string {
   const n = result.labels.length;
   const sampled = n < (sample?.embedded ?? 0) ? `a stratified sample of the ${sample?.embedded.toLocaleString('en-US')} embedded` : 'all embedded';
-  const what = settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`;
+  const what = `${settings.view === 'images' ? `${n.toLocaleString('en-US')} images (${sampled})` : `${n} points`}, ${mapped}`;
   const projection = projectionOf(settings.method);
   // PCA's own `explained` is its two axes'; for the others it is what PCA-50 first kept.
   const pcaFirstExplained = projection.pcaFirst ? result.explained : undefined;

@@ -8,7 +8,7 @@
 export type ViewKind = 'images' | 'centroids' | 'prompts' | 'overlay';
 
 export const VIEWS: { kind: ViewKind; label: string; help: string }[] = [
-  { kind: 'images', label: 'Images', help: 'Every sampled face’s CLIP image embedding, one dot each.' },
+  { kind: 'images', label: 'Images', help: 'Every sampled face’s image embedding, one dot each.' },
   { kind: 'centroids', label: 'Emotion centroids (fig. 6)', help: 'The mean image embedding of each emotion: seven points.' },
   { kind: 'prompts', label: 'Prompts (fig. 7)', help: 'The text embedding of each emotion prompt.' },
   { kind: 'overlay', label: 'Images and prompts (fig. 8)', help: 'Centroids and prompts mapped together, a line from each emotion’s centroid to its prompt.' },
@@ -85,7 +85,7 @@ export function buildView(
     return { vectors: pickRows(means, dim, present), labels: Uint8Array.from(present) };
   };
   const prompts = () => {
-    if (!data.prompts) throw new Error('This view needs the prompts’ text embeddings: load CLIP in the Embed section');
+    if (!data.prompts) throw new Error('This view needs the prompts’ text embeddings: load a backbone with a text tower in the Embed section');
     return data.prompts;
   };
   if (kind === 'centroids') {

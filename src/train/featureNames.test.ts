@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backboneName, describeFeatures, embeddingsName } from './featureNames';
+import { backboneName, describeFeatures, describeModel, embeddingsName } from './featureNames';
 
 describe('feature names from the backbone registry', () => {
   it('names a face-api network’s embeddings after the network, not CLIP', () => {
@@ -14,5 +14,12 @@ describe('feature names from the backbone registry', () => {
     expect(backboneName({ kind: 'clip', model: 'http://127.0.0.1:4173/models/tiny/' })).toBe('CLIP');
     expect(backboneName({ kind: 'siglip', model: 'http://127.0.0.1:4173/models/siglip-tiny/' })).toBe('SigLIP');
     expect(describeFeatures({ kind: 'raw-pixels' })).toMatch(/^raw pixels/);
+  });
+
+  it('describes a model by its name, its source unless that is a registry id, its precision and dimension', () => {
+    expect(describeModel({ kind: 'face-api-expression', model: 'face-api-expression', precision: 'fp32', dim: 256 })).toBe('face-api expression network (fp32, 256-d)');
+    expect(describeModel({ kind: 'siglip', model: 'http://127.0.0.1:4173/models/siglip-tiny/', precision: 'quantized', dim: 768 })).toBe(
+      'SigLIP http://127.0.0.1:4173/models/siglip-tiny/ (quantized, 768-d)',
+    );
   });
 });

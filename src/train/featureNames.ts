@@ -3,11 +3,9 @@
  * called "CLIP". An entry's own checkpoint (or a network that comes from one place only) is named by its label
  * without the parenthesis; a CLIP or SigLIP from a mirror or from disk by its family.
  */
-import { backboneOfRepKind, type Backbone } from '../embed/backbones';
+import { backboneOfRepKind, BACKBONES, FAMILY_NAMES } from '../embed/backbones';
 import type { Representation } from '../embed/embeddingCache';
 import type { Features } from './types';
-
-const FAMILY_NAMES: Record<Backbone['family'], string> = { clip: 'CLIP', siglip: 'SigLIP', 'face-api': 'face-api' };
 
 export function backboneName(rep: Pick<Representation, 'kind' | 'model'>): string {
   const backbone = backboneOfRepKind(rep.kind, rep.model);
@@ -18,6 +16,15 @@ export function backboneName(rep: Pick<Representation, 'kind' | 'model'>): strin
 /** The features in words, as runs record them: "CLIP Xenova/clip-vit-base-patch32 quantized", "raw pixels (…)". */
 export const describeFeatures = (features: Features) =>
   features.kind === 'clip' ? `${backboneName(features.rep)} ${features.rep.model} ${features.rep.precision}` : 'raw pixels (2,304 values, 0-1)';
+
+/**
+ * A model that made embeddings, in words: "face-api expression network (fp32, 256-d)", "CLIP
+ * http://…/models/tiny/ (quantized, 512-d)". Its source is named unless it is a registry id (face-api's networks).
+ */
+export function describeModel(rep: Representation): string {
+  const source = rep.model && !BACKBONES.some((b) => b.id === rep.model) ? ` ${rep.model}` : '';
+  return `${backboneName(rep)}${source} (${rep.precision ?? ''}, ${rep.dim}-d)`;
+}
 
 /** The features without the model's source: "SigLIP embeddings", "face-api expression network embeddings". */
 export const embeddingsName = (rep: Pick<Representation, 'kind' | 'model'> | undefined) => (rep ? `${backboneName(rep)} embeddings` : 'image embeddings');

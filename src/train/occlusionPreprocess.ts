@@ -1,22 +1,26 @@
 /**
- * CLIP preprocessing of occluded faces, run in a worker of its own (workers/occlusion.worker.ts): a face's bicubic
- * resize to 224 takes milliseconds, and a map is 50 faces, a per-emotion study thousands, so it stays off the page.
+ * Preprocessing of occluded faces for the loaded backbone's image encoder (CLIP's bicubic resize and normalisation,
+ * SigLIP's, face-api's RGB faces: whatever the encoder declares), run in a worker of its own
+ * (workers/occlusion.worker.ts): a face's resize to 224 takes milliseconds, and a map is 50 faces, a per-emotion
+ * study thousands, so it stays off the page.
  */
 import { FACE_SIDE } from '../dataset/faceSet';
-import { clipPixelValues } from '../embed/preprocess';
+import type { ImagePreprocessing } from '../embed/backbones';
+import { pixelValues, valuesPerImage } from '../embed/preprocess';
 import { connect, transfer, type Client } from '../lib/rpc';
 
-/** `count` gray faces of 48×48 back to back → CLIP pixel_values [count, 3, size, size]. */
-export function clipPixelValuesOfFaces(faces: Uint8Array, count: number, size: number): Float32Array {
+/** `count` gray faces of 48×48 back to back → the encoder's batch under `preprocessing`, face after face. */
+export function pixelValuesOfFaces(faces: Uint8Array, count: number, preprocessing: ImagePreprocessing): Float32Array {
   const area = FACE_SIDE * FACE_SIDE;
-  const out = new Float32Array(count * 3 * size * size);
-  for (let i = 0; i < count; i++) clipPixelValues({ data: faces.subarray(i * area, (i + 1) * area), width: FACE_SIDE, height: FACE_SIDE, channels: 1 }, size, out, i * 3 * size * size);
+  const each = valuesPerImage(preprocessing, FACE_SIDE);
+  const out = new Float32Array(count * each);
+  for (let i = 0; i < count; i++) pixelValues({ data: faces.subarray(i * area, (i + 1) * area), width: FACE_SIDE, height: FACE_SIDE, channels: 1 }, preprocessing, out, i * each);
   return out;
 }
 
 export const occlusionWorkerApi = {
-  async clipPixelValues(input: { faces: Uint8Array; count: number; size: number }): Promise<Float32Array> {
-    const out = clipPixelValuesOfFaces(input.faces, input.count, input.size);
+  async pixelValues(input: { faces: Uint8Array; count: number; preprocessing: ImagePreprocessing }): Promise<Float32Array> {
+    const out = pixelValuesOfFaces(input.faces, input.count, input.preprocessing);
     return transfer(out, [out.buffer]);
   },
 };

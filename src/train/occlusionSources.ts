@@ -1,10 +1,13 @@
 /**
- * What classifies the occluded faces: the classifier the face was scored with. CLIP runs and zero-shot embed every
- * occluded copy with the loaded CLIP model, through the embed worker's encoder session (the same one the dataset and
- * the Classify section use, preprocessed by the same Pillow-exact code); raw-pixel runs score the pixels directly.
+ * What classifies the occluded faces: the classifier the face was scored with. Runs on embeddings and zero-shot embed
+ * every occluded copy with the loaded backbone (CLIP, SigLIP, a face-api network), through the embed worker's encoder
+ * session (the same one the dataset and the Classify section use, prepared as the encoder declares); raw-pixel runs
+ * score the pixels directly.
  */
 import { representationKey, type Representation } from '../embed/embeddingCache';
-import { awaitEncoders, currentRepresentation, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { awaitEncoders, chosenBackbone, currentRepresentation, encoderPreprocessing, loadedEmbedWorker, useEmbedStore } from '../embed/store';
+import { familyName } from '../embed/backbones';
+import { backboneName, describeModel } from './featureNames';
 import { throwIfCancelled } from '../lib/rpc';
 import { occlusionWorker } from './occlusionPreprocess';
 import { l2NormalizeRows } from '../lib/vectors';
@@ -18,38 +21,43 @@ export interface OcclusionSource {
   /** what classifies, in words (shown beside the map and stored with it) */
   label: string;
   features: 'clip' | 'raw-pixels';
-  /** for CLIP features: the model whose embeddings the scorer takes */
+  /** for embedding features: the model whose embeddings the scorer takes */
   rep?: Representation;
   score: FeatureScorer;
 }
 
-/** The loaded CLIP image encoder as a face encoder: L2-normalized embeddings, as the embedding cache stores them. */
-export const clipFaceEncoder: FaceEncoder = async (faces, count, signal) => {
+const notLoaded = () => `${familyName(chosenBackbone(useEmbedStore.getState()))} is not loaded: load it in the Embed section to make occlusion maps`;
+
+/**
+ * The loaded image encoder as a face encoder: each face prepared as the dataset's faces were for it, L2-normalized
+ * embeddings, as the embedding cache stores them.
+ */
+export const loadedFaceEncoder: FaceEncoder = async (faces, count, signal) => {
   await awaitEncoders();
   const embed = useEmbedStore.getState();
   const vision = embed.loaded.vision;
   const worker = loadedEmbedWorker();
   const rep = currentRepresentation(embed);
-  if (!vision || !worker || !rep) throw new Error('CLIP is not loaded: load it in the Embed section to make occlusion maps');
-  const pixelValues = await occlusionWorker().clipPixelValues({ faces, count, size: vision.iface.imageSize! }, { signal });
+  if (!vision || !worker || !rep) throw new Error(notLoaded());
+  const pixelValues = await occlusionWorker().pixelValues({ faces, count, preprocessing: encoderPreprocessing(vision) }, { signal });
   throwIfCancelled(signal);
   const { embeddings } = await worker.encodeImages({ pixelValues, count });
   return { features: l2NormalizeRows(embeddings, rep.dim), dim: rep.dim };
 };
 
-/** Why `source` cannot classify now (its CLIP model is not the loaded one), or undefined. */
+/** Why `source` cannot classify now (the model it takes embeddings of is not the loaded one), or undefined. */
 export function occlusionProblem(source: Pick<OcclusionSource, 'features' | 'rep'>): string | undefined {
   if (source.features === 'raw-pixels') return undefined;
   const loaded = useEmbedStore.getState().model?.rep;
-  if (!loaded) return 'CLIP is not loaded: load it in the Embed section to make occlusion maps.';
+  if (!loaded) return `${notLoaded()}.`;
   if (source.rep && representationKey(source.rep) !== representationKey(loaded)) {
-    return `This classifier takes embeddings of ${source.rep.model ?? source.rep.kind} (${source.rep.precision ?? ''}); the loaded CLIP model is ${loaded.model} (${loaded.precision ?? ''}): load that model first.`;
+    return `This classifier takes embeddings of ${describeModel(source.rep)}; the loaded model is ${describeModel(loaded)}: load that model first.`;
   }
   return undefined;
 }
 
 export function classifierFor(source: OcclusionSource): FaceClassifier {
-  return composeClassifier(source.features === 'raw-pixels' ? pixelFeatures : clipFaceEncoder, source.score);
+  return composeClassifier(source.features === 'raw-pixels' ? pixelFeatures : loadedFaceEncoder, source.score);
 }
 
 let trainWorker: TrainWorker | undefined;
@@ -68,7 +76,8 @@ export function savedRunSource(run: RunIdentity, classifier: 'mlp' | 'forest', l
 }
 
 const when = (run: RunIdentity) => run.createdAt.slice(0, 16).replace('T', ' ');
-const features = (run: RunIdentity) => (run.featureKind === 'clip' ? 'CLIP' : 'raw-pixel');
+// runs stored before the registry carry no representation: they were CLIP's
+const features = (run: RunIdentity) => (run.featureKind === 'clip' ? (run.rep ? backboneName(run.rep) : 'CLIP') : 'raw-pixel');
 
 /** A saved MLP run as an occlusion source. */
 export const mlpRunSource = (run: RunRecord) =>

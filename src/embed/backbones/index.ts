@@ -21,8 +21,11 @@ export function backboneOfRepKind(kind: string, model?: string): Backbone | unde
   return family.find((b) => b.hubRepo === model) ?? family[0];
 }
 
-/** The short name a vision-language family goes by in summaries ("SigLIP zero-shot"); a face network by its label. */
-export const familyName = (backbone: Backbone | undefined) => (backbone?.family === 'clip' ? 'CLIP' : backbone?.family === 'siglip' ? 'SigLIP' : (backbone?.label ?? 'CLIP'));
+/** The short names the families go by in summaries ("SigLIP zero-shot"). */
+export const FAMILY_NAMES: Record<Backbone['family'], string> = { clip: 'CLIP', siglip: 'SigLIP', 'face-api': 'face-api' };
+
+/** A backbone's family name; a face network (one checkpoint, no family of checkpoints) by its label. */
+export const familyName = (backbone: Backbone | undefined) => (!backbone ? 'CLIP' : backbone.family === 'face-api' ? backbone.label : FAMILY_NAMES[backbone.family]);
 
 /** Representation kinds that stored embeddings may carry. */
 export const REPRESENTATION_KINDS: readonly string[] = ['raw-pixels', ...new Set(BACKBONES.map((b) => b.repKind))];

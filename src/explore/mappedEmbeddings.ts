@@ -1,0 +1,39 @@
+/**
+ * What an Explore map is made of, read from the backbone registry rather than assumed to be CLIP: which views the
+ * backbone that made the embeddings can give (the prompt views need a text tower, which face-api's networks do not
+ * have), and the words that name the mapped embeddings in the section's summary and the exported figures.
+ */
+import { backboneOfRepKind } from '../embed/backbones';
+import type { Representation } from '../embed/embeddingCache';
+import { backboneName } from '../train/featureNames';
+import type { ViewKind } from './views';
+
+/** The views that embed the prompts with the backbone's text tower (figs. 7 and 8). */
+export const viewNeedsPrompts = (view: ViewKind) => view === 'prompts' || view === 'overlay';
+
+/**
+ * Why the prompt views cannot be made from these embeddings: their backbone has no text tower. Undefined when it
+ * has one, or when nothing is embedded yet (the section then asks for embeddings first).
+ */
+export function promptViewsUnavailable(rep: Pick<Representation, 'kind' | 'model'> | undefined): string | undefined {
+  if (!rep || rep.kind === 'raw-pixels') return undefined;
+  const backbone = backboneOfRepKind(rep.kind, rep.model);
+  if (!backbone || backbone.hasText) return undefined;
+  return `The ${backboneName(rep)} has no text tower: the prompt views (figs. 7 and 8) and the prompt probe need one, so only its image embeddings are mapped.`;
+}
+
+/** The reason `view` cannot be mapped from `rep`'s embeddings, or undefined when it can. */
+export const viewUnavailable = (view: ViewKind, rep: Pick<Representation, 'kind' | 'model'> | undefined) => (viewNeedsPrompts(view) ? promptViewsUnavailable(rep) : undefined);
+
+const describeTemplates = (templates: readonly string[]) => (templates.length === 1 ? `the prompts “${templates[0]}”` : `${templates.length} prompt templates`);
+
+/**
+ * The embeddings a view maps, in words: "face-api expression network image embeddings (256-d)", "SigLIP text
+ * embeddings (768-d) of the prompts “This is a photo of {}.”".
+ */
+export function mappedEmbeddings(view: ViewKind, rep: Pick<Representation, 'kind' | 'model' | 'dim'>, templates: readonly string[]): string {
+  const name = backboneName(rep);
+  if (view === 'prompts') return `${name} text embeddings (${rep.dim}-d) of ${describeTemplates(templates)}`;
+  if (view === 'overlay') return `${name} image and text embeddings (${rep.dim}-d), ${describeTemplates(templates)}`;
+  return `${name} image embeddings (${rep.dim}-d)`;
+}
