@@ -4,12 +4,12 @@
  * Every model is named from the backbone registry: a run on face-api features is not called a CLIP run.
  */
 import { representationKey, type Representation } from '../embed/embeddingCache';
-import { backboneName, describeModel, embeddingsName } from '../train/featureNames';
+import { backboneName, describeModel, embeddingsName, runFeaturesName } from '../train/featureNames';
 import type { RunRecord } from '../train/runs';
 
 /** "face-api expression network MLP 512, 51.4% test, fer2013-mini.zip, …" (runs stored before the registry were CLIP's). */
 export const runLabel = (run: RunRecord) =>
-  `${run.featureKind === 'clip' ? (run.rep ? backboneName(run.rep) : 'CLIP') : 'raw-pixel'} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ` +
+  `${runFeaturesName(run)} MLP ${run.result.settings.hidden.join('-') || 'linear'}, ` +
   `${(100 * run.result.test.accuracy).toFixed(1)}% test, ${run.datasetName}, ${new Date(run.createdAt).toLocaleString()}`;
 
 export const describeRep = describeModel;

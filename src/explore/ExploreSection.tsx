@@ -14,7 +14,7 @@ import { CLASS_COLOURS, NO_CLASS_COLOUR, type DrawModel } from './draw';
 import { downloadCsv, downloadPng, downloadSettings, downloadSvg, setShownModel } from './exportMap';
 import { MAP_HEIGHT, MAP_WIDTH, MapCanvas, type MapHandle } from './MapCanvas';
 import { predictionsFor, useExploreStore, type ExploreSettings } from './store';
-import { promptViewsUnavailable, viewNeedsPrompts } from './mappedEmbeddings';
+import { promptViewsUnavailable, viewNeedsPrompts, viewToMap } from './mappedEmbeddings';
 import { VIEWS, type ViewKind } from './views';
 
 /** A labelled control with its one-line help text (read by screen readers as the control's description). */
@@ -163,7 +163,7 @@ function ProjectionForm() {
         <legend>Projection</legend>
         <Field label="View" help={`What is mapped: faces, emotion centroids, prompts, or centroids with their prompts.${noPrompts ? ` ${noPrompts}` : ''}`}>
           {(d) => (
-            <select aria-describedby={d} value={settings.view} onChange={(e) => s.setSettings({ view: e.target.value as ViewKind })}>
+            <select aria-describedby={d} value={viewToMap(settings.view, rep)} onChange={(e) => s.setSettings({ view: e.target.value as ViewKind })}>
               {VIEWS.map((v) => (
                 <option key={v.kind} value={v.kind} title={v.help} disabled={viewNeedsPrompts(v.kind) && Boolean(noPrompts)}>
                   {v.label}

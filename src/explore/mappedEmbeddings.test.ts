@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mappedEmbeddings, promptViewsUnavailable, viewUnavailable } from './mappedEmbeddings';
+import { mappedEmbeddings, promptViewsUnavailable, viewToMap, viewUnavailable } from './mappedEmbeddings';
 import { VIEWS } from './views';
 
 const FACE_API = { kind: 'face-api-expression', model: 'face-api-expression', precision: 'fp32', dim: 256 };
@@ -22,6 +22,14 @@ describe('what a map can show and is made of, from the backbone registry', () =>
     for (const rep of [CLIP, SIGLIP]) expect(VIEWS.map((v) => viewUnavailable(v.kind, rep))).toEqual([undefined, undefined, undefined, undefined]);
     expect(promptViewsUnavailable(undefined)).toBeUndefined();
     expect(promptViewsUnavailable({ kind: 'raw-pixels' })).toBeUndefined();
+  });
+
+  it('a prompt view chosen with CLIP maps the images once a face-api network made the embeddings, and comes back with CLIP', () => {
+    expect(viewToMap('prompts', FACE_API)).toBe('images');
+    expect(viewToMap('overlay', RECOGNITION)).toBe('images');
+    expect(viewToMap('centroids', FACE_API)).toBe('centroids');
+    expect(viewToMap('prompts', CLIP)).toBe('prompts');
+    expect(viewToMap('overlay', SIGLIP)).toBe('overlay');
   });
 
   it('names the backbone, the dimension and, for the prompt views, the template', () => {

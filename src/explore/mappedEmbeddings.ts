@@ -25,6 +25,12 @@ export function promptViewsUnavailable(rep: Pick<Representation, 'kind' | 'model
 /** The reason `view` cannot be mapped from `rep`'s embeddings, or undefined when it can. */
 export const viewUnavailable = (view: ViewKind, rep: Pick<Representation, 'kind' | 'model'> | undefined) => (viewNeedsPrompts(view) ? promptViewsUnavailable(rep) : undefined);
 
+/**
+ * The view that is mapped: the chosen one, or Images when the backbone cannot give it (a prompt view chosen with CLIP,
+ * then a face-api network loaded). The choice itself is kept: it comes back with a backbone that has a text tower.
+ */
+export const viewToMap = (view: ViewKind, rep: Pick<Representation, 'kind' | 'model'> | undefined): ViewKind => (viewUnavailable(view, rep) ? 'images' : view);
+
 const describeTemplates = (templates: readonly string[]) => (templates.length === 1 ? `the prompts “${templates[0]}”` : `${templates.length} prompt templates`);
 
 /**

@@ -16,7 +16,7 @@ import { describeModel } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { startProjectWorker, type LoadOutput, type ProjectOutput, type ProjectWorker } from './projectWorker';
 import { projectionOf, type ProjectionKind } from './projections';
-import { mappedEmbeddings, promptViewsUnavailable, viewUnavailable } from './mappedEmbeddings';
+import { mappedEmbeddings, promptViewsUnavailable, viewToMap } from './mappedEmbeddings';
 import { meanPosition, type ViewKind } from './views';
 
 export type ColourBy = 'truth' | 'predicted';
@@ -187,7 +187,7 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   },
 
   async run() {
-    const settings = get().settings;
+    let settings = get().settings;
     const datasetId = useDatasetStore.getState().activeId;
     if (!datasetId) return set({ status: { kind: 'error', message: 'Import a dataset in the Dataset section first.' } });
     // Stored embeddings are enough for a map: a model still loading is waited for only when it is a different one.
@@ -195,9 +195,8 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
     if (!rep || rep.kind === 'raw-pixels') {
       return set({ status: { kind: 'error', message: problem ?? 'Load a backbone and embed the dataset in the Embed section first.', retry: { label: 'Try again', action: () => void get().run() } } });
     }
-    // A view the backbone cannot give (prompts without a text tower) is refused with the reason, not attempted.
-    const unavailable = viewUnavailable(settings.view, rep);
-    if (unavailable) return set({ status: { kind: 'error', message: `${unavailable} Choose the Images or Emotion centroids view.` } });
+    // A view the backbone cannot give (prompts without a text tower) is not attempted: Images, as the form shows.
+    settings = { ...settings, view: viewToMap(settings.view, rep) };
     if (!(settings.sampleSize >= 2)) return set({ status: { kind: 'error', message: `Sample size must be at least 2, not ${settings.sampleSize}.` } });
     if (!(settings.perplexity > 0)) return set({ status: { kind: 'error', message: `Perplexity must be positive, not ${settings.perplexity}.` } });
     if (!(settings.iterations >= 1)) return set({ status: { kind: 'error', message: `Iterations must be at least 1, not ${settings.iterations}.` } });

@@ -5,6 +5,7 @@ import { useTrainStore } from './store';
 import type { RunRecord } from './runs';
 import { pct } from '../lib/format';
 import { useActiveDatasetRuns } from './runScope';
+import { runFeaturesName } from './featureNames';
 
 
 const FIELDS: { label: string; value: (run: RunRecord) => string }[] = [
@@ -40,7 +41,7 @@ export function shortRunName(number: number, createdAt: string, now = new Date()
 }
 
 /** The settings that tell runs apart, for the checkbox beside the short name. */
-const keySettings = (run: RunRecord) => `${run.result.settings.hidden.join('-') || 'linear'} hidden · ${run.featureKind === 'clip' ? 'CLIP' : 'raw pixels'}`;
+const keySettings = (run: RunRecord) => `${run.result.settings.hidden.join('-') || 'linear'} hidden · ${runFeaturesName(run)}`;
 
 /** Two or more saved MLP runs of the active dataset side by side: settings and metrics in one table, validation curves overlaid. */
 export function CompareRuns() {

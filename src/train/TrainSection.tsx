@@ -17,6 +17,7 @@ import { useTrainStore } from './store';
 import type { FeatureKind } from './trainingInput';
 import { SweepPanel } from './SweepPanel';
 import { EmbeddingsOption } from './EmbeddingsOption';
+import { embeddingsName } from './featureNames';
 
 const WHILE_TRAINING = 'Disabled while the MLP trains: cancel it first.';
 
@@ -167,7 +168,7 @@ function CheckpointOffer() {
   return (
     <div className="controls-row" data-testid="checkpoint-offer">
       <span>
-        An MLP run on {checkpoint.features.kind === 'clip' ? 'CLIP embeddings' : 'raw pixels'} of {checkpoint.datasetName} (seed {checkpoint.settings.seed}) stopped after epoch{' '}
+        An MLP run on {checkpoint.features.kind === 'clip' ? embeddingsName(checkpoint.features.rep) : 'raw pixels'} of {checkpoint.datasetName} (seed {checkpoint.settings.seed}) stopped after epoch{' '}
         {checkpoint.epoch} of {checkpoint.settings.epochs}; its checkpoint is stored. Training a new run discards it.
       </span>
       <button type="button" onClick={() => void continueRun()}>

@@ -195,6 +195,8 @@ export interface DataEfficiencyValue {
   complete: boolean;
   /** zero-shot accuracy on the same dataset when the study ran, for the horizontal line */
   zeroShot?: number;
+  /** the family whose text tower scored it ("CLIP", "SigLIP"); studies stored before it was recorded: CLIP */
+  zeroShotBy?: string;
 }
 export type DataEfficiencyRecord = ResultRecord<DataEfficiencyValue>;
 

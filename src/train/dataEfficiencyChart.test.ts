@@ -34,6 +34,10 @@ describe('the data-efficiency chart', () => {
     expect(svg).toMatch(/data-k="1" data-mean="0.2500"/);
   });
 
+  it('names the family whose zero-shot the line is', () => {
+    expect(dataEfficiencySvg([{ name: 'probe', value: value('a') }], { zeroShot: 0.3, zeroShotBy: 'SigLIP' })).toContain('SigLIP zero-shot 30.00%');
+  });
+
   it('is in the session record and the report, one figure for studies with the same draws', () => {
     const record = (id: string, trainedOn: string): DataEfficiencyRecord => ({ kind: 'data-efficiency', id, datasetId: 'abc', createdAt: '2026-11-30T10:00:00.000Z', title: `study ${id}`, value: value(trainedOn) });
     const session = collectSessionRecord({

@@ -19,7 +19,7 @@ export interface ChartStudy {
   value: DataEfficiencyValue;
 }
 
-export function dataEfficiencySvg(studies: readonly ChartStudy[], options: { zeroShot?: number; width?: number; height?: number } = {}): string {
+export function dataEfficiencySvg(studies: readonly ChartStudy[], options: { zeroShot?: number; zeroShotBy?: string; width?: number; height?: number } = {}): string {
   const width = options.width ?? 560;
   const height = options.height ?? 300;
   const margin = { top: 14, right: 16, bottom: 40, left: 48 };
@@ -70,7 +70,7 @@ export function dataEfficiencySvg(studies: readonly ChartStudy[], options: { zer
   });
   if (options.zeroShot !== undefined && Number.isFinite(options.zeroShot)) {
     parts.push(`<line class="zero-shot" x1="${margin.left}" x2="${width - margin.right}" y1="${y(options.zeroShot)}" y2="${y(options.zeroShot)}" stroke="#555" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-    legendRow(`CLIP zero-shot ${(100 * options.zeroShot).toFixed(2)}%`, '#555', '6 4');
+    legendRow(`${options.zeroShotBy ?? 'CLIP'} zero-shot ${(100 * options.zeroShot).toFixed(2)}%`, '#555', '6 4');
   }
   const px = x(allX);
   const py = y(PAPER_FULL_DATA.accuracy);

@@ -5,7 +5,7 @@
  * keeps what finished, and running the same settings again skips the stored points and finishes the rest.
  */
 import { create } from 'zustand';
-import { useEmbedStore } from '../embed/store';
+import { familyOfRep, useEmbedStore } from '../embed/store';
 import { createJobSlice, type JobSlice } from '../lib/jobs/jobSlice';
 import { deleteResult, getResult, listResults, saveResult } from '../lib/resultRecords';
 import { announceChange, onOtherTabChange } from '../lib/tabs';
@@ -61,12 +61,17 @@ export function overlaidStudies(studies: readonly DataEfficiencyRecord[], shown?
   return [shown, ...studies.filter((r) => r.id !== shown.id && r.datasetId === shown.datasetId && sameDraws(r.value.settings, shown.value.settings) && r.value.points.length > 0)];
 }
 
-export const currentZeroShot = () => useEmbedStore.getState().zeroShot?.evaluation.accuracy;
+/** The Embed section's zero-shot score on the active dataset and the family that scored it ("SigLIP"). */
+export function currentZeroShot(): Pick<DataEfficiencyValue, 'zeroShot' | 'zeroShotBy'> {
+  const { zeroShot, zeroShotOf } = useEmbedStore.getState();
+  return zeroShot ? { zeroShot: zeroShot.evaluation.accuracy, zeroShotBy: zeroShotOf ? familyOfRep(zeroShotOf.rep) : 'CLIP' } : {};
+}
 
 /** The chart of `shown` with the studies it can be overlaid with. */
 export function studyChartSvg(studies: readonly DataEfficiencyRecord[], shown: DataEfficiencyRecord): string {
   const chart: ChartStudy[] = overlaidStudies(studies, shown).map((r) => ({ name: studyName(r.value), value: r.value }));
-  return dataEfficiencySvg(chart, { zeroShot: shown.value.zeroShot ?? currentZeroShot() });
+  const { zeroShot, zeroShotBy } = shown.value.zeroShot === undefined ? currentZeroShot() : shown.value;
+  return dataEfficiencySvg(chart, { zeroShot, zeroShotBy });
 }
 
 const fileStem = (record: DataEfficiencyRecord) => `facet-data-efficiency-${record.createdAt.slice(0, 19).replace(/[:T]/g, '-')}-${record.value.settings.classifier}`;
@@ -187,10 +192,10 @@ export const useDataEfficiencyStore = create<DataEfficiencyState>((set, get) => 
               points: [],
               plannedCount,
               complete: false,
-              zeroShot: currentZeroShot(),
+              ...currentZeroShot(),
             },
           };
-          record.value = { ...record.value, zeroShot: record.value.zeroShot ?? currentZeroShot() };
+          if (record.value.zeroShot === undefined) record.value = { ...record.value, ...currentZeroShot() };
           skipped = record.value.points.length;
           set({ shownId: id });
           const tracker = running.tracker('Point', Math.max(1, plannedCount - skipped), 'points');

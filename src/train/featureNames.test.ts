@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backboneName, describeFeatures, describeModel, embeddingsName } from './featureNames';
+import { backboneName, describeFeatures, describeModel, embeddingsName, runFeaturesName } from './featureNames';
 
 describe('feature names from the backbone registry', () => {
   it('names a face-api network’s embeddings after the network, not CLIP', () => {
@@ -21,5 +21,11 @@ describe('feature names from the backbone registry', () => {
     expect(describeModel({ kind: 'siglip', model: 'http://127.0.0.1:4173/models/siglip-tiny/', precision: 'quantized', dim: 768 })).toBe(
       'SigLIP http://127.0.0.1:4173/models/siglip-tiny/ (quantized, 768-d)',
     );
+  });
+
+  it('names a run’s features as an adjective, runs saved before they carried a representation as CLIP', () => {
+    expect(runFeaturesName({ featureKind: 'clip', rep: { kind: 'face-api-expression', model: 'face-api-expression', precision: 'fp32', dim: 256 } })).toBe('face-api expression network');
+    expect(runFeaturesName({ featureKind: 'clip' })).toBe('CLIP');
+    expect(runFeaturesName({ featureKind: 'raw-pixels' })).toBe('raw-pixel');
   });
 });

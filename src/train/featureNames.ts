@@ -5,7 +5,7 @@
  */
 import { backboneOfRepKind, BACKBONES, FAMILY_NAMES } from '../embed/backbones';
 import type { Representation } from '../embed/embeddingCache';
-import type { Features } from './types';
+import type { Features, RunIdentity } from './types';
 
 export function backboneName(rep: Pick<Representation, 'kind' | 'model'>): string {
   const backbone = backboneOfRepKind(rep.kind, rep.model);
@@ -28,3 +28,7 @@ export function describeModel(rep: Representation): string {
 
 /** The features without the model's source: "SigLIP embeddings", "face-api expression network embeddings". */
 export const embeddingsName = (rep: Pick<Representation, 'kind' | 'model'> | undefined) => (rep ? `${backboneName(rep)} embeddings` : 'image embeddings');
+
+/** A run's features as an adjective: "CLIP", "face-api expression network", "raw-pixel" (older runs without a rep: CLIP). */
+export const runFeaturesName = (run: Pick<RunIdentity, 'featureKind' | 'rep'>) =>
+  run.featureKind === 'clip' ? (run.rep ? backboneName(run.rep) : 'CLIP') : 'raw-pixel';

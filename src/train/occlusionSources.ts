@@ -7,7 +7,7 @@
 import { representationKey, type Representation } from '../embed/embeddingCache';
 import { awaitEncoders, chosenBackbone, currentRepresentation, encoderPreprocessing, loadedEmbedWorker, useEmbedStore } from '../embed/store';
 import { familyName } from '../embed/backbones';
-import { backboneName, describeModel } from './featureNames';
+import { describeModel, runFeaturesName } from './featureNames';
 import { throwIfCancelled } from '../lib/rpc';
 import { occlusionWorker } from './occlusionPreprocess';
 import { l2NormalizeRows } from '../lib/vectors';
@@ -77,7 +77,7 @@ export function savedRunSource(run: RunIdentity, classifier: 'mlp' | 'forest', l
 
 const when = (run: RunIdentity) => run.createdAt.slice(0, 16).replace('T', ' ');
 // runs stored before the registry carry no representation: they were CLIP's
-const features = (run: RunIdentity) => (run.featureKind === 'clip' ? (run.rep ? backboneName(run.rep) : 'CLIP') : 'raw-pixel');
+const features = runFeaturesName;
 
 /** A saved MLP run as an occlusion source. */
 export const mlpRunSource = (run: RunRecord) =>
