@@ -411,7 +411,7 @@ export const useEmbedStore = create<EmbedState>((set, get) => ({
     await awaitEncoders();
     const rep = get().model?.rep;
     const datasetId = useDatasetStore.getState().activeId;
-    if (!worker || !rep || !datasetId) return set({ status: { kind: 'error', message: 'Load CLIP and import a dataset first.' } });
+    if (!worker || !rep || !datasetId) return set({ status: { kind: 'error', message: `Load ${familyName(chosenBackbone(get()))} and import a dataset first.` } });
     const templates = get().ensemble ? [...ENSEMBLE_TEMPLATES] : [get().template];
     const started = performance.now();
     try {
