@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mappedEmbeddings, promptViewsUnavailable, viewToMap, viewUnavailable } from './mappedEmbeddings';
+import { foreignPointProblem, mappedEmbeddings, promptViewsUnavailable, viewToMap, viewUnavailable } from './mappedEmbeddings';
 import { VIEWS } from './views';
 
 const FACE_API = { kind: 'face-api-expression', model: 'face-api-expression', precision: 'fp32', dim: 256 };
@@ -37,5 +37,15 @@ describe('what a map can show and is made of, from the backbone registry', () =>
     expect(mappedEmbeddings('centroids', CLIP, ['A {} human face'])).toBe('CLIP ViT-B/32 image embeddings (512-d)');
     expect(mappedEmbeddings('prompts', SIGLIP, ['This is a photo of {}.'])).toBe('SigLIP text embeddings (768-d) of the prompts “This is a photo of {}.”');
     expect(mappedEmbeddings('overlay', SIGLIP, ['a', 'b', 'c'])).toBe('SigLIP image and text embeddings (768-d), 3 prompt templates');
+  });
+
+  it('refuses to place a point embedded by another model than the map’s, naming both', () => {
+    const map = { rep: FACE_API, mapped: mappedEmbeddings('images', FACE_API, []) };
+    expect(foreignPointProblem([{ label: 'face 1', rep: FACE_API }, { label: 'face 2' }], map)).toBeUndefined();
+    expect(foreignPointProblem([{ label: 'face 1', rep: FACE_API }, { label: 'face 2', rep: CLIP }], map)).toBe(
+      '“face 2” was embedded by CLIP ViT-B/32 Xenova/clip-vit-base-patch32 (quantized, 512-d), but the map shows face-api expression network image embeddings (256-d): map the images again with the model loaded now.',
+    );
+    // the same model at another precision is another model: other vectors
+    expect(foreignPointProblem([{ label: 'p', rep: { ...CLIP, precision: 'fp32' } }], { rep: CLIP, mapped: 'x' })).toMatch(/^“p” was embedded by CLIP/);
   });
 });

@@ -4,8 +4,8 @@
  * have), and the words that name the mapped embeddings in the section's summary and the exported figures.
  */
 import { backboneOfRepKind } from '../embed/backbones';
-import type { Representation } from '../embed/embeddingCache';
-import { backboneName } from '../train/featureNames';
+import { representationKey, type Representation } from '../embed/embeddingCache';
+import { backboneName, describeModel } from '../train/featureNames';
 import type { ViewKind } from './views';
 
 /** The views that embed the prompts with the backbone's text tower (figs. 7 and 8). */
@@ -42,4 +42,16 @@ export function mappedEmbeddings(view: ViewKind, rep: Pick<Representation, 'kind
   if (view === 'prompts') return `${name} text embeddings (${rep.dim}-d) of ${describeTemplates(templates)}`;
   if (view === 'overlay') return `${name} image and text embeddings (${rep.dim}-d), ${describeTemplates(templates)}`;
   return `${name} image embeddings (${rep.dim}-d)`;
+}
+
+/**
+ * Why points cannot be placed on a map by their neighbours: one of them was embedded by another model than the
+ * map's (its neighbours there would mean nothing). Undefined when all can be placed.
+ */
+export function foreignPointProblem(points: readonly { label: string; rep?: Representation }[], map: { rep?: Representation; mapped?: string }): string | undefined {
+  const foreign = points.find((p) => p.rep && map.rep && representationKey(p.rep) !== representationKey(map.rep));
+  if (!foreign?.rep || !map.rep) return undefined;
+  // maps stored before they named what they show: the model's description
+  const shown = map.mapped ?? `embeddings of ${describeModel(map.rep)}`;
+  return `“${foreign.label}” was embedded by ${describeModel(foreign.rep)}, but the map shows ${shown}: map the images again with the model loaded now.`;
 }

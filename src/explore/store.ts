@@ -12,11 +12,10 @@ import { EMOTIONS } from '../lib/emotions';
 import { formatProgress } from '../lib/progress';
 import { isCancelled } from '../lib/rpc';
 import { listResults, saveResult } from '../lib/resultRecords';
-import { describeModel } from '../train/featureNames';
 import { useTrainStore } from '../train/store';
 import { startProjectWorker, type LoadOutput, type ProjectOutput, type ProjectWorker } from './projectWorker';
 import { projectionOf, type ProjectionKind } from './projections';
-import { mappedEmbeddings, promptViewsUnavailable, viewToMap } from './mappedEmbeddings';
+import { foreignPointProblem, mappedEmbeddings, promptViewsUnavailable, viewToMap } from './mappedEmbeddings';
 import { meanPosition, type ViewKind } from './views';
 
 export type ColourBy = 'truth' | 'predicted';
@@ -322,10 +321,8 @@ export const useExploreStore = create<ExploreState>((set, get) => ({
   async placeByNeighbours(source, points, options = {}) {
     const { map } = get();
     if (!map || map.view !== 'images' || map.running) throw new Error('Map the images first (view “Images”), then place points on it.');
-    const foreign = points.find((p) => p.rep && map.rep && representationKey(p.rep) !== representationKey(map.rep));
-    if (foreign?.rep) {
-      throw new Error(`“${foreign.label}” was embedded by ${describeModel(foreign.rep)}, but the map shows ${map.mapped}: map the images again with the model loaded now.`);
-    }
+    const foreign = foreignPointProblem(points, map);
+    if (foreign) throw new Error(foreign);
     const placed: Probe[] = [];
     for (const point of points) {
       const found = await (await workerWithSample()).neighbours({ vector: point.vector, k: PROBE_NEIGHBOURS });
