@@ -77,9 +77,16 @@ async function score(datasetId: string, plan: { set: FeatureSet; kinds: Classifi
     for (const kind of kinds) {
       const entry = classifierOf(kind);
       const started = performance.now();
+      // A fit can take an hour (the raw-pixel probe): its latest progress, once a minute.
+      let lastReport = started;
+      const progress = (update: unknown) => {
+        if (performance.now() - lastReport < 60_000) return;
+        lastReport = performance.now();
+        console.log(`    ${set.label} + ${entry.label}, ${((lastReport - started) / 60_000).toFixed(0)} min: ${JSON.stringify(update)}`);
+      };
       let result: ScoredResult;
       try {
-        ({ result } = await fitAndScore<ScoredResult>(entry, data, set.features, entry.defaults, { signal: new AbortController().signal, gate: () => Promise.resolve(), progress: () => {} }, { keep: false }));
+        ({ result } = await fitAndScore<ScoredResult>(entry, data, set.features, entry.defaults, { signal: new AbortController().signal, gate: () => Promise.resolve(), progress }, { keep: false }));
       } catch (error) {
         // One classifier that cannot run here leaves the others measured.
         console.log(`  ${set.label} + ${entry.label}: not measured: ${(error as Error).message}`);
