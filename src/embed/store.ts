@@ -184,7 +184,6 @@ export interface StoredZeroShot {
 const zeroShotId = (of: Pick<ZeroShotIdentity, 'datasetId' | 'rep' | 'templates'>) => `${of.datasetId}|${representationKey(of.rep)}|${of.templates.join('\n')}`;
 const describePrompts = (templates: string[]) => (templates.length === 1 ? `“${templates[0]}”` : `${templates.length} templates averaged`);
 
-/** A backbone's family as the page names it: "CLIP", "SigLIP", or a face-api network's label. */
 /** The family that made a representation's vectors (zero-shot records and summaries say which model scored). */
 export const familyOfRep = (rep: Representation) => familyName(backboneOfRepKind(rep.kind, rep.model));
 
