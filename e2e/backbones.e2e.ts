@@ -84,22 +84,19 @@ test('face-api expression features: embedded in the browser, the MLP, the linear
 
   // The linear probe and the forest, default settings, on the same features: well above chance too, each in the
   // Results table's face-api row.
-  const probe = train.getByRole('group', { name: 'Linear probe' });
-  await probe.getByLabel('Probe input').selectOption('clip');
-  await probe.getByRole('button', { name: 'Fit linear probe' }).click();
-  await probe.getByTestId('probe-accuracy').waitFor({ timeout: 300_000 });
-  const probeText = await probe.getByTestId('probe-accuracy').innerText();
-  console.log(`face-api expression + linear probe on fer2013-mini in the browser: ${probeText}`);
-  const probeTest = Number(/test ([\d.]+)% \(105 images\)/.exec(probeText)?.[1]) / 100;
-  assert.ok(probeTest >= MIN_PROBE_ACCURACY, `linear probe test accuracy ${probeTest} is not above ${MIN_PROBE_ACCURACY}: ${probeText}`);
-  const forest = train.getByRole('group', { name: 'Random forest' });
-  await forest.getByLabel('Forest input').selectOption('clip');
-  await forest.getByRole('button', { name: 'Grow forest' }).click();
-  await forest.getByTestId('forest-accuracy').waitFor({ timeout: 300_000 });
-  const forestText = await forest.getByTestId('forest-accuracy').innerText();
-  console.log(`face-api expression + random forest on fer2013-mini in the browser: ${forestText}`);
-  const forestTest = Number(/test ([\d.]+)% \(105 images\)/.exec(forestText)?.[1]) / 100;
-  assert.ok(forestTest >= MIN_FOREST_ACCURACY, `forest test accuracy ${forestTest} is not above ${MIN_FOREST_ACCURACY}: ${forestText}`);
+  /** Trains one classifier panel on the face-api features and checks its test accuracy against `min`. */
+  const fitsAbove = async (name: string, input: string, button: string, testId: string, min: number) => {
+    const panel = train.getByRole('group', { name });
+    await panel.getByLabel(input).selectOption('clip');
+    await panel.getByRole('button', { name: button }).click();
+    await panel.getByTestId(testId).waitFor({ timeout: 300_000 });
+    const scores = await panel.getByTestId(testId).innerText();
+    console.log(`face-api expression + ${name} on fer2013-mini in the browser: ${scores}`);
+    const accuracy = Number(/test ([\d.]+)% \(105 images\)/.exec(scores)?.[1]) / 100;
+    assert.ok(accuracy >= min, `${name} test accuracy ${accuracy} is not above ${min}: ${scores}`);
+  };
+  await fitsAbove('Linear probe', 'Probe input', 'Fit linear probe', 'probe-accuracy', MIN_PROBE_ACCURACY);
+  await fitsAbove('Random forest', 'Forest input', 'Grow forest', 'forest-accuracy', MIN_FOREST_ACCURACY);
   for (const column of ['mlp', 'linear-probe', 'forest']) {
     assert.match(await resultCell(page, 'face-api-expression', column).innerText(), /^\d+\.\d+%\s+train [\d.]+% · .*face-api expression network/);
   }

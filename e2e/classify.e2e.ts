@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, MINI, region as regionOn } from './steps';
+import { embedDataset, importDataset, loadModel, MINI, region as regionOn, startMlpRun } from './steps';
 
 
 // Detection runs on a real photo that @vladmandic/face-api (MIT) ships in its package (read from node_modules, not
@@ -92,11 +92,7 @@ test('upload: every face is found and cropped as FER2013 frames it; the 48×48 i
   await importDataset(page);
   await loadModel(page, `${harness.url}/models/tiny/`);
   await embedDataset(page);
-  const train = region('Train');
-  await train.getByLabel('Features').selectOption('clip');
-  await train.getByLabel('Epochs').fill('2');
-  await train.getByLabel('Hidden layers').fill('32');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { Epochs: '2', 'Hidden layers': '32' });
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
 
   await classify().getByLabel('Photo', { exact: true }).setInputFiles(SAMPLE);

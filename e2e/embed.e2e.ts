@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { CLIP_ROW, resultCell } from './steps';
+import { CLIP_ROW, resultCell, startMlpRun } from './steps';
 
 const MINI = new URL('../../shared/data/fer2013-mini.zip', import.meta.url).pathname;
 
@@ -128,11 +128,7 @@ test('embeddings export as .npy + JSON and import into a fresh browser under the
 });
 
 test('an MLP trains on the CLIP embeddings with live curves and fills its results row', async () => {
-  const train = page.getByRole('region', { name: /Train/ });
-  await train.getByLabel('Features').selectOption('clip');
-  await train.getByLabel('Epochs').fill('12');
-  await train.getByLabel('Hidden layers').fill('64');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { Epochs: '12', 'Hidden layers': '64' });
   // The curves grow while the run is still going.
   await page.waitForFunction(() => {
     const curves = document.querySelector('[data-testid=training-curves]');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, inkOnMap as inkOn, loadModel, mapView as mapOn, region as regionOn } from './steps';
+import { embedDataset, importDataset, inkOnMap as inkOn, loadModel, mapView as mapOn, region as regionOn, startMlpRun } from './steps';
 
 
 let harness: Harness;
@@ -52,10 +52,7 @@ test('maps the mini dataset’s images, shows a face on hover, pins neighbours a
   await importDataset(page);
   await loadModel(page, `${harness.url}/models/tiny/`);
   await embedDataset(page);
-  const train = region('Train');
-  await train.getByLabel('Epochs').fill('3');
-  await train.getByLabel('Hidden layers').fill('32');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, undefined, { Epochs: '3', 'Hidden layers': '32' });
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
 
   // The projection form's fields sit side by side without overlapping: a long help text wraps in its own cell (the

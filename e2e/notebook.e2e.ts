@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region } from './steps';
+import { embedDataset, importDataset, loadModel, region, startMlpRun } from './steps';
 
 
 let harness: Harness;
@@ -92,12 +92,7 @@ test('one click exports a self-contained report and a JSON record; importing the
   await embed.getByRole('status').filter({ hasText: /CLIP ready/ }).waitFor({ timeout: 60_000 });
   await embed.getByRole('button', { name: /Embed dataset|Continue embedding/ }).click();
   await embed.getByRole('status').filter({ hasText: /All 384 distinct images embedded/ }).waitFor({ timeout: 120_000 });
-  const train = region(page, 'Train');
-  await train.getByLabel('Features').selectOption('clip');
-  await train.getByLabel('Epochs').fill('3');
-  await train.getByLabel('Hidden layers').fill('32');
-  await train.getByLabel('Seed').fill('1234');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { Epochs: '3', 'Hidden layers': '32', Seed: '1234' });
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
 
   const results = region(page, 'Results');

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region as regionOn } from './steps';
+import { embedDataset, importDataset, loadModel, region as regionOn, startMlpRun } from './steps';
 
 // Occlusion maps with the tiny CLIP model (random weights) and a quick MLP: the maps' values mean nothing here,
 // the tests check the plumbing (same encoder and classifier as the face's own prediction, the grid, the views,
@@ -48,11 +48,7 @@ test('Classify: a face’s occlusion map, scored by the run that classified it t
   await importDataset(page);
   await loadModel(page, `${harness.url}/models/tiny/`);
   await embedDataset(page);
-  const train = region('Train');
-  await train.getByLabel('Features').selectOption('clip');
-  await train.getByLabel('Epochs').fill('2');
-  await train.getByLabel('Hidden layers').fill('32');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { Epochs: '2', 'Hidden layers': '32' });
   await train.getByTestId('train-accuracy').waitFor({ timeout: 120_000 });
 
   const classify = region('Classify');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { foreignRequests, startHarness, type Harness } from './harness';
-import { CLIP_ROW, embedDataset, importDataset, loadModel, region, resultCell } from './steps';
+import { CLIP_ROW, embedDataset, importDataset, loadModel, region, resultCell, startMlpRun } from './steps';
 
 let harness: Harness;
 let page: Page;
@@ -22,14 +22,8 @@ after(() => harness?.close());
 const SECTIONS = ['Dataset', 'Embed', 'Train', 'Explore', 'Classify', 'Results'];
 
 test('Train clicked right after a reload, while CLIP is still loading, trains and saves the run', async () => {
-  const train = region(page, 'Train');
-  await train.getByLabel('Features').selectOption('clip');
-  await train.getByLabel('Hidden layers').fill('32');
-  await train.getByLabel('Epochs').fill('400');
-  await train.getByLabel('Patience').fill('0');
   // Batches of one face: an epoch takes long enough that the pause lands in the middle of the run.
-  await train.getByLabel('Batch size').fill('1');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { 'Hidden layers': '32', Epochs: '400', Patience: '0', 'Batch size': '1' });
   // Once the first epoch has finished, pause: the reload then certainly comes in the middle of the run.
   await page.waitForFunction(() => /Epoch ([2-9]|\d\d+) of/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, { timeout: 120_000 });
   // Dispatched, not clicked: while epochs stream in the row may move, and a click waits for it to stand still.

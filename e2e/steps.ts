@@ -84,3 +84,15 @@ export async function mapView(page: Page, view: string, expectedPoints: number):
   const { inked } = await inkOnMap(map);
   assert.ok(inked > expectedPoints, `${view}: ${inked} inked pixels for ${expectedPoints} points`);
 }
+
+/**
+ * Fills the Train section's MLP form as a user does (Features chosen when given; the other fields, e.g. "Epochs",
+ * typed in by their labels, in order) and clicks Train. Returns the Train section.
+ */
+export async function startMlpRun(page: Page, features: 'clip' | 'raw-pixels' | undefined, fields: Record<string, string>): Promise<Locator> {
+  const train = region(page, 'Train');
+  if (features) await train.getByLabel('Features').selectOption(features);
+  for (const [label, value] of Object.entries(fields)) await train.getByLabel(label).fill(value);
+  await train.getByRole('button', { name: 'Train' }).click();
+  return train;
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { startHarness, type Harness } from './harness';
-import { embedDataset, importDataset, loadModel, region } from './steps';
+import { embedDataset, importDataset, loadModel, region, startMlpRun } from './steps';
 
 let harness: Harness;
 let page: Page;
@@ -58,15 +58,8 @@ async function storagePanelGroup(name: string): Promise<string> {
 }
 
 test('a run cut off by a reload continues from its checkpoint and ends as an uninterrupted run with the same seed', async () => {
-  const train = region(page, 'Train');
-  await train.getByLabel('Features').selectOption('raw-pixels');
-  await train.getByLabel('Hidden layers').fill('256');
-  await train.getByLabel('Epochs').fill('4');
-  await train.getByLabel('Patience').fill('0');
-  await train.getByLabel('Seed').fill('77');
   // Batches of one face: an epoch takes long enough that the pause lands before the run ends.
-  await train.getByLabel('Batch size').fill('1');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'raw-pixels', { 'Hidden layers': '256', Epochs: '4', Patience: '0', Seed: '77', 'Batch size': '1' });
   const progress = page.locator('#train [role=progressbar]');
   // The working line says how long an epoch takes and when the run will end.
   await page.waitForFunction(() => /Epoch \d of 4 · .* · [\d.]+ s per epoch · ETA \d+ (s|min)/.test(document.querySelector('#train [role=progressbar]')?.getAttribute('aria-valuetext') ?? ''), undefined, {
@@ -123,14 +116,8 @@ test('a run cut off by a reload continues from its checkpoint and ends as an uni
 test('a run on CLIP embeddings continues while CLIP is still loading after the reload, to the uninterrupted run', async () => {
   await loadModel(page, `${harness.url}/models/tiny/`);
   await embedDataset(page);
-  const train = region(page, 'Train');
-  await train.getByLabel('Features').selectOption('clip');
   // A wide layer: with 512-d inputs an epoch of one-face batches still takes long enough to pause in.
-  await train.getByLabel('Hidden layers').fill('1024');
-  await train.getByLabel('Epochs').fill('3');
-  await train.getByLabel('Seed').fill('5');
-  await train.getByLabel('Batch size').fill('1');
-  await train.getByRole('button', { name: 'Train' }).click();
+  const train = await startMlpRun(page, 'clip', { 'Hidden layers': '1024', Epochs: '3', Seed: '5', 'Batch size': '1' });
   await train.getByTestId('checkpoint-note').filter({ hasText: /Checkpoint stored after epoch [12]:/ }).waitFor({ timeout: 120_000 });
   await train.getByRole('button', { name: 'Pause' }).dispatchEvent('click');
   await train.getByRole('button', { name: 'Resume' }).waitFor();

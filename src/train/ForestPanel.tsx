@@ -151,16 +151,7 @@ function ForestRuns() {
             { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
             { header: 'Out-of-bag', cell: (run) => pct(run.result.oobAccuracy) },
           ]}
-          actions={(run) => (
-            <>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => showRun(run.id)}>
-                Show forest
-              </button>
-              <button type="button" className="secondary" disabled={working} title={working ? WHILE_GROWING : undefined} onClick={() => void removeRun(run.id)}>
-                Delete forest
-              </button>
-            </>
-          )}
+          actions={{ noun: 'forest', busy: working ? WHILE_GROWING : undefined, onShow: showRun, onDelete: (id) => void removeRun(id) }}
         />
       )}
       <OtherDatasetsNote count={otherDatasets} what="forests" />

@@ -195,16 +195,7 @@ function ProbeRuns() {
           { header: 'Chosen C', cell: (run) => formatC(run.result.chosenC) },
           { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
         ]}
-        actions={(run) => (
-          <>
-            <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => showRun(run.id)}>
-              Show probe
-            </button>
-            <button type="button" className="secondary" disabled={working} title={working ? WHILE_FITTING : undefined} onClick={() => void removeRun(run.id)}>
-              Delete probe
-            </button>
-          </>
-        )}
+        actions={{ noun: 'probe', busy: working ? WHILE_FITTING : undefined, onShow: showRun, onDelete: (id) => void removeRun(id) }}
       />
       <OtherDatasetsNote count={otherDatasets} what="probes" />
     </>

@@ -224,19 +224,16 @@ function RunsTable() {
           { header: 'Epochs', cell: (run) => run.result.history.length },
           { header: 'Train', cell: (run) => pct(run.result.trainAccuracy) },
         ]}
-        actions={(run) => (
-          <>
-            <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => showRun(run.id)}>
-              Show
-            </button>
+        actions={{
+          busy: working ? WHILE_TRAINING : undefined,
+          onShow: showRun,
+          onDelete: (id) => void removeRun(id),
+          extra: (run) => (
             <button type="button" className="secondary" onClick={() => void downloadRun(run.id)}>
               Download
             </button>
-            <button type="button" className="secondary" disabled={working} title={working ? WHILE_TRAINING : undefined} onClick={() => void removeRun(run.id)}>
-              Delete
-            </button>
-          </>
-        )}
+          ),
+        }}
       />
       <OtherDatasetsNote count={otherDatasets} />
     </>
